@@ -1,0 +1,39 @@
+export { ACTIVATIONS, activate, type Activation } from './activation.js';
+export { createIdEncoder, createIdIndex, type IdEncoder, type IdIndex } from './ids.js';
+export {
+  assertValidScale,
+  clipRating,
+  minMaxScale,
+  scaleRating,
+  unscaleRating,
+  type RatingScale,
+} from './scale.js';
+export { assertModelShape, type RecommenderModel } from './recommender-model.js';
+export { buildSeenItems, seenBy, type SeenItems } from './seen-items.js';
+export {
+  dotRows,
+  logit,
+  predict,
+  predictWithFallback,
+  rawScore,
+  ratingFromRaw,
+  type Prediction,
+} from './score.js';
+export { topKItems, userQuery, type RankedItem, type TopKOptions, type UserQuery } from './topk.js';
+export { mae, rmse } from './metrics.js';
+export { gaussian, mulberry32, shuffleInPlace } from './random.js';
+export { evaluateRatings, type IndexedRatings, type RatingAccuracy } from './evaluate.js';
+export { ArtifactError, type ArtifactErrorCode } from './artifact/errors.js';
+export { sha256Hex } from './artifact/hash.js';
+export {
+  ARTIFACT_FORMAT,
+  ARTIFACT_VERSION,
+  artifactSchema,
+  type ArtifactJson,
+  type ArtifactMetrics,
+  type EpochRecord,
+  type TrainingInfo,
+} from './artifact/schema.js';
+export { TABLE_ENCODINGS, decodeTable, encodeTable, type EncodedTable, type TableEncoding } from './artifact/tables.js';
+export { parseArtifact, type ArtifactMeta, type LoadedArtifact, type ParseOptions } from './artifact/read.js';
+export { serializeArtifact, type ArtifactMetadata, type SerializeOptions } from './artifact/write.js';

@@ -1,0 +1,42 @@
+import type { Activation } from './activation.js';
+import type { IdIndex } from './ids.js';
+import type { RatingScale } from './scale.js';
+import type { SeenItems } from './seen-items.js';
+
+/**
+ * A trained model decoded for scoring: flat row-major Float32Array tables, `dim` floats a row.
+ * score(u, i) = activation(globalBias + userBias[u] + itemBias[i] + dot(userFactors[u], itemFactors[i])).
+ */
+export interface RecommenderModel {
+  readonly dim: number;
+  readonly activation: Activation;
+  /** Constant added to every logit (0 for the seed model; the global-mean offset otherwise). */
+  readonly globalBias: number;
+  readonly scale: RatingScale;
+  /** A predicted rating at or above this (in rating units) means "recommend". */
+  readonly recommendThreshold: number;
+  readonly users: IdIndex;
+  readonly items: IdIndex;
+  readonly userFactors: Float32Array;
+  readonly itemFactors: Float32Array;
+  readonly userBias: Float32Array;
+  readonly itemBias: Float32Array;
+  /** Items each user rated in training, for excluding them from recommendations. */
+  readonly seen?: SeenItems;
+}
+
+/** Throws unless every table has the length its id count and dim call for. */
+export function assertModelShape(model: RecommenderModel): void {
+  const { dim, users, items } = model;
+  if (!Number.isInteger(dim) || dim < 1) throw new Error(`dim must be a positive integer, got ${dim}`);
+  const expect = (name: string, actual: number, wanted: number) => {
+    if (actual !== wanted) throw new Error(`${name} has ${actual} values, expected ${wanted}`);
+  };
+  expect('user factors', model.userFactors.length, users.size * dim);
+  expect('item factors', model.itemFactors.length, items.size * dim);
+  expect('user biases', model.userBias.length, users.size);
+  expect('item biases', model.itemBias.length, items.size);
+  if (model.seen && model.seen.offsets.length !== users.size + 1) {
+    throw new Error(`seen items cover ${model.seen.offsets.length - 1} users, expected ${users.size}`);
+  }
+}

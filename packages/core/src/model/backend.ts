@@ -1,0 +1,65 @@
+import { registerSegmentSumKernels } from './kernels/unsorted-segment-sum.js';
+import type { Tf } from './tf.js';
+
+/** Backends the trainer can run on; 'auto' picks tensorflow (tfjs-node), then wasm, then cpu. */
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+/** One of {@link BACKENDS}. */
+export type BackendChoice = (typeof BACKENDS)[number];
+
+/** The TensorFlow.js namespace with a ready backend. */
+export interface ReadyBackend {
+  tf: Tf;
+  /** The backend that runs: 'tensorflow', 'wasm' or 'cpu'. */
+  name: string;
+  /** Why a preferred backend was skipped, if one was (one line each). */
+  notices: string[];
+}
+
+/**
+ * Loads TensorFlow.js and activates a backend. tfjs-node is optional: any failure to load it
+ * (absent, or installed without its native binding) falls back to wasm, then cpu.
+ */
+export async function loadBackend(choice: BackendChoice = 'auto'): Promise<ReadyBackend> {
+  const notices: string[] = [];
+  if (choice === 'auto' || choice === 'tensorflow') {
+    try {
+      // A variable specifier keeps the optional package out of type resolution and bundling.
+      const specifier = '@tensorflow/tfjs-node';
+      const tf = (await import(specifier)) as Tf;
+      await tf.setBackend('tensorflow');
+      await tf.ready();
+      return { tf, name: 'tensorflow', notices };
+    } catch (error) {
+      const reason = firstLine(error);
+      if (choice === 'tensorflow') {
+        throw new Error(`the tensorflow backend (@tensorflow/tfjs-node) is not usable here: ${reason}`);
+      }
+      notices.push(`@tensorflow/tfjs-node unavailable (${reason}); using @tensorflow/tfjs with the wasm backend`);
+    }
+  }
+  const tf = await import('@tensorflow/tfjs');
+  registerSegmentSumKernels(tf);
+  if (choice === 'auto' || choice === 'wasm') {
+    try {
+      await import('@tensorflow/tfjs-backend-wasm');
+      if (await tf.setBackend('wasm')) {
+        await tf.ready();
+        return { tf, name: 'wasm', notices };
+      }
+      throw new Error('setBackend returned false');
+    } catch (error) {
+      if (choice === 'wasm') throw new Error(`the wasm backend could not start: ${firstLine(error)}`);
+      notices.push(`wasm backend unavailable (${firstLine(error)}); using cpu`);
+    }
+  }
+  await tf.setBackend('cpu');
+  await tf.ready();
+  // The cpu backend's own "install tfjs-node" banner would repeat our notice; we print ours.
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  return { tf, name: 'cpu', notices };
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? message).trim();
+}

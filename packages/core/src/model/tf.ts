@@ -1,0 +1,2 @@
+/** The TensorFlow.js namespace edgerec trains with (the same API whichever backend runs). */
+export type Tf = typeof import('@tensorflow/tfjs');

@@ -1,0 +1,89 @@
+import type { Context, ErrorHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Every `error.code` the API answers with. */
+export const ERROR_CODES = [
+  'invalid_request',
+  'invalid_json',
+  'unsupported_media_type',
+  'payload_too_large',
+  'batch_too_large',
+  'not_found',
+  'method_not_allowed',
+  'unknown_user',
+  'unknown_item',
+  'model_unavailable',
+  'internal_error',
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** An error that becomes a `{ error: { code, message } }` response with `status`. */
+export class ApiError<Code extends ErrorCode = ErrorCode> extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: Code,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The error body for a code and message. */
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** Renders an ApiError as a JSON response. */
+export function errorResponse(c: Context, error: ApiError): Response {
+  return c.json(errorBody(error.code, error.message), error.status, error.headers);
+}
+
+/** The 404 for an id the model does not know; the message names the id. */
+export function unknownIdError(
+  kind: 'user' | 'item',
+  id: string,
+  known: number,
+): ApiError<'unknown_user' | 'unknown_item'> {
+  const code = kind === 'user' ? 'unknown_user' : 'unknown_item';
+  return new ApiError(404, code, `unknown ${kind} ${JSON.stringify(id)} (the model knows ${known} ${kind}s)`);
+}
+
+/**
+ * The app's error handler: ApiErrors answer as themselves; Hono's own HTTP exceptions (415 from
+ * the content-type gate, 400 from the JSON body parser) are mapped into the error shape; anything
+ * else is a bug and answers 500 without leaking details.
+ */
+export const handleError: ErrorHandler = (error, c) => {
+  if (error instanceof ApiError) return errorResponse(c, error);
+  if (error instanceof HTTPException) return errorResponse(c, fromHttpException(error));
+  console.error('edgerec: unhandled error', error);
+  return errorResponse(c, new ApiError(500, 'internal_error', 'internal error'));
+};
+
+function fromHttpException(error: HTTPException): ApiError {
+  switch (error.status) {
+    case 415:
+      return new ApiError(415, 'unsupported_media_type', 'the request body must be JSON (Content-Type: application/json)');
+    case 413:
+      return new ApiError(413, 'payload_too_large', 'the request body is too large');
+    case 400:
+      // Hono's JSON body validator throws this when the body does not parse.
+      return /json/i.test(error.message)
+        ? new ApiError(400, 'invalid_json', 'the request body is not valid JSON')
+        : new ApiError(400, 'invalid_request', error.message || 'bad request');
+    default:
+      return error.status >= 400 && error.status < 500
+        ? new ApiError(error.status, 'invalid_request', error.message || 'bad request')
+        : new ApiError(500, 'internal_error', 'internal error');
+  }
+}

@@ -1,0 +1,7 @@
+import { createApp } from './app';
+import { loadBundledModel } from './bundled-model';
+
+/** The edgerec worker: the app serving the artifact bundled at build time (parsed once per isolate). */
+const app = createApp({ loadModel: loadBundledModel });
+
+export default app;

@@ -1,0 +1,78 @@
+import { createRoute } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { App } from '../app-env';
+import { ApiError } from '../errors';
+import type { ModelStore } from '../model-store';
+import {
+  BatchRequestSchema,
+  BatchResponseSchema,
+  MAX_BATCH,
+  MAX_BODY_BYTES,
+  ScoreQuerySchema,
+  ScoreSchema,
+  errorContent,
+  jsonContent,
+} from '../schemas';
+import { scorePair, tryScorePair } from '../scoring';
+import { defaultThreshold, requestThreshold } from '../threshold';
+
+const scoreRoute = createRoute({
+  method: 'get',
+  path: '/v1/score',
+  tags: ['Scores'],
+  summary: 'Score one (user, item) pair',
+  description: 'Predicted rating of `item` by `user`, and whether it reaches the recommend threshold.',
+  request: { query: ScoreQuerySchema },
+  responses: {
+    200: jsonContent(ScoreSchema, 'The score.'),
+    400: errorContent('A parameter is missing or invalid (`invalid_request`).'),
+    404: errorContent('The model does not know the user (`unknown_user`) or the item (`unknown_item`).'),
+    503: errorContent('The bundled artifact could not be loaded (`model_unavailable`).'),
+  },
+});
+
+const batchRoute = createRoute({
+  method: 'post',
+  path: '/v1/score',
+  tags: ['Scores'],
+  summary: 'Score a batch of pairs',
+  description: `Scores 1 to ${MAX_BATCH} (MAX_BATCH) pairs in one request. Unknown ids do not fail the batch: their entries carry an \`error\` instead of a score. Bodies over ${MAX_BODY_BYTES} bytes are refused with 413 \`payload_too_large\`.`,
+  middleware: [
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  ] as const,
+  request: {
+    body: { content: { 'application/json': { schema: BatchRequestSchema } }, required: true },
+  },
+  responses: {
+    200: jsonContent(BatchResponseSchema, 'One result per pair, in request order.'),
+    400: errorContent('The body is not valid JSON (`invalid_json`) or does not match the schema (`invalid_request`).'),
+    413: errorContent(`More than ${MAX_BATCH} pairs (\`batch_too_large\`) or an oversized body (\`payload_too_large\`).`),
+    415: errorContent('The body is not sent as application/json (`unsupported_media_type`).'),
+    503: errorContent('The bundled artifact could not be loaded (`model_unavailable`).'),
+  },
+});
+
+/** Registers `GET /v1/score` and `POST /v1/score`. */
+export function registerScoreRoutes(app: App, deps: { models: ModelStore }): void {
+  app.openapi(scoreRoute, async (c) => {
+    const query = c.req.valid('query');
+    const { model } = await deps.models.get();
+    const fallback = defaultThreshold(model, c.env?.RECOMMEND_THRESHOLD).value;
+    const threshold = requestThreshold(model, query.threshold, fallback);
+    return c.json(scorePair(model, query.user, query.item, threshold), 200);
+  });
+
+  app.openapi(batchRoute, async (c) => {
+    const body = c.req.valid('json');
+    const { model } = await deps.models.get();
+    const fallback = defaultThreshold(model, c.env?.RECOMMEND_THRESHOLD).value;
+    const threshold = requestThreshold(model, body.threshold, fallback);
+    const results = body.pairs.map(({ user, item }) => tryScorePair(model, user, item, threshold));
+    return c.json({ results }, 200);
+  });
+}

@@ -1,0 +1,48 @@
+import type { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { ValidationTargets } from 'hono/types';
+import { ApiError, errorResponse } from './errors';
+
+/** What @hono/zod-openapi hands a validation hook. */
+export type ValidationResult = { target: keyof ValidationTargets } & (
+  | { success: true; data: unknown }
+  | { success: false; error: z.ZodError }
+);
+
+const WHERE: Partial<Record<keyof ValidationTargets, string>> = {
+  query: 'query parameter',
+  param: 'path parameter',
+  json: 'body field',
+};
+
+/**
+ * The app's default validation hook: turns a zod failure into a 400 `invalid_request` whose
+ * message names each offending field, or a 413 `batch_too_large` when `pairs` is over the limit.
+ */
+export function validationHook(result: ValidationResult, c: Context): Response | undefined {
+  if (result.success) return undefined;
+  const { issues } = result.error;
+  const message = describeIssues(result.target, issues);
+  const tooMany = issues.some((issue) => issue.code === 'too_big' && issue.path.join('.') === 'pairs');
+  return errorResponse(c, new ApiError(tooMany ? 413 : 400, tooMany ? 'batch_too_large' : 'invalid_request', message));
+}
+
+/** A readable summary of zod issues, each prefixed by the field it concerns. */
+export function describeIssues(target: keyof ValidationTargets, issues: readonly z.core.$ZodIssue[]): string {
+  const shown = issues.slice(0, 5).map((issue) => {
+    const where = issue.path.length > 0 ? `${WHERE[target] ?? target} "${formatPath(issue.path)}"` : 'request body';
+    return `${where}: ${issue.message}`;
+  });
+  const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+  return `${shown.join('; ')}${more}`;
+}
+
+/** `['pairs', 3, 'user']` → `pairs[3].user`. */
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}

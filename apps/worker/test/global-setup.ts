@@ -1,0 +1,20 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArtifact } from '@edgerec/core';
+import type { TestProject } from 'vitest/node';
+import { makeTestArtifact } from './helpers/test-model';
+
+/** Where the integration tests' bundled artifact is written (gitignored, rebuilt every run). */
+export const TEST_ARTIFACT_PATH = fileURLToPath(new URL('./.generated/edgerec.model.json', import.meta.url));
+
+/** Writes the deterministic test artifact (atomically) before the workers pool starts. */
+export default async function setup({ provide }: TestProject): Promise<void> {
+  const text = await makeTestArtifact();
+  const { meta } = await parseArtifact(text, { source: 'test artifact' });
+  await mkdir(dirname(TEST_ARTIFACT_PATH), { recursive: true });
+  const temp = `${TEST_ARTIFACT_PATH}.tmp-${process.pid}`;
+  await writeFile(temp, text);
+  await rename(temp, TEST_ARTIFACT_PATH);
+  provide('testArtifactSha256', meta.sha256);
+}

@@ -2,8 +2,9 @@
 // wrangler's custom build step (wrangler.jsonc `build.command`): runs before `wrangler dev` and
 // `wrangler deploy` bundle the worker, and stops them with a clear message when no valid model
 // artifact is bundled at apps/worker/model/edgerec.model.json.
-import { readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { readValidatedArtifact } from './artifact-file.mjs';
 
 const TARGET = fileURLToPath(new URL('../model/edgerec.model.json', import.meta.url));
 const HOW = [
@@ -17,15 +18,12 @@ function fail(problem) {
   process.exit(1);
 }
 
-const text = await readFile(TARGET, 'utf8').catch((error) =>
-  error.code === 'ENOENT' ? fail(`no model is bundled (${TARGET} does not exist).`) : fail(`cannot read ${TARGET}: ${error.message}`),
-);
-const { parseArtifact } = await import('@edgerec/core').catch((error) =>
-  fail(`cannot load @edgerec/core to check the model (${error.message}); run pnpm build at the repo root.`),
-);
 try {
-  const { model, meta } = await parseArtifact(text, { source: TARGET });
-  console.log(`edgerec: bundling model ${meta.sha256.slice(0, 12)} (${model.users.size} users, ${model.items.size} items)`);
-} catch (error) {
-  fail(`the bundled model is not usable: ${error.message}`);
+  await access(TARGET);
+} catch {
+  fail(`no model is bundled (${TARGET} does not exist).`);
 }
+const { loaded } = await readValidatedArtifact(TARGET, fail);
+console.log(
+  `edgerec: bundling model ${loaded.meta.sha256.slice(0, 12)} (${loaded.model.users.size} users, ${loaded.model.items.size} items)`,
+);

@@ -4,9 +4,10 @@
 // src/bundled-model.ts imports. Usage (from the repo root):
 //   pnpm --filter @edgerec/worker use-model <artifact-path>
 // or from apps/worker: node scripts/use-model.mjs <artifact-path>
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readValidatedArtifact } from './artifact-file.mjs';
 
 const WORKER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TARGET = resolve(WORKER_DIR, 'model/edgerec.model.json');
@@ -32,24 +33,8 @@ function artifactPath() {
   return isAbsolute(args[0]) ? args[0] : resolve(BASE, args[0]);
 }
 
-/** @edgerec/core's parseArtifact, with a hint when the core package has not been built. */
-async function loadParser() {
-  try {
-    return (await import('@edgerec/core')).parseArtifact;
-  } catch (error) {
-    fail(`cannot load @edgerec/core (${error.message}); build it first: pnpm --filter @edgerec/core build`);
-  }
-}
-
 const source = artifactPath();
-const parseArtifact = await loadParser();
-const bytes = await readFile(source).catch((error) => fail(`cannot read ${source}: ${error.message}`));
-let loaded;
-try {
-  loaded = await parseArtifact(new TextDecoder('utf-8', { fatal: true }).decode(bytes), { source });
-} catch (error) {
-  fail(`rejected: ${error.message}`);
-}
+const { bytes, loaded } = await readValidatedArtifact(source, fail);
 
 if (resolve(source) !== TARGET) {
   await mkdir(dirname(TARGET), { recursive: true });

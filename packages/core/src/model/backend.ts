@@ -30,7 +30,7 @@ export async function loadBackend(choice: BackendChoice = 'auto'): Promise<Ready
       await tf.ready();
       return { tf, name: 'tensorflow', notices };
     } catch (error) {
-      const reason = firstLine(error);
+      const reason = nativeFailure(error);
       if (choice === 'tensorflow') {
         throw new Error(`the tensorflow backend (@tensorflow/tfjs-node) is not usable here: ${reason}`);
       }
@@ -57,6 +57,15 @@ export async function loadBackend(choice: BackendChoice = 'auto'): Promise<Ready
   // The cpu backend's own "install tfjs-node" banner would repeat our notice; we print ours.
   (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   return { tf, name: 'cpu', notices };
+}
+
+/** A short reason why tfjs-node did not load (its errors embed long paths). */
+function nativeFailure(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'not installed';
+  const message = firstLine(error);
+  if (/native addon module|tfjs_binding\.node/i.test(message)) return 'installed without its native binding';
+  return message.length > 120 ? `${message.slice(0, 117)}...` : message;
 }
 
 function firstLine(error: unknown): string {

@@ -1,0 +1,150 @@
+import { parse } from 'csv-parse/sync';
+import { DataError } from './data-error.js';
+import { findRatingColumns, normalizeHeaderName, type RatingColumns } from './header-columns.js';
+import { isDecimal } from './rating-value.js';
+
+/** Ratings file layouts `readRatingsFile` understands. */
+export const RATINGS_FORMATS = ['movielens-100k', 'movielens-1m', 'movielens-csv', 'csv', 'tsv'] as const;
+
+/** One of RATINGS_FORMATS. */
+export type RatingsFormat = (typeof RATINGS_FORMATS)[number];
+
+/** How to parse a ratings file: its delimiter, whether line one is a header, and where each column is. */
+export interface FormatSpec {
+  format: RatingsFormat;
+  /** Field delimiter: `\t`, `,`, `;` or `::`. */
+  delimiter: string;
+  /** True when the first non-blank line names the columns rather than holding a rating. */
+  header: boolean;
+  /** Column indices of user id, item id and rating (0-based). */
+  columns: RatingColumns;
+}
+
+const MOVIELENS_CSV_HEADER = ['userid', 'movieid', 'rating', 'timestamp'];
+const POSITIONAL: RatingColumns = { user: 0, item: 1, rating: 2 };
+const INTEGER = /^\d+$/;
+
+/** True when `value` names one of RATINGS_FORMATS. */
+export function isRatingsFormat(value: string): value is RatingsFormat {
+  return (RATINGS_FORMATS as readonly string[]).includes(value);
+}
+
+/** Works out the layout of a ratings file from its first lines (`format` forces the layout but still reads the header). */
+export function detectFormat(firstLines: string[], file: string, format: RatingsFormat | 'auto' = 'auto'): FormatSpec {
+  const index = firstLines.findIndex((line) => cleanLine(line, 0) !== '');
+  if (index < 0) throw new DataError(file, 'file is empty');
+  const line = cleanLine(firstLines[index]!, index);
+  const lineNumber = index + 1;
+  const delimiter = delimiterFor(format, line, file, lineNumber);
+  const fields = splitSample(line, delimiter);
+  const header = hasHeader(format, fields);
+  const columns = header ? headerColumns(fields, file, lineNumber) : positionalColumns(fields, file, lineNumber);
+  return { format: format === 'auto' ? nameFormat(delimiter, header, fields) : format, delimiter, header, columns };
+}
+
+/** Strips a trailing `\r` and, on the first line, a UTF-8 byte-order mark; returns '' for a blank line. */
+function cleanLine(line: string, index: number): string {
+  const text = index === 0 && line.startsWith('\ufeff') ? line.slice(1) : line;
+  return text.trim() === '' ? '' : text.replace(/\r$/, '');
+}
+
+/** The delimiter a format implies, or the one the first line uses. */
+function delimiterFor(format: RatingsFormat | 'auto', line: string, file: string, lineNumber: number): string {
+  switch (format) {
+    case 'movielens-100k':
+    case 'tsv':
+      return '\t';
+    case 'movielens-1m':
+      return '::';
+    case 'movielens-csv':
+      return ',';
+    case 'csv':
+      return count(line, ';') > count(line, ',') ? ';' : ',';
+    case 'auto':
+      return sniffDelimiter(line, file, lineNumber);
+  }
+}
+
+/** Picks `::`, tab, comma or semicolon from the first line. */
+function sniffDelimiter(line: string, file: string, lineNumber: number): string {
+  if (line.includes('::')) return '::';
+  if (line.includes('\t')) return '\t';
+  const commas = count(line, ',');
+  const semicolons = count(line, ';');
+  if (commas === 0 && semicolons === 0) {
+    throw new DataError(file, 'cannot tell the column delimiter: expected tab, comma, semicolon or "::"', {
+      line: lineNumber,
+      value: line,
+    });
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
+/** Number of occurrences of a one-character string. */
+function count(text: string, char: string): number {
+  let n = 0;
+  for (let i = text.indexOf(char); i >= 0; i = text.indexOf(char, i + 1)) n++;
+  return n;
+}
+
+/** Splits one line into fields with csv-parse (quotes honoured), falling back to a plain split. */
+function splitSample(line: string, delimiter: string): string[] {
+  try {
+    const records = parse(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][];
+    return records[0] ?? [];
+  } catch {
+    return line.split(delimiter);
+  }
+}
+
+/** A header is a first line whose rating-candidate (third) field is not a number. */
+function hasHeader(format: RatingsFormat | 'auto', fields: readonly string[]): boolean {
+  if (format === 'movielens-100k' || format === 'movielens-1m') return false;
+  if (format === 'movielens-csv') return true;
+  const rating = fields[POSITIONAL.rating];
+  return rating === undefined ? !fields.every((field) => isDecimal(field.trim())) : !isDecimal(rating.trim());
+}
+
+/** Columns named by a header line; a DataError when one of user, item, rating is missing. */
+function headerColumns(fields: readonly string[], file: string, lineNumber: number): RatingColumns {
+  const found = findRatingColumns(fields);
+  const missing = (['user', 'item', 'rating'] as const).filter((role) => found[role] === undefined);
+  if (missing.length > 0) {
+    const names = fields.map((field) => JSON.stringify(field.trim())).join(', ');
+    throw new DataError(
+      file,
+      `header has no ${missing.join(', ')} column; columns found: ${names}` +
+        ' (a first line whose third field is not a number is read as a header)',
+      { line: lineNumber },
+    );
+  }
+  return found as RatingColumns;
+}
+
+/** Columns 0, 1, 2 of a header-less file, which needs at least three columns. */
+function positionalColumns(fields: readonly string[], file: string, lineNumber: number): RatingColumns {
+  if (fields.length < 3) {
+    throw new DataError(file, `too few columns: expected at least 3 (user, item, rating), got ${fields.length}`, {
+      line: lineNumber,
+    });
+  }
+  return { ...POSITIONAL };
+}
+
+/** The format name an auto-detected layout reports. */
+function nameFormat(delimiter: string, header: boolean, fields: readonly string[]): RatingsFormat {
+  if (delimiter === '::') return 'movielens-1m';
+  if (delimiter === '\t') {
+    const movielens100k = !header && fields.length === 4 && fields.every((field) => INTEGER.test(field.trim()));
+    return movielens100k ? 'movielens-100k' : 'tsv';
+  }
+  if (
+    delimiter === ',' &&
+    header &&
+    fields.length === MOVIELENS_CSV_HEADER.length &&
+    fields.every((field, i) => normalizeHeaderName(field) === MOVIELENS_CSV_HEADER[i])
+  ) {
+    return 'movielens-csv';
+  }
+  return 'csv';
+}

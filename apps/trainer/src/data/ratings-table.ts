@@ -1,0 +1,8 @@
+/** Ratings in columnar form: row r is (userIds[users[r]], itemIds[items[r]], ratings[r]). */
+export interface RatingsTable {
+  users: Uint32Array;
+  items: Uint32Array;
+  ratings: Float32Array;
+  userIds: readonly string[];
+  itemIds: readonly string[];
+}

@@ -1,0 +1,277 @@
+import {
+  buildSeenItems,
+  createIdIndex,
+  evaluateRatings,
+  scaleRating,
+  serializeArtifact,
+  type IndexedRatings,
+  type RatingAccuracy,
+  type RatingScale,
+  type RecommenderModel,
+  type TableEncoding,
+} from '@edgerec/core';
+import {
+  loadBackend,
+  SEED_RECIPE,
+  trainRecommender,
+  type BackendChoice,
+  type TrainHooks,
+  type TrainOptions,
+  type TrainingRows,
+} from '@edgerec/core/model';
+import { basename } from 'node:path';
+import type { RatingsFormat } from '../data/formats.js';
+import { readRatingsFile, type DuplicatePolicy, type RatingsFile } from '../data/read-ratings.js';
+import { compactIds, indexAgainst, selectRows, splitRows } from '../data/split.js';
+import { UserError } from '../user-error.js';
+
+/** Model hyperparameters a caller may set; the rest come from {@link SEED_RECIPE}. */
+export type ModelOptions = Partial<Omit<TrainOptions, 'ratingUnitsPerTarget'>>;
+
+/** Everything {@link trainModel} needs. */
+export interface TrainModelOptions {
+  /** Ratings file to learn from. */
+  ratings: string;
+  /** Separate test file; when given, `ratings` is split only into train and validation. */
+  test?: string;
+  format?: RatingsFormat | 'auto';
+  duplicates?: DuplicatePolicy;
+  /** Fraction of `ratings` held out for early stopping (default 0.1). */
+  validationFraction?: number;
+  /** Fraction of `ratings` held out for the final test when no test file is given (default 0.1). */
+  testFraction?: number;
+  model?: ModelOptions;
+  backend?: BackendChoice;
+  /** Rating range for scaling (default: the training data's min and max). */
+  ratingMin?: number;
+  ratingMax?: number;
+  /** Rating at or above which the edge says "recommend" (default 62.5% up the scale: 3.5 on 1–5). */
+  threshold?: number;
+  tableEncoding?: TableEncoding;
+  /** Store each user's training items in the artifact (default true). */
+  includeSeen?: boolean;
+  /** Receives progress; all optional. */
+  hooks?: TrainHooks & {
+    onInfo?(line: string): void;
+    onReadProgress?(file: string, bytesRead: number, totalBytes: number): void;
+  };
+}
+
+/** Figures about a finished training run. */
+export interface TrainSummary {
+  backend: string;
+  seconds: number;
+  epochs: number;
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  rows: { train: number; validation: number; test: number };
+  users: number;
+  items: number;
+  validation?: RatingAccuracy;
+  test?: RatingAccuracy;
+  /** RMSE of always predicting the training mean, on the test rows (or validation if no test). */
+  globalMeanRmse: number;
+}
+
+/** A trained model, its artifact text, and what happened. */
+export interface TrainedModel {
+  model: RecommenderModel;
+  artifact: string;
+  summary: TrainSummary;
+}
+
+/**
+ * Reads ratings, splits them (seeded), fits a RecommenderNet, evaluates it with the serving
+ * scorer and serializes the artifact. Writes nothing: the caller decides where the text goes.
+ */
+export async function trainModel(options: TrainModelOptions): Promise<TrainedModel> {
+  const hooks = options.hooks ?? {};
+  const recipe = { ...SEED_RECIPE, ...definedOnly(options.model ?? {}) };
+  const read = (path: string) =>
+    readRatingsFile(path, {
+      format: options.format ?? 'auto',
+      duplicates: options.duplicates ?? 'last',
+      onProgress: (bytes, total) => hooks.onReadProgress?.(path, bytes, total),
+    });
+
+  const data = await read(options.ratings);
+  reportData(hooks.onInfo, data);
+  const testFile = options.test ? await read(options.test) : undefined;
+  if (testFile) reportData(hooks.onInfo, testFile);
+
+  const validationFraction = options.validationFraction ?? 0.1;
+  const testFraction = testFile ? 0 : (options.testFraction ?? 0.1);
+  const split = splitRows(data.ratings.length, { validation: validationFraction, test: testFraction }, recipe.seed);
+  if (split.train.length === 0) throw new UserError(`${options.ratings}: too few ratings to train on`);
+  if (split.validation.length === 0) {
+    throw new UserError(`${options.ratings}: the validation split is empty; use more ratings or a larger --validation`);
+  }
+  const trainTable = compactIds(selectRows(data, split.train));
+  const users = createIdIndex(trainTable.userIds);
+  const items = createIdIndex(trainTable.itemIds);
+
+  const scale = ratingScale(trainTable.ratings, options, recipe.activation);
+  const validationRows = indexAgainst(data, split.validation, users, items);
+  const testRows = testFile
+    ? indexAgainst(testFile, undefined, users, items)
+    : split.test.length > 0
+      ? indexAgainst(data, split.test, users, items)
+      : undefined;
+
+  const backend = await loadBackend(options.backend ?? 'auto');
+  for (const notice of backend.notices) hooks.onInfo?.(`notice: ${notice}`);
+  hooks.onInfo?.(`backend: ${backend.name}`);
+  hooks.onInfo?.(
+    `training on ${trainTable.ratings.length} ratings (${users.size} users, ${items.size} items), ` +
+      `validating on ${validationRows.ratings.length}${testRows ? `, testing on ${testRows.ratings.length}` : ''}`,
+  );
+
+  const unitsPerTarget = (scale.max - scale.min) / (scale.targetMax - scale.targetMin);
+  const result = await trainRecommender(
+    backend.tf,
+    { users: users.size, items: items.size },
+    {
+      users: Int32Array.from(trainTable.users),
+      items: Int32Array.from(trainTable.items),
+      targets: trainTable.ratings.map((r) => scaleRating(scale, r)),
+    },
+    knownRows(validationRows, scale),
+    { ...recipe, ratingUnitsPerTarget: Math.abs(unitsPerTarget) },
+    hooks,
+  );
+
+  const globalMean = mean(trainTable.ratings);
+  const model: RecommenderModel = {
+    dim: recipe.dim,
+    activation: recipe.activation,
+    globalBias: recipe.globalBias,
+    scale,
+    recommendThreshold: options.threshold ?? scale.min + 0.625 * (scale.max - scale.min),
+    users,
+    items,
+    ...result.tables,
+    seen: buildSeenItems(users.size, trainTable.users, trainTable.items),
+  };
+  const validation = evaluateRatings(model, validationRows);
+  const test = testRows && testRows.ratings.length > 0 ? evaluateRatings(model, testRows) : undefined;
+  const baselineRows = testRows && testRows.ratings.length > 0 ? testRows : validationRows;
+
+  const summary: TrainSummary = {
+    backend: backend.name,
+    seconds: result.seconds,
+    epochs: result.history.length,
+    bestEpoch: result.bestEpoch,
+    stoppedEarly: result.stoppedEarly,
+    rows: {
+      train: trainTable.ratings.length,
+      validation: validationRows.ratings.length,
+      test: testRows?.ratings.length ?? 0,
+    },
+    users: users.size,
+    items: items.size,
+    validation,
+    ...(test ? { test } : {}),
+    globalMeanRmse: constantRmse(baselineRows.ratings, globalMean),
+  };
+
+  const artifact = await serializeArtifact(
+    model,
+    {
+      stats: { ratings: trainTable.ratings.length, users: users.size, items: items.size, globalMean },
+      training: {
+        data: {
+          file: basename(data.file),
+          sha256: data.sha256,
+          format: data.format,
+          ratings: data.ratings.length,
+        },
+        seed: recipe.seed,
+        epochs: result.history.length,
+        bestEpoch: result.bestEpoch,
+        stoppedEarly: result.stoppedEarly,
+        backend: backend.name,
+        seconds: result.seconds,
+        hyperparameters: {
+          dim: recipe.dim,
+          activation: recipe.activation,
+          dropout: recipe.dropout,
+          learningRate: recipe.learningRate,
+          batchSize: recipe.batchSize,
+          maxEpochs: recipe.epochs,
+          patience: recipe.patience,
+          minDelta: recipe.minDelta,
+          restoreBest: recipe.restoreBest,
+          l2: recipe.l2,
+          initScale: recipe.initScale,
+          validationFraction,
+          testFraction,
+          testFile: testFile ? basename(testFile.file) : null,
+          duplicates: options.duplicates ?? 'last',
+        },
+        metrics: { validation, ...(test ? { test } : {}) },
+        history: result.history,
+      },
+    },
+    { tableEncoding: options.tableEncoding ?? 'f32-base64', includeSeen: options.includeSeen ?? true },
+  );
+  return { model, artifact, summary };
+}
+
+function reportData(onInfo: ((line: string) => void) | undefined, data: RatingsFile): void {
+  const duplicates = data.duplicates > 0 ? `, ${data.duplicates} duplicate (user, item) rows merged` : '';
+  onInfo?.(
+    `read ${data.file}: ${data.ratings.length} ratings, ${data.userIds.length} users, ${data.itemIds.length} items ` +
+      `(format ${data.format}${duplicates})`,
+  );
+}
+
+function ratingScale(
+  ratings: Float32Array,
+  options: TrainModelOptions,
+  activation: TrainOptions['activation'],
+): RatingScale {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const r of ratings) {
+    if (r < min) min = r;
+    if (r > max) max = r;
+  }
+  min = options.ratingMin ?? min;
+  max = options.ratingMax ?? max;
+  if (!(min < max)) {
+    throw new UserError(
+      `cannot scale ratings: the range is empty (min ${min}, max ${max}); set --rating-min and --rating-max`,
+    );
+  }
+  // The linear variant regresses ratings directly; tanh and sigmoid fit min-max-scaled [0, 1] targets.
+  return activation === 'linear'
+    ? { min, max, targetMin: min, targetMax: max }
+    : { min, max, targetMin: 0, targetMax: 1 };
+}
+
+/** Rows whose user and item both have embeddings, with scaled targets (for early stopping). */
+function knownRows(rows: IndexedRatings, scale: RatingScale): TrainingRows {
+  const keep: number[] = [];
+  for (let r = 0; r < rows.ratings.length; r++) if (rows.users[r]! >= 0 && rows.items[r]! >= 0) keep.push(r);
+  return {
+    users: Int32Array.from(keep, (r) => rows.users[r]!),
+    items: Int32Array.from(keep, (r) => rows.items[r]!),
+    targets: Float32Array.from(keep, (r) => scaleRating(scale, rows.ratings[r]!)),
+  };
+}
+
+function mean(values: Float32Array): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+function constantRmse(values: Float32Array, constant: number): number {
+  let sum = 0;
+  for (const v of values) sum += (v - constant) ** 2;
+  return Math.sqrt(sum / values.length);
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// `pnpm demo`: synthetic ratings -> train -> artifact -> wrangler dev on 127.0.0.1 -> real requests.
+// Keeps serving until Ctrl-C; `pnpm demo --exit` (or EDGEREC_DEMO_EXIT=1) stops after the requests.
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startLocalServer } from './local-server.mjs';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = join(dirname(fileURLToPath(import.meta.resolve('@edgerec/trainer'))), 'cli.js');
+const USAGE = `usage: pnpm demo [--exit] [--port N] [--users N] [--items N] [--ratings N]
+
+Generates synthetic ratings, trains a model, serves it with wrangler dev on 127.0.0.1 and sends a
+few requests. Without --exit it keeps serving until Ctrl-C. EDGEREC_DEMO_EXIT=1 also stops early.`;
+
+const { values } = parseArgs({
+  options: {
+    exit: { type: 'boolean', default: process.env.EDGEREC_DEMO_EXIT === '1' },
+    port: { type: 'string', default: process.env.EDGEREC_DEMO_PORT ?? '8787' },
+    users: { type: 'string', default: '1000' },
+    items: { type: 'string', default: '500' },
+    ratings: { type: 'string', default: '50000' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const dir = join(REPO, '.edgerec', 'demo');
+const ratingsFile = join(dir, 'ratings.tsv');
+const modelFile = join(dir, 'model.json');
+const show = (path) => relative(process.cwd(), path) || path;
+const step = (text) => console.log(`\n\x1b[1m▶ ${text}\x1b[0m`);
+
+/** Runs the edgerec CLI with inherited output; rejects on a non-zero exit. */
+function edgerec(args) {
+  console.log(`$ edgerec ${args.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`edgerec ${args[0]} exited with ${code}`))));
+  });
+}
+
+/** Sends a request, prints it curl-style with the JSON answer, and returns the parsed body. */
+async function request(base, method, path, body) {
+  const curl = body
+    ? `curl -s -X ${method} ${base}${path} -H 'content-type: application/json' -d '${JSON.stringify(body)}'`
+    : `curl -s '${base}${path}'`;
+  console.log(`$ ${curl}`);
+  const response = await fetch(`${base}${path}`, {
+    method,
+    ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+  });
+  const json = await response.json();
+  console.log(`${response.status} ${JSON.stringify(json, null, 2)}`);
+  return json;
+}
+
+await mkdir(dir, { recursive: true });
+process.chdir(REPO);
+
+step('1/4 Generate synthetic ratings (planted low-rank structure, known noise floor)');
+await edgerec(['synth', '--users', values.users, '--items', values.items, '--ratings', values.ratings, '--seed', '42', '--out', show(ratingsFile)]);
+
+step('2/4 Train the model and export the artifact');
+await edgerec(['train', '--ratings', show(ratingsFile), '--out', show(modelFile)]);
+
+step(`3/4 Serve it at the edge, locally: wrangler dev on 127.0.0.1:${values.port}`);
+const server = await startLocalServer({ model: modelFile, port: Number(values.port) });
+let stopping = false;
+const shutdown = async (code) => {
+  if (stopping) return;
+  stopping = true;
+  await server.stop();
+  process.exit(code);
+};
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  step('4/4 Ask it things');
+  const base = server.url;
+  await request(base, 'GET', '/v1/model');
+  const recs = await request(base, 'GET', '/v1/users/u1/recommendations?k=5');
+  const top = recs.items?.[0]?.item ?? 'i1';
+  await request(base, 'GET', `/v1/score?user=u1&item=${encodeURIComponent(top)}`);
+  await request(base, 'POST', '/v1/score', {
+    pairs: [
+      { user: 'u2', item: top },
+      { user: 'u3', item: 'i2' },
+      { user: 'nobody', item: 'i2' },
+    ],
+  });
+  await request(base, 'GET', '/v1/users/nobody/recommendations');
+} catch (error) {
+  console.error(`demo request failed: ${error.message}`);
+  await shutdown(1);
+}
+
+if (values.exit) {
+  console.log('\nDemo done (--exit): stopping the local worker.');
+  await shutdown(0);
+} else {
+  console.log(`\nThe worker keeps serving at ${server.url} — try:
+  curl -s '${server.url}/v1/users/u7/recommendations?k=3'
+  curl -s '${server.url}/v1/score?user=u7&item=i42'
+  open ${server.url}/docs (API docs) or ${server.url}/openapi.json
+Press Ctrl-C to stop.`);
+  const code = await server.exited;
+  if (!stopping) {
+    console.error(`the local worker stopped unexpectedly (exit ${code})`);
+    process.exit(1);
+  }
+}

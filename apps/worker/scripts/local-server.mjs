@@ -1,0 +1,68 @@
+// Starts `serve-model.mjs` (wrangler dev on a given artifact) as a child process and waits until it
+// answers; used by the demo and the end-to-end test. Always binds to a loopback address.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const SERVE_MODEL = fileURLToPath(new URL('./serve-model.mjs', import.meta.url));
+
+/** Finds a free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Serves `model` with wrangler dev on 127.0.0.1:`port` and resolves once GET /health answers 200.
+ * @param {{ model: string, port?: number, quiet?: boolean, timeoutMs?: number, wranglerArgs?: string[] }} options
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, exited: Promise<number | null> }>}
+ */
+export async function startLocalServer(options) {
+  const port = options.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    process.execPath,
+    [SERVE_MODEL, '--model', options.model, '--port', String(port), '--ip', '127.0.0.1', '--', ...(options.wranglerArgs ?? ['--log-level', 'warn'])],
+    { stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', detached: true },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  let running = true;
+  exited.then(() => (running = false));
+
+  const stop = async () => {
+    if (!running) return;
+    child.kill('SIGINT');
+    const timeout = new Promise((resolve) => setTimeout(resolve, 10_000, 'timeout'));
+    if ((await Promise.race([exited, timeout])) === 'timeout') {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  while (Date.now() < deadline) {
+    if (!running) throw new Error(`the local worker exited before it was ready:\n${output}`);
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.ok) return { url, stop, exited };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await stop();
+  throw new Error(`the local worker did not answer ${url}/health within ${options.timeoutMs ?? 120_000} ms:\n${output}`);
+}

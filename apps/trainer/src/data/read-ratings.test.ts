@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError } from './data-error.js';
 import type { RatingsTable } from './ratings-table.js';
 import { readRatingsFile } from './read-ratings.js';
-import { fixture, useTempDirs, useTempFile } from './test-utils/temp-files.js';
+import { fixture, useTempDirs, useTempFile } from '../test-utils/temp-files.js';
 
 /** The table as (user, item, rating) triples of ids, in row order. */
 function triples(table: RatingsTable): [string, string, number][] {

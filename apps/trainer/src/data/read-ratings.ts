@@ -1,3 +1,4 @@
+import { UserError } from '../user-error.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -136,10 +137,10 @@ async function startParsing(
 /** Rejects a format or duplicate policy that is not one of the known names (they may come from a command line). */
 function checkOptions(format: string, policy: string): void {
   if (format !== 'auto' && !isRatingsFormat(format)) {
-    throw new Error(`unknown ratings format "${format}"`);
+    throw new UserError(`unknown ratings format "${format}"`);
   }
   if (!(DUPLICATE_POLICIES as readonly string[]).includes(policy)) {
-    throw new Error(`unknown duplicate policy "${policy}" (expected ${DUPLICATE_POLICIES.join(', ')})`);
+    throw new UserError(`unknown duplicate policy "${policy}" (expected ${DUPLICATE_POLICIES.join(', ')})`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { UserError } from '../user-error.js';
 import { mulberry32, shuffleInPlace } from '@edgerec/core';
 
 export { compactIds, indexAgainst, selectRows, type IdLookup, type IndexedRows } from './reindex.js';
@@ -25,11 +26,11 @@ const TOLERANCE = 1e-9;
  * Train takes the first rows of the shuffled order, validation the next, test the last.
  */
 export function splitRows(rows: number, fractions: SplitFractions, seed: number): RowSplit {
-  if (!Number.isInteger(rows) || rows < 0) throw new Error(`row count must be a non-negative integer, got ${rows}`);
+  if (!Number.isInteger(rows) || rows < 0) throw new UserError(`row count must be a non-negative integer, got ${rows}`);
   checkFraction('validation', fractions.validation);
   checkFraction('test', fractions.test);
   if (fractions.validation + fractions.test >= 1) {
-    throw new Error(
+    throw new UserError(
       `validation + test fractions must be below 1 to leave training rows, got ${fractions.validation} + ${fractions.test}`,
     );
   }
@@ -56,6 +57,6 @@ function share(rows: number, fraction: number): number {
 /** Throws unless a fraction is a number in [0, 1). */
 function checkFraction(name: string, value: number): void {
   if (!Number.isFinite(value) || value < 0 || value >= 1) {
-    throw new Error(`${name} fraction must be at least 0 and below 1, got ${value}`);
+    throw new UserError(`${name} fraction must be at least 0 and below 1, got ${value}`);
   }
 }

@@ -1,3 +1,4 @@
+import { UserError } from '../user-error.js';
 import { gaussian, mulberry32, shuffleInPlace } from '@edgerec/core';
 import type { RatingsTable } from './ratings-table.js';
 import { createZipfSampler } from './zipf-sampler.js';
@@ -90,7 +91,7 @@ function checkSynthOptions(options: SynthOptions): Required<SynthOptions> {
   checkNumber('--noise', o.noise, 0, 10);
   checkNumber('--popularity', o.popularity, 0, 5);
   if (o.ratings > o.users * o.items) {
-    throw new Error(
+    throw new UserError(
       `--ratings must be at most --users × --items = ${o.users * o.items} (each pair is rated once), got ${o.ratings}`,
     );
   }
@@ -100,14 +101,14 @@ function checkSynthOptions(options: SynthOptions): Required<SynthOptions> {
 /** Throws unless `value` is an integer in [min, max]. */
 function checkInteger(flag: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${flag} must be an integer from ${min} to ${max}, got ${value}`);
+    throw new UserError(`${flag} must be an integer from ${min} to ${max}, got ${value}`);
   }
 }
 
 /** Throws unless `value` is a finite number in [min, max]. */
 function checkNumber(flag: string, value: number, min: number, max: number): void {
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new Error(`${flag} must be a number from ${min} to ${max}, got ${value}`);
+    throw new UserError(`${flag} must be a number from ${min} to ${max}, got ${value}`);
   }
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RatingsTable } from './ratings-table.js';
 import { readRatingsFile } from './read-ratings.js';
 import { generateSynthetic } from './synth.js';
-import { useTempDirs } from './test-utils/temp-files.js';
+import { useTempDirs } from '../test-utils/temp-files.js';
 import { formatFloat32, writeRatingsFile } from './write-ratings.js';
 
 const table: RatingsTable = {

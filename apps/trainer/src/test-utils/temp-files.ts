@@ -6,7 +6,7 @@ import { afterEach } from 'vitest';
 
 /** Absolute path of a file in apps/trainer/test/fixtures. */
 export function fixture(name: string): string {
-  return fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
+  return fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 }
 
 /** Registers cleanup and returns a function that creates a fresh temp directory for the current test. */

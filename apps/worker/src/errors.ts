@@ -1,3 +1,4 @@
+import { unknownIdMessage } from '@edgerec/core';
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -55,7 +56,7 @@ export function unknownIdError(
   known: number,
 ): ApiError<'unknown_user' | 'unknown_item'> {
   const code = kind === 'user' ? 'unknown_user' : 'unknown_item';
-  return new ApiError(404, code, `unknown ${kind} ${JSON.stringify(id)} (the model knows ${known} ${kind}s)`);
+  return new ApiError(404, code, unknownIdMessage(kind, id, known));
 }
 
 /**

@@ -52,3 +52,8 @@ export function createIdEncoder(): IdEncoder {
     },
   };
 }
+
+/** The message for an id a model does not know, worded the same offline and at the edge. */
+export function unknownIdMessage(kind: 'user' | 'item', id: string, known: number): string {
+  return `unknown ${kind} ${JSON.stringify(id)} (the model knows ${known} ${kind}s)`;
+}

@@ -1,5 +1,5 @@
 export { ACTIVATIONS, activate, type Activation } from './activation.js';
-export { createIdEncoder, createIdIndex, type IdEncoder, type IdIndex } from './ids.js';
+export { createIdEncoder, createIdIndex, unknownIdMessage, type IdEncoder, type IdIndex } from './ids.js';
 export {
   assertValidScale,
   clipRating,

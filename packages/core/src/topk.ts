@@ -1,6 +1,6 @@
 import { activate } from './activation.js';
 import type { RecommenderModel } from './recommender-model.js';
-import { ratingFromRaw } from './score.js';
+import { dotRows, ratingFromRaw } from './score.js';
 
 /** A user's side of the score: a factor vector (length dim) and a bias. */
 export interface UserQuery {
@@ -51,21 +51,7 @@ export function topKItems(model: RecommenderModel, query: UserQuery, options: To
   let skipPos = 0;
 
   const consider = (i: number) => {
-    let s = itemBias[i]!;
-    let o = i * dim;
-    let d = 0;
-    let d1 = 0;
-    let d2 = 0;
-    let d3 = 0;
-    const end = o + dim;
-    for (; o + 3 < end; o += 4, d += 4) {
-      s += q[d]! * itemFactors[o]!;
-      d1 += q[d + 1]! * itemFactors[o + 1]!;
-      d2 += q[d + 2]! * itemFactors[o + 2]!;
-      d3 += q[d + 3]! * itemFactors[o + 3]!;
-    }
-    for (; o < end; o++, d++) s += q[d]! * itemFactors[o]!;
-    s += d1 + (d2 + d3);
+    const s = itemBias[i]! + dotRows(q, 0, itemFactors, i, dim);
     if (size < k) {
       // Sift up.
       let c = size++;

@@ -1,8 +1,8 @@
 import { predict } from '@edgerec/core';
 import { Command } from 'commander';
 import { readArtifactFile } from '../io/read-artifact.js';
+import { requireIndex } from './model-ids.js';
 import { finiteNumber } from '../options.js';
-import { UserError } from '../user-error.js';
 
 interface PredictFlags {
   model: string;
@@ -24,10 +24,8 @@ export function predictCommand(): Command {
     .addHelpText('after', '\nExample:\n  edgerec predict --model model.json --user 196 --item 242')
     .action(async (flags: PredictFlags) => {
       const { model } = await readArtifactFile(flags.model);
-      const u = model.users.indexOf(flags.user);
-      if (u === undefined) throw new UserError(`unknown user "${flags.user}" (the model knows ${model.users.size} users)`);
-      const i = model.items.indexOf(flags.item);
-      if (i === undefined) throw new UserError(`unknown item "${flags.item}" (the model knows ${model.items.size} items)`);
+      const u = requireIndex(model.users, flags.user, 'user');
+      const i = requireIndex(model.items, flags.item, 'item');
       const threshold = flags.threshold ?? model.recommendThreshold;
       const p = predict(model, u, i, threshold);
       if (flags.json) {

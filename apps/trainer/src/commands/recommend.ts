@@ -1,8 +1,8 @@
 import { seenBy, topKItems, userQuery } from '@edgerec/core';
 import { Command } from 'commander';
 import { readArtifactFile } from '../io/read-artifact.js';
+import { requireIndex } from './model-ids.js';
 import { integerAtLeast } from '../options.js';
-import { UserError } from '../user-error.js';
 
 interface RecommendFlags {
   model: string;
@@ -24,8 +24,7 @@ export function recommendCommand(): Command {
     .addHelpText('after', '\nExample:\n  edgerec recommend --model model.json --user 196 -k 5')
     .action(async (flags: RecommendFlags) => {
       const { model } = await readArtifactFile(flags.model);
-      const u = model.users.indexOf(flags.user);
-      if (u === undefined) throw new UserError(`unknown user "${flags.user}" (the model knows ${model.users.size} users)`);
+      const u = requireIndex(model.users, flags.user, 'user');
       const excludeSorted = !flags.includeSeen && model.seen ? seenBy(model.seen, u) : undefined;
       const ranked = topKItems(model, userQuery(model, u), { k: flags.k, ...(excludeSorted ? { excludeSorted } : {}) });
       const items = ranked.map((r) => ({ item: model.items.ids[r.index]!, rating: r.rating, raw: r.raw }));

@@ -1,14 +1,14 @@
-import { TABLE_ENCODINGS, type TableEncoding } from '@edgerec/core';
-import { BACKENDS, SEED_RECIPE, type BackendChoice } from '@edgerec/core/model';
+import { ACTIVATIONS, TABLE_ENCODINGS, type TableEncoding } from '@edgerec/core';
+import { BACKENDS, SEED_RECIPE, type BackendChoice, type TrainOptions } from '@edgerec/core/model';
 import { Command, Option } from 'commander';
-import { ACTIVATIONS, type Activation } from '@edgerec/core';
 import { RATINGS_FORMATS } from '../data/formats.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { finiteNumber, integerAtLeast, numberBetween } from '../options.js';
 import { trainModel, type TrainModelOptions } from '../pipeline/train-model.js';
 import { createTrainingProgress } from '../progress.js';
 
-interface TrainFlags {
+/** Parsed flags: the model hyperparameters by their TrainOptions names, plus the run's own. */
+interface TrainFlags extends Omit<TrainOptions, 'ratingUnitsPerTarget' | 'globalBias'> {
   ratings: string;
   out: string;
   test?: string;
@@ -16,18 +16,6 @@ interface TrainFlags {
   duplicates: NonNullable<TrainModelOptions['duplicates']>;
   validation: number;
   testFraction: number;
-  dim: number;
-  activation: Activation;
-  dropout: number;
-  learningRate: number;
-  batchSize: number;
-  epochs: number;
-  patience: number;
-  minDelta: number;
-  restoreBest: boolean;
-  l2: number;
-  initScale: number;
-  seed: number;
   backend: BackendChoice;
   ratingMin?: number;
   ratingMax?: number;

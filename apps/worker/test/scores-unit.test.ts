@@ -1,18 +1,11 @@
 import { predict, seenBy, type LoadedArtifact } from '@edgerec/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH } from '../src/schemas';
+import type { Score } from '../src/scoring';
 import { postJson, readJson } from './helpers/http';
 import { FRESH_USER_ID, HEAVY_USER_ID } from './helpers/test-model';
 import { loadTestArtifact, unitApp } from './helpers/unit-app';
 
-interface Score {
-  user: string;
-  item: string;
-  rating: number;
-  raw: number;
-  recommend: boolean;
-  threshold: number;
-}
 interface Recommendations {
   user: string;
   k: number;

@@ -30,10 +30,12 @@ export type ModelOptions = Partial<Omit<TrainOptions, 'ratingUnitsPerTarget'>>;
 
 /** Everything {@link trainModel} needs. */
 export interface TrainModelOptions {
-  /** Ratings file to learn from. */
-  ratings: string;
-  /** Separate test file; when given, `ratings` is split only into train and validation. */
-  test?: string;
+  /** Ratings to learn from: a file path, or a file already read. */
+  ratings: string | RatingsFile;
+  /** Separate test set; when given, `ratings` is split only into train and validation. */
+  test?: string | RatingsFile;
+  /** An explicit split of `ratings` into row sets (cross-validation); overrides the fractions. */
+  rows?: { train: Uint32Array; validation: Uint32Array; test?: Uint32Array };
   format?: RatingsFormat | 'auto';
   duplicates?: DuplicatePolicy;
   /** Fraction of `ratings` held out for early stopping (default 0.1). */
@@ -94,17 +96,23 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
       onProgress: (bytes, total) => hooks.onReadProgress?.(path, bytes, total),
     });
 
-  const data = await read(options.ratings);
-  reportData(hooks.onInfo, data);
-  const testFile = options.test ? await read(options.test) : undefined;
-  if (testFile) reportData(hooks.onInfo, testFile);
+  const load = async (source: string | RatingsFile) => {
+    if (typeof source !== 'string') return source;
+    const file = await read(source);
+    reportData(hooks.onInfo, file);
+    return file;
+  };
+  const data = await load(options.ratings);
+  const testFile = options.test ? await load(options.test) : undefined;
 
   const validationFraction = options.validationFraction ?? 0.1;
   const testFraction = testFile ? 0 : (options.testFraction ?? 0.1);
-  const split = splitRows(data.ratings.length, { validation: validationFraction, test: testFraction }, recipe.seed);
-  if (split.train.length === 0) throw new UserError(`${options.ratings}: too few ratings to train on`);
+  const split = options.rows
+    ? { test: new Uint32Array(0), ...options.rows }
+    : splitRows(data.ratings.length, { validation: validationFraction, test: testFraction }, recipe.seed);
+  if (split.train.length === 0) throw new UserError(`${data.file}: too few ratings to train on`);
   if (split.validation.length === 0) {
-    throw new UserError(`${options.ratings}: the validation split is empty; use more ratings or a larger --validation`);
+    throw new UserError(`${data.file}: the validation split is empty; use more ratings or a larger --validation`);
   }
   const trainTable = compactIds(selectRows(data, split.train));
   const users = createIdIndex(trainTable.userIds);

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { cvCommand } from './commands/cv.js';
+import { dataCommand } from './commands/data.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { plotCommand } from './commands/plot.js';
 import { predictCommand } from './commands/predict.js';
 import { recommendCommand } from './commands/recommend.js';
 import { synthCommand } from './commands/synth.js';
@@ -16,9 +20,13 @@ const program = new Command('edgerec')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   .addCommand(synthCommand())
+  .addCommand(dataCommand())
   .addCommand(trainCommand())
   .addCommand(predictCommand())
-  .addCommand(recommendCommand());
+  .addCommand(recommendCommand())
+  .addCommand(plotCommand())
+  .addCommand(evaluateCommand())
+  .addCommand(cvCommand());
 
 for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage)');
 

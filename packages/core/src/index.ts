@@ -37,3 +37,24 @@ export {
 export { TABLE_ENCODINGS, decodeTable, encodeTable, type EncodedTable, type TableEncoding } from './artifact/tables.js';
 export { parseArtifact, type ArtifactMeta, type LoadedArtifact, type ParseOptions } from './artifact/read.js';
 export { serializeArtifact, type ArtifactMetadata, type SerializeOptions } from './artifact/write.js';
+export {
+  evaluateRanking,
+  modelRanker,
+  ndcgAtK,
+  precisionAtK,
+  recallAtK,
+  type Ranker,
+  type RankingAccuracy,
+  type RankingOptions,
+} from './ranking.js';
+export {
+  biasRanker,
+  evaluateBaseline,
+  fitBiasBaseline,
+  globalMeanBaseline,
+  predictBaseline,
+  type BaselineRows,
+  type BiasBaseline,
+  type BiasBaselineOptions,
+  type BiasRankerOptions,
+} from './baselines.js';

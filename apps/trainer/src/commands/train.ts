@@ -1,14 +1,15 @@
-import { ACTIVATIONS, TABLE_ENCODINGS, type TableEncoding } from '@edgerec/core';
-import { BACKENDS, SEED_RECIPE, type BackendChoice, type TrainOptions } from '@edgerec/core/model';
+import { TABLE_ENCODINGS, type TableEncoding } from '@edgerec/core';
 import { Command, Option } from 'commander';
 import { RATINGS_FORMATS } from '../data/formats.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { finiteNumber, integerAtLeast, numberBetween } from '../options.js';
+import { finiteNumber, numberBetween } from '../options.js';
 import { trainModel, type TrainModelOptions } from '../pipeline/train-model.js';
 import { createTrainingProgress } from '../progress.js';
+import { writeTrainingReport } from '../report/training-report.js';
+import { addModelOptions, modelOptionsFrom, type ModelFlags } from './model-flags.js';
 
-/** Parsed flags: the model hyperparameters by their TrainOptions names, plus the run's own. */
-interface TrainFlags extends Omit<TrainOptions, 'ratingUnitsPerTarget' | 'globalBias'> {
+/** Parsed flags: the model flags (hyperparameters by their TrainOptions names, backend), plus the run's own. */
+interface TrainFlags extends ModelFlags {
   ratings: string;
   out: string;
   test?: string;
@@ -16,7 +17,6 @@ interface TrainFlags extends Omit<TrainOptions, 'ratingUnitsPerTarget' | 'global
   duplicates: NonNullable<TrainModelOptions['duplicates']>;
   validation: number;
   testFraction: number;
-  backend: BackendChoice;
   ratingMin?: number;
   ratingMax?: number;
   threshold?: number;
@@ -24,12 +24,12 @@ interface TrainFlags extends Omit<TrainOptions, 'ratingUnitsPerTarget' | 'global
   seen: boolean;
   json: boolean;
   quiet: boolean;
+  plot?: string | boolean;
 }
 
 /** `edgerec train`: fit a model on a ratings file and write the artifact. */
 export function trainCommand(): Command {
-  const d = SEED_RECIPE;
-  return new Command('train')
+  const command = new Command('train')
     .description('Fit a RecommenderNet on a ratings file and write the model artifact (JSON).')
     .requiredOption('-r, --ratings <file>', 'ratings file: MovieLens u.data / ratings.csv / ratings.dat, or CSV/TSV with user,item,rating')
     .option('-o, --out <file>', 'where to write the model artifact', 'model.json')
@@ -41,20 +41,8 @@ export function trainCommand(): Command {
         .default('last'),
     )
     .option('--validation <fraction>', 'fraction held out for early stopping', numberBetween(0, 0.9, { exclusiveMin: true }), 0.1)
-    .option('--test-fraction <fraction>', 'fraction held out for the final test (ignored with --test)', numberBetween(0, 0.9), 0.1)
-    .option('--dim <n>', 'embedding size', integerAtLeast(1), d.dim)
-    .addOption(new Option('--activation <name>', 'output activation').choices(ACTIVATIONS).default(d.activation))
-    .option('--dropout <rate>', 'dropout on the logit before the activation', numberBetween(0, 0.95), d.dropout)
-    .option('--learning-rate <lr>', 'Adam learning rate', numberBetween(0, 10, { exclusiveMin: true }), d.learningRate)
-    .option('--batch-size <n>', 'ratings per gradient step', integerAtLeast(1), d.batchSize)
-    .option('--epochs <n>', 'maximum epochs (early stopping usually ends sooner)', integerAtLeast(1), d.epochs)
-    .option('--patience <n>', 'epochs without val_loss improvement before stopping', integerAtLeast(1), d.patience)
-    .option('--min-delta <x>', 'smallest val_loss decrease that counts as improvement', numberBetween(0, 1), d.minDelta)
-    .option('--no-restore-best', 'keep the last epoch’s weights instead of the best validation epoch’s')
-    .option('--l2 <lambda>', 'L2 penalty per example on embeddings and biases', numberBetween(0, 100), d.l2)
-    .option('--init-scale <x>', 'embeddings start uniform in ±x', numberBetween(0, 10, { exclusiveMin: true }), d.initScale)
-    .option('--seed <n>', 'seed for the split, initialisation, shuffling and dropout', integerAtLeast(0), d.seed)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
+    .option('--test-fraction <fraction>', 'fraction held out for the final test (ignored with --test)', numberBetween(0, 0.9), 0.1);
+  return addModelOptions(command)
     .option('--rating-min <x>', 'lowest rating of the scale (default: lowest in the data)', finiteNumber)
     .option('--rating-max <x>', 'highest rating of the scale (default: highest in the data)', finiteNumber)
     .option('--threshold <rating>', 'predicted rating at which the edge says "recommend" (default: 62.5% up the scale)', finiteNumber)
@@ -66,6 +54,7 @@ export function trainCommand(): Command {
     .option('--no-seen', 'do not store users’ training items (the edge then cannot exclude them)')
     .option('--json', 'print the summary as JSON on stdout', false)
     .option('-q, --quiet', 'no progress output', false)
+    .option('--plot [file]', 'also draw the training curves to an SVG (default: <out without .json>.curves.svg)')
     .addHelpText(
       'after',
       `
@@ -91,20 +80,7 @@ Examples:
           duplicates: flags.duplicates,
           validationFraction: flags.validation,
           testFraction: flags.testFraction,
-          model: {
-            dim: flags.dim,
-            activation: flags.activation,
-            dropout: flags.dropout,
-            learningRate: flags.learningRate,
-            batchSize: flags.batchSize,
-            epochs: flags.epochs,
-            patience: flags.patience,
-            minDelta: flags.minDelta,
-            restoreBest: flags.restoreBest,
-            l2: flags.l2,
-            initScale: flags.initScale,
-            seed: flags.seed,
-          },
+          model: modelOptionsFrom(flags),
           backend: flags.backend,
           ...(flags.ratingMin !== undefined ? { ratingMin: flags.ratingMin } : {}),
           ...(flags.ratingMax !== undefined ? { ratingMax: flags.ratingMax } : {}),
@@ -139,6 +115,7 @@ Examples:
           lines.push(`wrote ${flags.out} (${(out.bytes / 1024).toFixed(0)} KiB)`);
           process.stdout.write(`${lines.join('\n')}\n`);
         }
+        await writeTrainingReport({ artifact, out: flags.out, plot: flags.plot, quiet: flags.quiet, json: flags.json });
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);

@@ -14,11 +14,20 @@ export {
 } from './recommender-net.js';
 export {
   DivergedError,
+  ENGINES,
   SEED_RECIPE,
   trainRecommender,
+  type EngineChoice,
+  type SideFeatures,
   type TrainHooks,
   type TrainOptions,
   type TrainResult,
   type TrainingRows,
 } from './train.js';
+export type { EngineConfig, TrainingBatch, TrainingEngine } from './engine.js';
+export { createAutodiffEngine } from './autodiff-engine.js';
+export { createFusedEngine } from './fused/fused-engine.js';
+export { buildMemberships, type Memberships } from './fused/memberships.js';
+export { MF_TRAIN_STEP, registerMfTrainStepKernel } from './fused/mf-step-kernel.js';
+export { createMfTables, foldTables, type MfStructure, type MfTables } from './fused/mf-tables.js';
 export type { Tf } from './tf.js';

@@ -68,8 +68,8 @@ export interface ForwardPass {
 }
 
 /**
- * Forward pass: Embedding lookups, Dot, Add biases (+ global offset), Dropout when training
- * (seeded by `dropoutSeed`), activation. Call inside tf.tidy or an optimizer closure.
+ * Forward pass: Embedding lookups, Dot, Add biases, Dropout when training (seeded by
+ * `dropoutSeed`), + global offset, activation. Call inside tf.tidy or an optimizer closure.
  */
 export function forwardPass(
   tf: Tf,
@@ -85,8 +85,9 @@ export function forwardPass(
   const userBiases = tf.reshape(tf.gather(net.userBias, users), [-1]) as Tensor1D;
   const itemBiases = tf.reshape(tf.gather(net.itemBias, items), [-1]) as Tensor1D;
   let logit = tf.add(tf.add(tf.sum(tf.mul(userVectors, itemVectors), 1), userBiases), itemBiases) as Tensor1D;
-  if (globalBias !== 0) logit = tf.add(logit, globalBias) as Tensor1D;
   if (training && dropout > 0) logit = tf.dropout(logit, dropout, undefined, dropoutSeed) as Tensor1D;
+  // The global offset is a constant, not a learned input: dropout never removes it.
+  if (globalBias !== 0) logit = tf.add(logit, globalBias) as Tensor1D;
   const output =
     activation === 'tanh' ? tf.tanh(logit) : activation === 'sigmoid' ? tf.sigmoid(logit) : logit;
   return { output: output as Tensor1D, userVectors, itemVectors, userBiases, itemBiases };

@@ -1,26 +1,23 @@
 import type { Activation } from '../activation.js';
 import type { EpochRecord } from '../artifact/schema.js';
 import { mulberry32, shuffleInPlace } from '../random.js';
-import {
-  createRecommenderNet,
-  disposeNet,
-  exportTables,
-  forwardPass,
-  importTables,
-  netVariables,
-  type FactorTables,
-  type RecommenderNet,
-} from './recommender-net.js';
+import { createAutodiffEngine } from './autodiff-engine.js';
+import type { EngineConfig, TrainingBatch, TrainingEngine, TrainingRows } from './engine.js';
+import { createFusedEngine } from './fused/fused-engine.js';
+import { fusedKernelSupports } from './fused/mf-step-kernel.js';
+import { buildMemberships, type Memberships } from './fused/memberships.js';
+import type { MfStructure } from './fused/mf-tables.js';
+import type { FactorTables } from './recommender-net.js';
 import type { Tf } from './tf.js';
 
-/** Rows to train or validate on: dense indices and targets already on the model's scale. */
-export interface TrainingRows {
-  users: Int32Array;
-  items: Int32Array;
-  targets: Float32Array;
-}
+export type { TrainingRows } from './engine.js';
 
-/** Hyperparameters of {@link trainRecommender}; defaults are the seed's recipe. */
+/** Engines: 'fused' (registered kernel, lazy Adam), 'autodiff' (tfjs autodiff, dense Adam), or pick. */
+export const ENGINES = ['auto', 'fused', 'autodiff'] as const;
+/** One of {@link ENGINES}. */
+export type EngineChoice = (typeof ENGINES)[number];
+
+/** Hyperparameters of {@link trainRecommender}. */
 export interface TrainOptions {
   dim: number;
   activation: Activation;
@@ -34,16 +31,26 @@ export interface TrainOptions {
   minDelta: number;
   /** Put back the weights of the best validation epoch at the end (Keras restore_best_weights). */
   restoreBest: boolean;
-  /** L2 penalty per example on the looked-up embedding rows and biases (0 = none, as the seed). */
+  /** L2 penalty per example on the looked-up rows and biases (0 = none, as the seed). */
   l2: number;
   globalBias: number;
   initScale: number;
   seed: number;
+  /** Add SVD++ implicit feedback: each user's vector includes the items they rated. */
+  implicit: boolean;
+  /** Keep factors non-negative (NMF-style). */
+  nonneg: boolean;
+  /**
+   * After early stopping has chosen the epoch count, train again from scratch on training plus
+   * validation rows for that many epochs (the validation figures stay those of the first run).
+   */
+  refit: boolean;
+  engine: EngineChoice;
   /** Rating units per target unit, to report RMSE on the rating scale. */
   ratingUnitsPerTarget: number;
 }
 
-/** Defaults: the seed's RecommenderNet recipe. */
+/** The seed's RecommenderNet recipe, exactly (tanh, dropout 0.0328, no regularisation). */
 export const SEED_RECIPE: Omit<TrainOptions, 'ratingUnitsPerTarget'> = {
   dim: 32,
   activation: 'tanh',
@@ -58,13 +65,25 @@ export const SEED_RECIPE: Omit<TrainOptions, 'ratingUnitsPerTarget'> = {
   globalBias: 0,
   initScale: 0.05,
   seed: 42,
+  implicit: false,
+  nonneg: false,
+  refit: false,
+  engine: 'auto',
 };
+
+/** Side features: which feature values each user and item has (indices into feature tables). */
+export interface SideFeatures {
+  users?: Memberships;
+  items?: Memberships;
+}
 
 /** Progress hooks and cancellation for {@link trainRecommender}. */
 export interface TrainHooks {
   onEpochStart?(epoch: number, batches: number): void;
   onBatch?(epoch: number, batch: number, batches: number): void;
   onEpoch?(record: EpochRecord): void;
+  /** Called once per refit epoch (no validation loss there). */
+  onRefitEpoch?(epoch: number, epochs: number, loss: number, seconds: number): void;
   /** Aborting stops training between batches with an AbortError; nothing is returned. */
   signal?: AbortSignal;
 }
@@ -76,6 +95,10 @@ export interface TrainResult {
   /** Epoch (1-based) whose weights were kept. */
   bestEpoch: number;
   stoppedEarly: boolean;
+  /** Epochs of the refit on training + validation rows (0 without refit). */
+  refitEpochs: number;
+  /** The engine that ran. */
+  engine: string;
   seconds: number;
 }
 
@@ -85,8 +108,8 @@ export class DivergedError extends Error {
 }
 
 /**
- * Fits a RecommenderNet with MSE + Adam, one epoch at a time over a seeded shuffle, and stops
- * early when validation loss has not improved by minDelta for `patience` epochs.
+ * Fits the model with MSE + Adam over seeded shuffles, stopping early when validation loss has
+ * not improved by minDelta for `patience` epochs, optionally refitting on all rows.
  */
 export async function trainRecommender(
   tf: Tf,
@@ -95,61 +118,32 @@ export async function trainRecommender(
   validation: TrainingRows,
   options: TrainOptions,
   hooks: TrainHooks = {},
+  side: SideFeatures = {},
 ): Promise<TrainResult> {
   if (train.targets.length === 0) throw new Error('no training rows');
   if (validation.targets.length === 0) throw new Error('no validation rows (early stopping needs some)');
   const started = performance.now();
-  const net = createRecommenderNet(tf, {
-    users: sizes.users,
-    items: sizes.items,
-    dim: options.dim,
-    activation: options.activation,
-    dropout: options.dropout,
-    globalBias: options.globalBias,
-    initScale: options.initScale,
-    seed: options.seed,
-  });
-  const optimizer = tf.train.adam(options.learningRate, 0.9, 0.999, 1e-7);
-  const history: EpochRecord[] = [];
-  let best = Number.POSITIVE_INFINITY;
-  let bestEpoch = 0;
-  let bestTables: FactorTables | undefined;
-  let wait = 0;
-  let stoppedEarly = false;
-  const n = train.targets.length;
-  const batchSize = Math.max(1, Math.min(options.batchSize, n));
-  const batches = Math.ceil(n / batchSize);
-  const order = Uint32Array.from({ length: n }, (_, r) => r);
-  const shuffle = mulberry32(options.seed + 1000);
-  const batchUsers = new Int32Array(batchSize);
-  const batchItems = new Int32Array(batchSize);
-  const batchTargets = new Float32Array(batchSize);
-  let step = 0;
+  const engineName = chooseEngine(tf, options, side);
+  const config: EngineConfig = { ...sizes, ...options };
+  const makeEngine = (rows: TrainingRows) =>
+    engineName === 'fused'
+      ? createFusedEngine(tf, config, structureFor(sizes, rows, options, side))
+      : createAutodiffEngine(tf, config);
 
+  const history: EpochRecord[] = [];
+  let bestEpoch = 0;
+  let stoppedEarly = false;
+  let tables: FactorTables;
+  const engine = makeEngine(train);
   try {
+    let best = Number.POSITIVE_INFINITY;
+    let bestSnapshot: unknown;
+    let wait = 0;
+    const loop = createEpochLoop(train, options);
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStart = performance.now();
-      shuffleInPlace(order, shuffle);
-      hooks.onEpochStart?.(epoch, batches);
-      let squaredError = 0;
-      for (let b = 0; b < batches; b++) {
-        if (hooks.signal?.aborted) throw abortError(hooks.signal);
-        const from = b * batchSize;
-        const size = Math.min(batchSize, n - from);
-        for (let j = 0; j < size; j++) {
-          const r = order[from + j]!;
-          batchUsers[j] = train.users[r]!;
-          batchItems[j] = train.items[r]!;
-          batchTargets[j] = train.targets[r]!;
-        }
-        const mse = trainStep(tf, net, optimizer, batchUsers.subarray(0, size), batchItems.subarray(0, size), batchTargets.subarray(0, size), options.l2, options.seed * 1_000_003 + step++);
-        squaredError += mse * size;
-        hooks.onBatch?.(epoch, b + 1, batches);
-        // Yield now and then so a Ctrl-C handler and progress output can run.
-        if ((b & 15) === 15) await new Promise((resolve) => setImmediate(resolve));
-      }
-      const loss = squaredError / n;
-      const valLoss = meanSquaredError(tf, net, validation);
+      const loss = await loop.run(engine, epoch, hooks);
+      const valLoss = engine.meanSquaredError(validation);
       const record: EpochRecord = {
         epoch,
         loss,
@@ -158,99 +152,187 @@ export async function trainRecommender(
         valRmse: Math.sqrt(valLoss) * options.ratingUnitsPerTarget,
         seconds: (performance.now() - epochStart) / 1000,
       };
-      if (!Number.isFinite(loss) || !Number.isFinite(valLoss)) {
-        throw new DivergedError(
-          `training diverged at epoch ${epoch} (loss ${loss}, val_loss ${valLoss}); no model was written. ` +
-            'Try a lower --learning-rate or a smaller --init-scale.',
-        );
-      }
+      assertFinite(epoch, loss, valLoss);
       history.push(record);
       hooks.onEpoch?.(record);
       if (valLoss < best - options.minDelta) {
         best = valLoss;
         bestEpoch = epoch;
         wait = 0;
-        if (options.restoreBest) bestTables = exportTables(net);
+        if (options.restoreBest) bestSnapshot = engine.snapshot();
       } else if (++wait >= options.patience) {
         stoppedEarly = true;
         break;
       }
     }
-    if (options.restoreBest && bestTables) {
-      importTables(tf, net, bestTables);
-    } else {
-      bestEpoch = history.length;
-    }
-    return {
-      tables: exportTables(net),
-      history,
-      bestEpoch,
-      stoppedEarly,
-      seconds: (performance.now() - started) / 1000,
-    };
+    if (options.restoreBest && bestSnapshot !== undefined) engine.restore(bestSnapshot);
+    else bestEpoch = history.length;
+    tables = engine.exportTables();
   } finally {
-    optimizer.dispose();
-    disposeNet(net);
+    engine.dispose();
   }
+
+  let refitEpochs = 0;
+  if (options.refit) {
+    const all = concatRows(train, validation);
+    const refit = makeEngine(all);
+    try {
+      const loop = createEpochLoop(all, options);
+      for (let epoch = 1; epoch <= bestEpoch; epoch++) {
+        const epochStart = performance.now();
+        const loss = await loop.run(refit, epoch, hooks);
+        assertFinite(epoch, loss, 0);
+        hooks.onRefitEpoch?.(epoch, bestEpoch, loss, (performance.now() - epochStart) / 1000);
+      }
+      refitEpochs = bestEpoch;
+      tables = refit.exportTables();
+    } finally {
+      refit.dispose();
+    }
+  }
+  return {
+    tables,
+    history,
+    bestEpoch,
+    stoppedEarly,
+    refitEpochs,
+    engine: engineName,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
-function trainStep(
-  tf: Tf,
-  net: RecommenderNet,
-  optimizer: import('@tensorflow/tfjs').Optimizer,
-  users: Int32Array,
-  items: Int32Array,
-  targets: Float32Array,
-  l2: number,
-  dropoutSeed: number,
-): number {
-  return tf.tidy(() => {
-    const u = tf.tensor1d(users, 'int32');
-    const i = tf.tensor1d(items, 'int32');
-    const y = tf.tensor1d(targets);
-    let mse = Number.NaN;
-    optimizer.minimize(
-      () => {
-        const pass = forwardPass(tf, net, u, i, true, dropoutSeed);
-        const fit = tf.mean(tf.squaredDifference(pass.output, y)) as import('@tensorflow/tfjs').Scalar;
-        mse = fit.dataSync()[0]!;
-        if (l2 <= 0) return fit;
-        const penalty = tf.mean(
-          tf.addN([
-            tf.sum(tf.square(pass.userVectors), 1),
-            tf.sum(tf.square(pass.itemVectors), 1),
-            tf.square(pass.userBiases),
-            tf.square(pass.itemBiases),
-          ]),
-        );
-        return tf.add(fit, tf.mul(penalty, l2)) as import('@tensorflow/tfjs').Scalar;
-      },
-      false,
-      netVariables(net),
-    );
-    return mse;
-  });
+/** Picks the engine: fused where its kernel runs, autodiff otherwise (plain model only). */
+function chooseEngine(tf: Tf, options: TrainOptions, side: SideFeatures): 'fused' | 'autodiff' {
+  const needsFused = options.implicit || options.nonneg || side.users !== undefined || side.items !== undefined;
+  const backend = tf.getBackend();
+  if (options.engine === 'autodiff') {
+    if (needsFused) {
+      throw new Error('the autodiff engine trains the plain model only; implicit feedback, side features and --nonneg need the fused engine');
+    }
+    return 'autodiff';
+  }
+  if (fusedKernelSupports(backend)) return 'fused';
+  if (options.engine === 'fused' || needsFused) {
+    throw new Error(`the fused engine runs on the cpu or wasm backend, not ${backend}; choose --backend wasm`);
+  }
+  return 'autodiff';
 }
 
-/** Mean squared error of the net (no dropout) on rows, in chunks to bound memory. */
-function meanSquaredError(tf: Tf, net: RecommenderNet, rows: TrainingRows): number {
+function structureFor(
+  sizes: { users: number; items: number },
+  rows: TrainingRows,
+  options: TrainOptions,
+  side: SideFeatures,
+): MfStructure {
+  return {
+    ...(options.implicit ? { implicit: buildMemberships(sizes.users, sizes.items, rows.users, rows.items) } : {}),
+    ...(side.users ? { userFeatures: side.users } : {}),
+    ...(side.items ? { itemFeatures: side.items } : {}),
+  };
+}
+
+/**
+ * Seeded per-epoch shuffling and batching over a fixed set of rows. With `byUser`, batches are
+ * made of whole users (users in shuffled order), so a user's implicit-feedback sum is computed
+ * once an epoch instead of once a batch; otherwise rows are shuffled individually.
+ */
+function createEpochLoop(rows: TrainingRows, options: TrainOptions, byUser = options.implicit) {
   const n = rows.targets.length;
-  const chunk = 65536;
-  let total = 0;
-  for (let from = 0; from < n; from += chunk) {
-    const to = Math.min(n, from + chunk);
-    total += tf.tidy(() => {
-      const pass = forwardPass(
-        tf,
-        net,
-        tf.tensor1d(rows.users.subarray(from, to), 'int32'),
-        tf.tensor1d(rows.items.subarray(from, to), 'int32'),
-        false,
-      );
-      return tf.sum(tf.squaredDifference(pass.output, tf.tensor1d(rows.targets.subarray(from, to)))).dataSync()[0]!;
-    });
+  const batchSize = Math.max(1, Math.min(options.batchSize, n));
+  const order = Uint32Array.from({ length: n }, (_, r) => r);
+  const shuffle = mulberry32(options.seed + 1000);
+  // Batch b covers order[bounds[b]..bounds[b+1]].
+  let bounds: Uint32Array;
+  let userOrder: Uint32Array | undefined;
+  let userRows: { offsets: Int32Array; rows: Int32Array } | undefined;
+  if (byUser) {
+    const users = buildMemberships(maxIndex(rows.users) + 1, n, rows.users, Int32Array.from({ length: n }, (_, r) => r));
+    userRows = { offsets: users.offsets, rows: users.members };
+    userOrder = Uint32Array.from({ length: users.offsets.length - 1 }, (_, u) => u);
+    bounds = new Uint32Array(0);
+  } else {
+    bounds = Uint32Array.from({ length: Math.ceil(n / batchSize) + 1 }, (_, b) => Math.min(n, b * batchSize));
   }
-  return total / n;
+  const capacity = byUser ? n : batchSize;
+  const batch: TrainingBatch = {
+    users: new Int32Array(capacity),
+    items: new Int32Array(capacity),
+    targets: new Float32Array(capacity),
+    size: 0,
+  };
+  const arrange = () => {
+    if (!userOrder || !userRows) {
+      shuffleInPlace(order, shuffle);
+      return;
+    }
+    shuffleInPlace(userOrder, shuffle);
+    const starts: number[] = [0];
+    let write = 0;
+    let inBatch = 0;
+    for (const u of userOrder) {
+      for (let m = userRows.offsets[u]!; m < userRows.offsets[u + 1]!; m++) order[write++] = userRows.rows[m]!;
+      inBatch += userRows.offsets[u + 1]! - userRows.offsets[u]!;
+      if (inBatch >= batchSize) {
+        starts.push(write);
+        inBatch = 0;
+      }
+    }
+    if (starts[starts.length - 1] !== n) starts.push(n);
+    bounds = Uint32Array.from(starts);
+  };
+  return {
+    /** Runs one epoch; returns the mean squared error over its batches. */
+    async run(engine: TrainingEngine, epoch: number, hooks: TrainHooks): Promise<number> {
+      arrange();
+      const batches = bounds.length - 1;
+      hooks.onEpochStart?.(epoch, batches);
+      let squaredError = 0;
+      for (let b = 0; b < batches; b++) {
+        if (hooks.signal?.aborted) throw abortError(hooks.signal);
+        const from = bounds[b]!;
+        batch.size = bounds[b + 1]! - from;
+        for (let j = 0; j < batch.size; j++) {
+          const r = order[from + j]!;
+          batch.users[j] = rows.users[r]!;
+          batch.items[j] = rows.items[r]!;
+          batch.targets[j] = rows.targets[r]!;
+        }
+        squaredError += engine.step(batch);
+        hooks.onBatch?.(epoch, b + 1, batches);
+        // Yield now and then so a Ctrl-C handler and progress output can run.
+        if ((b & 63) === 63) await new Promise((resolve) => setImmediate(resolve));
+      }
+      return squaredError / n;
+    },
+  };
+}
+
+function maxIndex(values: Int32Array): number {
+  let max = -1;
+  for (let r = 0; r < values.length; r++) if (values[r]! > max) max = values[r]!;
+  return max;
+}
+
+function concatRows(a: TrainingRows, b: TrainingRows): TrainingRows {
+  const join = <T extends Int32Array | Float32Array>(x: T, y: T, make: (n: number) => T): T => {
+    const out = make(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  return {
+    users: join(a.users, b.users, (n) => new Int32Array(n)),
+    items: join(a.items, b.items, (n) => new Int32Array(n)),
+    targets: join(a.targets, b.targets, (n) => new Float32Array(n)),
+  };
+}
+
+function assertFinite(epoch: number, loss: number, valLoss: number): void {
+  if (Number.isFinite(loss) && Number.isFinite(valLoss)) return;
+  throw new DivergedError(
+    `training diverged at epoch ${epoch} (loss ${loss}, val_loss ${valLoss}); no model was written. ` +
+      'Try a lower --learning-rate or a smaller --init-scale.',
+  );
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -1,0 +1,350 @@
+import {
+  biasRanker,
+  buildSeenItems,
+  createIdIndex,
+  evaluateBaseline,
+  evaluateRanking,
+  evaluateRatings,
+  fitBiasBaseline,
+  globalMeanBaseline,
+  modelRanker,
+  seenBy,
+  type IdIndex,
+  type RankingAccuracy,
+  type RatingAccuracy,
+  type SeenItems,
+} from '@edgerec/core';
+import { Command, Option } from 'commander';
+import { basename } from 'node:path';
+import { RATINGS_FORMATS, type RatingsFormat } from '../data/formats.js';
+import { readRatingsFile, type DuplicatePolicy } from '../data/read-ratings.js';
+import { indexAgainst } from '../data/split.js';
+import { readArtifactFile } from '../io/read-artifact.js';
+import { finiteNumber, integerAtLeast } from '../options.js';
+import { formatTable } from './cv.js';
+
+/** Regularisation of the bias baseline (Koren 2008's λ3 for users, λ2 for items). */
+const BIAS_LAMBDAS = { lambdaUser: 10, lambdaItem: 25, sweeps: 10 } as const;
+
+/** What {@link evaluateModelFiles} reads and how. */
+export interface EvaluateOptions {
+  /** Model artifact path. */
+  model: string;
+  /** Held-out ratings file. */
+  ratings: string;
+  /** The ratings file the model was trained on, to fit the bias baseline (and the global mean) on. */
+  train?: string;
+  /** Ranked list length (default 10). */
+  k?: number;
+  /** Held-out rating at which an item counts as relevant (default: the model's recommend threshold). */
+  threshold?: number;
+  format?: RatingsFormat | 'auto';
+  duplicates?: DuplicatePolicy;
+}
+
+/** One predictor's figures; ranking metrics are null when it cannot rank or no user has a relevant item. */
+export interface MetricSet {
+  rmse: number;
+  mae: number;
+  precisionAtK: number | null;
+  recallAtK: number | null;
+  ndcgAtK: number | null;
+}
+
+/** Whether the model beats a baseline on one metric. */
+export interface Verdict {
+  metric: 'rmse' | 'ndcgAtK';
+  against: 'biasBaseline' | 'globalMean';
+  model: number;
+  baseline: number;
+  beats: boolean;
+  /** How much better the model is (positive) or worse (negative), in the metric's units. */
+  margin: number;
+  message: string;
+}
+
+/** Everything `edgerec evaluate` reports. */
+export interface EvaluationReport {
+  files: { model: string; ratings: string; train: string | null };
+  k: number;
+  threshold: number;
+  heldOut: {
+    ratings: number;
+    /** Rows whose user or item the model does not know: bias fallback for RMSE/MAE, skipped for ranking. */
+    unknownIds: number;
+    /** Users with at least one relevant held-out item (the users the ranking metrics average over). */
+    rankedUsers: number;
+    relevant: number;
+  };
+  /** What each user's ranking excludes. */
+  excluded: 'training items from --train and the model' | 'training items stored in the model' | 'nothing';
+  model: MetricSet;
+  /** Null without --train: the artifact does not contain the training ratings. */
+  biasBaseline: MetricSet | null;
+  globalMean: MetricSet & { mean: number; source: 'train file' | 'artifact stats' };
+  verdicts: Verdict[];
+  notes: string[];
+}
+
+/**
+ * Scores a model artifact on held-out ratings (RMSE, MAE, precision@K, recall@K, NDCG@K) next
+ * to a bias baseline fitted on `train` and the global mean, all on the same held-out rows.
+ */
+export async function evaluateModelFiles(options: EvaluateOptions): Promise<EvaluationReport> {
+  const k = options.k ?? 10;
+  const read = (path: string) =>
+    readRatingsFile(path, { format: options.format ?? 'auto', duplicates: options.duplicates ?? 'last' });
+  const { model, meta } = await readArtifactFile(options.model);
+  const heldOutFile = await read(options.ratings);
+  const threshold = options.threshold ?? model.recommendThreshold;
+  const clip = { min: model.scale.min, max: model.scale.max };
+  const notes: string[] = [];
+
+  const heldOut = indexAgainst(heldOutFile, undefined, model.users, model.items);
+  let unknownIds = 0;
+  for (let r = 0; r < heldOut.ratings.length; r++) if (heldOut.users[r]! < 0 || heldOut.items[r]! < 0) unknownIds++;
+  const modelAccuracy = evaluateRatings(model, heldOut);
+
+  let seen: SeenItems | undefined = model.seen;
+  let bias: { accuracy: RatingAccuracy; ranking: RankingAccuracy } | undefined;
+  let mean: { accuracy: RatingAccuracy; value: number; source: 'train file' | 'artifact stats' };
+  if (options.train !== undefined) {
+    const trainFile = await read(options.train);
+    // One index space for the baseline: the model's ids first (so its indices match the model's), then the rest.
+    const users = extendIndex(model.users, trainFile.userIds);
+    const items = extendIndex(model.items, trainFile.itemIds);
+    const trainRows = indexAgainst(trainFile, undefined, users, items);
+    const baseline = fitBiasBaseline(trainRows, { users: users.size, items: items.size }, BIAS_LAMBDAS);
+    const heldOutForBaseline = indexAgainst(heldOutFile, undefined, users, items);
+    seen = trainingItems(model.users.size, model.items.size, trainRows, model.seen);
+    const ranker = biasRanker(baseline, { users: model.users.size, items: model.items.size });
+    bias = {
+      accuracy: evaluateBaseline(baseline, heldOutForBaseline, clip),
+      ranking: evaluateRanking(ranker, heldOut, { k, threshold, seen }),
+    };
+    mean = {
+      accuracy: evaluateBaseline(globalMeanBaseline(baseline.globalMean), heldOutForBaseline, clip),
+      value: baseline.globalMean,
+      source: 'train file',
+    };
+    notes.push(
+      `baselines fitted on all ${trainFile.ratings.length} ratings of ${basename(trainFile.file)} ` +
+        `(μ = ${baseline.globalMean.toFixed(4)}, λ_user ${BIAS_LAMBDAS.lambdaUser}, λ_item ${BIAS_LAMBDAS.lambdaItem}); ` +
+        `the model trained on ${meta.stats.ratings} of the ${meta.training.data.ratings} ratings of ${meta.training.data.file}`,
+    );
+    if (trainFile.sha256 !== meta.training.data.sha256) {
+      notes.push(
+        `${basename(trainFile.file)} is not the file the model was trained on (${meta.training.data.file}, sha256 differs): ` +
+          'the comparison is not like for like',
+      );
+    }
+  } else {
+    mean = {
+      accuracy: evaluateBaseline(globalMeanBaseline(meta.stats.globalMean), heldOut, clip),
+      value: meta.stats.globalMean,
+      source: 'artifact stats',
+    };
+    notes.push(
+      'no bias baseline: the artifact does not contain the training ratings; pass --train FILE ' +
+        `(the file the model was trained on, ${meta.training.data.file}) to fit one`,
+    );
+    notes.push(`global mean ${meta.stats.globalMean.toFixed(4)} taken from the artifact (the mean of the model's training split)`);
+  }
+  const modelRanking = evaluateRanking(modelRanker(model), heldOut, { k, threshold, ...(seen ? { seen } : {}) });
+  notes.push('the global mean cannot rank (every item gets the same score): its ranking metrics are n/a');
+  if (unknownIds > 0) {
+    notes.push(
+      `${unknownIds} held-out ratings have a user or item the model does not know: ` +
+        'scored by the bias fallback for RMSE/MAE, skipped for ranking',
+    );
+  }
+  if (modelRanking.users === 0) notes.push(`no held-out rating reaches ${threshold}: ranking metrics are n/a`);
+  if (!seen) notes.push('the model stores no training items and no --train was given: rankings exclude nothing');
+
+  const modelMetrics = metricSet(modelAccuracy, modelRanking);
+  const biasMetrics = bias ? metricSet(bias.accuracy, bias.ranking) : null;
+  const meanMetrics = { ...metricSet(mean.accuracy), mean: mean.value, source: mean.source };
+  const verdicts: Verdict[] = [];
+  if (biasMetrics) {
+    verdicts.push(verdict('rmse', 'biasBaseline', modelMetrics.rmse, biasMetrics.rmse, k));
+    if (modelMetrics.ndcgAtK !== null && biasMetrics.ndcgAtK !== null) {
+      verdicts.push(verdict('ndcgAtK', 'biasBaseline', modelMetrics.ndcgAtK, biasMetrics.ndcgAtK, k));
+    }
+  }
+  const againstMean = verdict('rmse', 'globalMean', modelMetrics.rmse, meanMetrics.rmse, k);
+  if (!biasMetrics || !againstMean.beats) verdicts.push(againstMean);
+
+  return {
+    files: { model: options.model, ratings: options.ratings, train: options.train ?? null },
+    k,
+    threshold,
+    heldOut: {
+      ratings: heldOut.ratings.length,
+      unknownIds,
+      rankedUsers: modelRanking.users,
+      relevant: modelRanking.relevant,
+    },
+    excluded: options.train !== undefined
+      ? 'training items from --train and the model'
+      : seen
+        ? 'training items stored in the model'
+        : 'nothing',
+    model: modelMetrics,
+    biasBaseline: biasMetrics,
+    globalMean: meanMetrics,
+    verdicts,
+    notes,
+  };
+}
+
+const METRIC_NAMES = { rmse: 'RMSE', ndcgAtK: 'NDCG@K' } as const;
+const BASELINE_NAMES = { biasBaseline: 'the bias baseline', globalMean: 'the global mean' } as const;
+
+/** Compares the model with a baseline on RMSE (lower is better) or NDCG@K (higher is better); ties do not beat. */
+export function verdict(
+  metric: Verdict['metric'],
+  against: Verdict['against'],
+  model: number,
+  baseline: number,
+  k: number,
+): Verdict {
+  const margin = metric === 'rmse' ? baseline - model : model - baseline;
+  const beats = margin > 0;
+  const name = METRIC_NAMES[metric].replace('@K', `@${k}`);
+  const message = beats
+    ? `model beats ${BASELINE_NAMES[against]} on ${name} by ${margin.toFixed(4)} (${model.toFixed(4)} vs ${baseline.toFixed(4)})`
+    : `WARNING: the model does NOT beat ${BASELINE_NAMES[against]} on ${name} (${model.toFixed(4)} vs ${baseline.toFixed(4)})`;
+  return { metric, against, model, baseline, beats, margin, message };
+}
+
+/** The report as `edgerec evaluate` prints it: a summary line, the metric table, notes, then the verdicts. */
+export function formatEvaluation(report: EvaluationReport): string {
+  const cell = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(4));
+  const b = report.biasBaseline;
+  const m = report.model;
+  const g = report.globalMean;
+  const k = report.k;
+  const rows = [
+    ['RMSE', cell(m.rmse), cell(b?.rmse), cell(g.rmse)],
+    ['MAE', cell(m.mae), cell(b?.mae), cell(g.mae)],
+    [`precision@${k}`, cell(m.precisionAtK), cell(b?.precisionAtK), cell(g.precisionAtK)],
+    [`recall@${k}`, cell(m.recallAtK), cell(b?.recallAtK), cell(g.recallAtK)],
+    [`NDCG@${k}`, cell(m.ndcgAtK), cell(b?.ndcgAtK), cell(g.ndcgAtK)],
+  ];
+  const h = report.heldOut;
+  const lines = [
+    `${basename(report.files.model)} on ${basename(report.files.ratings)}: ${h.ratings} ratings; ` +
+      `ranking ${h.rankedUsers} users with a held-out rating ≥ ${report.threshold} (${h.relevant} relevant items), ` +
+      `K = ${k}, excluding ${report.excluded}`,
+    '',
+    formatTable(['metric', 'model', 'bias baseline', 'global mean'], rows),
+    '',
+    ...report.notes.map((note) => `note: ${note}`),
+    '',
+    ...report.verdicts.map((v) => v.message),
+  ];
+  return lines.join('\n');
+}
+
+interface EvaluateFlags {
+  model: string;
+  ratings: string;
+  train?: string;
+  k: number;
+  threshold?: number;
+  format: RatingsFormat | 'auto';
+  duplicates: DuplicatePolicy;
+  json: boolean;
+}
+
+/** `edgerec evaluate`: a model's rating and ranking accuracy on held-out ratings, against baselines. */
+export function evaluateCommand(): Command {
+  return new Command('evaluate')
+    .description(
+      'Measure a model on held-out ratings (RMSE, MAE, precision@K, recall@K, NDCG@K) against a user+item bias baseline and the global mean.',
+    )
+    .requiredOption('-m, --model <file>', 'model artifact written by edgerec train')
+    .requiredOption('-r, --ratings <file>', 'held-out ratings (e.g. MovieLens u1.test), with the ids of the training file')
+    .option('--train <file>', 'the ratings file the model was trained on: needed to fit the bias baseline (e.g. u1.base)')
+    .option('-k, --k <n>', 'length of the ranked lists', integerAtLeast(1), 10)
+    .option('--threshold <rating>', 'held-out rating at which an item counts as relevant (default: the model’s recommend threshold)', finiteNumber)
+    .addOption(new Option('--format <format>', 'format of the ratings files').choices(['auto', ...RATINGS_FORMATS]).default('auto'))
+    .addOption(
+      new Option('--duplicates <policy>', 'repeated (user, item) rows: keep the last, average them, or fail')
+        .choices(['last', 'mean', 'error'])
+        .default('last'),
+    )
+    .option('--json', 'print the report as JSON on stdout', false)
+    .addHelpText(
+      'after',
+      `
+Every figure is computed on the same held-out rows. Ids the model does not know are scored by
+the bias fallback for RMSE/MAE and skipped for ranking. Ranking: for each user with a held-out
+rating ≥ the threshold, the whole catalogue minus the user's training items is ranked and the
+top K compared with those relevant items; metrics are averaged over those users.
+
+The artifact does not contain the training ratings, so the user+item bias baseline
+(b_ui = μ + b_u + b_i, regularised least squares) needs --train; without it only the global
+mean (from the artifact's stats) is shown. The global mean cannot rank: n/a. The exit code is
+0 whether or not the model beats the baselines; look for the WARNING line (or "beats" in --json).
+
+Examples:
+  edgerec evaluate --model ml100k.json --ratings ml-100k/u1.test --train ml-100k/u1.base
+  edgerec evaluate --model model.json --ratings test.tsv --k 20 --threshold 4 --json`,
+    )
+    .action(async (flags: EvaluateFlags) => {
+      const report = await evaluateModelFiles({
+        model: flags.model,
+        ratings: flags.ratings,
+        ...(flags.train !== undefined ? { train: flags.train } : {}),
+        k: flags.k,
+        ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
+        format: flags.format,
+        duplicates: flags.duplicates,
+      });
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatEvaluation(report)}\n`);
+    });
+}
+
+function metricSet(accuracy: RatingAccuracy, ranking?: RankingAccuracy): MetricSet {
+  const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
+  return {
+    rmse: accuracy.rmse,
+    mae: accuracy.mae,
+    precisionAtK: finite(ranking?.precision),
+    recallAtK: finite(ranking?.recall),
+    ndcgAtK: finite(ranking?.ndcg),
+  };
+}
+
+/** An index with `base`'s ids at their indices, then the ids of `more` it lacks, in order. */
+function extendIndex(base: IdIndex, more: readonly string[]): IdIndex {
+  const extra = more.filter((id) => base.indexOf(id) === undefined);
+  return extra.length === 0 ? base : createIdIndex([...base.ids, ...extra]);
+}
+
+/** Each model user's training items: the model's own seen lists plus the train-file rows inside the model's catalogue. */
+function trainingItems(
+  users: number,
+  items: number,
+  rows: { users: Int32Array; items: Int32Array },
+  stored: SeenItems | undefined,
+): SeenItems {
+  const u: number[] = [];
+  const i: number[] = [];
+  for (let r = 0; r < rows.users.length; r++) {
+    if (rows.users[r]! < users && rows.items[r]! < items) {
+      u.push(rows.users[r]!);
+      i.push(rows.items[r]!);
+    }
+  }
+  if (stored) {
+    for (let user = 0; user < users; user++) {
+      for (const item of seenBy(stored, user)) {
+        u.push(user);
+        i.push(item);
+      }
+    }
+  }
+  return buildSeenItems(users, u, i);
+}

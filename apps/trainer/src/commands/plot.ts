@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { readArtifactFile } from '../io/read-artifact.js';
+import { defaultPlotPath, writePlot } from '../report/training-report.js';
+import { UserError } from '../user-error.js';
+
+interface PlotFlags {
+  model: string;
+  out?: string;
+}
+
+/** `edgerec plot`: redraw a model's training curves (loss and RMSE per epoch) as an SVG. */
+export function plotCommand(): Command {
+  return new Command('plot')
+    .description('Plot the training curves stored in a model artifact (loss and RMSE per epoch) to an SVG.')
+    .requiredOption('-m, --model <file>', 'model artifact written by edgerec train')
+    .option('-o, --out <file>', 'where to write the SVG (default: <model>.curves.svg beside the model)')
+    .addHelpText('after', '\nExample:\n  edgerec plot --model model.json --out curves.svg')
+    .action(async (flags: PlotFlags) => {
+      const { meta } = await readArtifactFile(flags.model);
+      const out = flags.out ?? defaultPlotPath(flags.model);
+      if (resolve(out) === resolve(flags.model)) throw new UserError(`--out ${out} would overwrite the model; choose another file`);
+      if (meta.training.history.length === 0) throw new UserError(`${flags.model} has no training history to plot`);
+      await writePlot(out, meta.training);
+      process.stdout.write(`wrote ${out}\n`);
+    });
+}

@@ -1,0 +1,293 @@
+import type { Activation } from '../../activation.js';
+import { mulberry32 } from '../../random.js';
+import type { Memberships } from './memberships.js';
+import { effectiveItem, effectiveUser, TABLE_NAMES, type MfStructure, type MfTables, type TableName } from './mf-tables.js';
+
+/** Hyperparameters of one training step. */
+export interface MfStepConfig {
+  activation: Activation;
+  /** Constant added to every logit (outside dropout). */
+  globalBias: number;
+  /** Dropout rate on the learned part of the logit. */
+  dropout: number;
+  /** L2 penalty: λ · mean over the batch of |p_u|² + |q_i|² + b_u² + b_i² (and once per touched side row). */
+  l2: number;
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Keep factor tables non-negative (NMF-style projected gradient). */
+  nonneg: boolean;
+}
+
+/** A batch of training rows. */
+export interface MfBatch {
+  users: Int32Array;
+  items: Int32Array;
+  targets: Float32Array;
+  size: number;
+}
+
+/** Adam's first and second moments, one array per table (same shapes). */
+export interface MfMoments {
+  readonly m: Partial<Record<TableName, Float32Array>>;
+  readonly v: Partial<Record<TableName, Float32Array>>;
+}
+
+/** Gradients and per-step scratch a trainer reuses between steps (allocated once). */
+export interface MfScratch {
+  readonly grad: Partial<Record<TableName, Float32Array>>;
+  readonly random: () => number;
+  readonly userVec: Float32Array;
+  readonly userB: Float32Array;
+  readonly itemVec: Float32Array;
+  readonly itemB: Float32Array;
+  readonly userCount: Int32Array;
+  readonly itemCount: Int32Array;
+  readonly touched: Record<'users' | 'items' | 'Y' | 'UA' | 'IA', { flag: Uint8Array; list: Int32Array; size: number }>;
+}
+
+/** Zeroed arrays shaped like each table present. */
+export function zerosLike(tables: MfTables): Partial<Record<TableName, Float32Array>> {
+  const out: Partial<Record<TableName, Float32Array>> = {};
+  for (const name of TABLE_NAMES) {
+    const table = tables[name];
+    if (table) out[name] = new Float32Array(table.length);
+  }
+  return out;
+}
+
+/** Allocates gradients and scratch for training `tables`; `seed` drives dropout. */
+export function createMfScratch(tables: MfTables, structure: MfStructure, seed: number): MfScratch {
+  const users = tables.BU.length;
+  const items = tables.BI.length;
+  const space = (n: number) => ({ flag: new Uint8Array(n), list: new Int32Array(n), size: 0 });
+  return {
+    grad: zerosLike(tables),
+    random: mulberry32(seed),
+    userVec: new Float32Array(users * tables.dim),
+    userB: new Float32Array(users),
+    itemVec: new Float32Array(items * tables.dim),
+    itemB: new Float32Array(items),
+    userCount: new Int32Array(users),
+    itemCount: new Int32Array(items),
+    touched: {
+      users: space(users),
+      items: space(items),
+      Y: space(structure.implicit?.memberCount ?? 0),
+      UA: space(structure.userFeatures?.memberCount ?? 0),
+      IA: space(structure.itemFeatures?.memberCount ?? 0),
+    },
+  };
+}
+
+/**
+ * One fused training step: forward pass, MSE (+ L2) gradients, and a lazy Adam update of only
+ * the rows the batch touched. `step` is the 1-based Adam step. Returns the batch's sum of squared
+ * errors (without the L2 term).
+ */
+export function mfTrainStep(
+  tables: MfTables,
+  structure: MfStructure,
+  moments: MfMoments,
+  scratch: MfScratch,
+  batch: MfBatch,
+  config: MfStepConfig,
+  step: number,
+): number {
+  const { grad, touched, userVec, itemVec, userB, itemB, userCount, itemCount } = scratch;
+  const { dim } = tables;
+  const B = batch.size;
+  const users = touched.users;
+  const items = touched.items;
+
+  // Effective vectors of the users and items in this batch.
+  for (let r = 0; r < B; r++) {
+    const u = batch.users[r]!;
+    const i = batch.items[r]!;
+    if (!users.flag[u]) {
+      users.flag[u] = 1;
+      users.list[users.size++] = u;
+      userB[u] = effectiveUser(tables, structure, u, userVec, u * dim);
+    }
+    if (!items.flag[i]) {
+      items.flag[i] = 1;
+      items.list[items.size++] = i;
+      itemB[i] = effectiveItem(tables, structure, i, itemVec, i * dim);
+    }
+  }
+
+  // Forward and backward through act(globalBias + keep · (b_u + b_i + p̃_u · q̃_i)).
+  const gP = grad.P!;
+  const gQ = grad.Q!;
+  const gBU = grad.BU!;
+  const gBI = grad.BI!;
+  const { activation, dropout, globalBias } = config;
+  let sse = 0;
+  for (let r = 0; r < B; r++) {
+    const u = batch.users[r]!;
+    const i = batch.items[r]!;
+    const uo = u * dim;
+    const io = i * dim;
+    let x = userB[u]! + itemB[i]!;
+    for (let k = 0; k < dim; k++) x += userVec[uo + k]! * itemVec[io + k]!;
+    let keep = 1;
+    if (dropout > 0) keep = scratch.random() < dropout ? 0 : 1 / (1 - dropout);
+    const z = globalBias + keep * x;
+    let out: number;
+    let slope: number;
+    if (activation === 'tanh') {
+      out = Math.tanh(z);
+      slope = 1 - out * out;
+    } else if (activation === 'sigmoid') {
+      out = 1 / (1 + Math.exp(-z));
+      slope = out * (1 - out);
+    } else {
+      out = z;
+      slope = 1;
+    }
+    const err = out - batch.targets[r]!;
+    sse += err * err;
+    const g = (2 * err * slope * keep) / B;
+    if (g !== 0) {
+      for (let k = 0; k < dim; k++) {
+        gP[uo + k]! += g * itemVec[io + k]!;
+        gQ[io + k]! += g * userVec[uo + k]!;
+      }
+      gBU[u]! += g;
+      gBI[i]! += g;
+    }
+    userCount[u]!++;
+    itemCount[i]!++;
+  }
+
+  // Spread effective-vector gradients to the side tables, then add the L2 terms.
+  const reg = (2 * config.l2) / B;
+  for (let n = 0; n < users.size; n++) {
+    const u = users.list[n]!;
+    spread(gP, u * dim, gBU[u]!, grad.Y, undefined, structure.implicit, u, dim, touched.Y);
+    spread(gP, u * dim, gBU[u]!, grad.UA, grad.UAB, structure.userFeatures, u, dim, touched.UA);
+    addL2(gP, tables.P, u * dim, dim, reg * userCount[u]!);
+    gBU[u]! += reg * userCount[u]! * tables.BU[u]!;
+  }
+  for (let n = 0; n < items.size; n++) {
+    const i = items.list[n]!;
+    spread(gQ, i * dim, gBI[i]!, grad.IA, grad.IAB, structure.itemFeatures, i, dim, touched.IA);
+    addL2(gQ, tables.Q, i * dim, dim, reg * itemCount[i]!);
+    gBI[i]! += reg * itemCount[i]! * tables.BI[i]!;
+  }
+
+  // Lazy Adam (tfjs' update rule, bias-corrected) on touched rows only.
+  const c1 = 1 - config.beta1 ** step;
+  const c2 = 1 - config.beta2 ** step;
+  const adam = (name: TableName, row: number, width: number, nonneg: boolean, l2Row: number) => {
+    const p = tables[name]!;
+    const g = grad[name]!;
+    const m = moments.m[name]!;
+    const v = moments.v[name]!;
+    const { beta1, beta2, epsilon, learningRate } = config;
+    for (let k = row * width, end = k + width; k < end; k++) {
+      const gk = g[k]! + l2Row * p[k]!;
+      g[k] = 0;
+      const mk = beta1 * m[k]! + (1 - beta1) * gk;
+      const vk = beta2 * v[k]! + (1 - beta2) * gk * gk;
+      m[k] = mk;
+      v[k] = vk;
+      let value = p[k]! - (learningRate * (mk / c1)) / (Math.sqrt(vk / c2) + epsilon);
+      if (nonneg && value < 0) value = 0;
+      p[k] = value;
+    }
+  };
+  const { nonneg } = config;
+  for (let n = 0; n < users.size; n++) {
+    const u = users.list[n]!;
+    adam('P', u, dim, nonneg, 0);
+    adam('BU', u, 1, false, 0);
+    users.flag[u] = 0;
+    userCount[u] = 0;
+  }
+  users.size = 0;
+  for (let n = 0; n < items.size; n++) {
+    const i = items.list[n]!;
+    adam('Q', i, dim, nonneg, 0);
+    adam('BI', i, 1, false, 0);
+    items.flag[i] = 0;
+    itemCount[i] = 0;
+  }
+  items.size = 0;
+  for (const [name, biasName, space] of [
+    ['Y', undefined, touched.Y],
+    ['UA', 'UAB', touched.UA],
+    ['IA', 'IAB', touched.IA],
+  ] as const) {
+    for (let n = 0; n < space.size; n++) {
+      const row = space.list[n]!;
+      adam(name, row, dim, nonneg, reg);
+      if (biasName) adam(biasName, row, 1, false, reg);
+      space.flag[row] = 0;
+    }
+    space.size = 0;
+  }
+  return sse;
+}
+
+/** Adds the gradient of an owner's effective vector (and bias) to each of its members' rows. */
+function spread(
+  gradVec: Float32Array,
+  offset: number,
+  gradBias: number,
+  memberVec: Float32Array | undefined,
+  memberBias: Float32Array | undefined,
+  memberships: Memberships | undefined,
+  owner: number,
+  dim: number,
+  space: { flag: Uint8Array; list: Int32Array; size: number },
+): void {
+  if (!memberVec || !memberships) return;
+  const w = memberships.weights[owner]!;
+  for (let m = memberships.offsets[owner]!; m < memberships.offsets[owner + 1]!; m++) {
+    const member = memberships.members[m]!;
+    if (!space.flag[member]) {
+      space.flag[member] = 1;
+      space.list[space.size++] = member;
+    }
+    const row = member * dim;
+    for (let k = 0; k < dim; k++) memberVec[row + k]! += w * gradVec[offset + k]!;
+    if (memberBias) memberBias[member]! += gradBias;
+  }
+}
+
+function addL2(gradVec: Float32Array, values: Float32Array, offset: number, dim: number, scale: number): void {
+  for (let k = offset, end = offset + dim; k < end; k++) gradVec[k]! += scale * values[k]!;
+}
+
+/** Rows to score: dense indices (all known) and targets on the model's scale. */
+export interface MfRows {
+  users: Int32Array;
+  items: Int32Array;
+  targets: Float32Array;
+}
+
+/** Mean squared error of the current tables on rows (no dropout), in target units. */
+export function mfMeanSquaredError(tables: MfTables, structure: MfStructure, rows: MfRows, config: Pick<MfStepConfig, 'activation' | 'globalBias'>): number {
+  const { dim } = tables;
+  const users = tables.BU.length;
+  const items = tables.BI.length;
+  const userVec = new Float32Array(users * dim);
+  const itemVec = new Float32Array(items * dim);
+  const userB = new Float32Array(users);
+  const itemB = new Float32Array(items);
+  for (let u = 0; u < users; u++) userB[u] = effectiveUser(tables, structure, u, userVec, u * dim);
+  for (let i = 0; i < items; i++) itemB[i] = effectiveItem(tables, structure, i, itemVec, i * dim);
+  let sse = 0;
+  for (let r = 0; r < rows.targets.length; r++) {
+    const u = rows.users[r]!;
+    const i = rows.items[r]!;
+    let z = config.globalBias + userB[u]! + itemB[i]!;
+    for (let k = 0; k < dim; k++) z += userVec[u * dim + k]! * itemVec[i * dim + k]!;
+    const out = config.activation === 'tanh' ? Math.tanh(z) : config.activation === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : z;
+    const err = out - rows.targets[r]!;
+    sse += err * err;
+  }
+  return sse / rows.targets.length;
+}

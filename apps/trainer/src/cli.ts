@@ -9,6 +9,7 @@ import { predictCommand } from './commands/predict.js';
 import { recommendCommand } from './commands/recommend.js';
 import { synthCommand } from './commands/synth.js';
 import { trainCommand } from './commands/train.js';
+import { tuneCommand } from './commands/tune.js';
 import { DataError } from './data/data-error.js';
 import { UserError } from './user-error.js';
 
@@ -26,7 +27,8 @@ const program = new Command('edgerec')
   .addCommand(recommendCommand())
   .addCommand(plotCommand())
   .addCommand(evaluateCommand())
-  .addCommand(cvCommand());
+  .addCommand(cvCommand())
+  .addCommand(tuneCommand());
 
 for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage)');
 

@@ -8,6 +8,7 @@ export interface TrainingProgress {
   epochStart(epoch: number, batches: number): void;
   batch(epoch: number, batch: number, batches: number): void;
   epoch(record: EpochRecord): void;
+  refitEpoch(epoch: number, epochs: number, loss: number, seconds: number): void;
   stop(): void;
 }
 
@@ -74,6 +75,11 @@ export function createTrainingProgress(options: TrainingProgressOptions): Traini
           `loss ${record.loss.toFixed(5)}  val_loss ${record.valLoss.toFixed(5)}  ` +
           `rmse ${record.rmse.toFixed(4)}  val_rmse ${record.valRmse.toFixed(4)}  ${record.seconds.toFixed(2)}s`,
       );
+    },
+    refitEpoch(epoch, epochs, loss, seconds) {
+      stopBar();
+      if (epoch === 1) write(`refitting on training + validation rows for ${epochs} epochs (the best epoch count)`);
+      write(`refit ${String(epoch).padStart(width)}/${epochs}  loss ${loss.toFixed(5)}  ${seconds.toFixed(2)}s`);
     },
     stop() {
       stopBar();

@@ -13,6 +13,8 @@ interface TrainFlags extends ModelFlags {
   ratings: string;
   out: string;
   test?: string;
+  userFeatures?: string;
+  itemFeatures?: string;
   format: TrainModelOptions['format'];
   duplicates: NonNullable<TrainModelOptions['duplicates']>;
   validation: number;
@@ -34,6 +36,8 @@ export function trainCommand(): Command {
     .requiredOption('-r, --ratings <file>', 'ratings file: MovieLens u.data / ratings.csv / ratings.dat, or CSV/TSV with user,item,rating')
     .option('-o, --out <file>', 'where to write the model artifact', 'model.json')
     .option('--test <file>', 'evaluate on this file instead of a random test split (e.g. MovieLens u1.test)')
+    .option('--user-features <file>', 'user side features: MovieLens u.user / users.dat, or CSV with an id column and feature columns')
+    .option('--item-features <file>', 'item side features: MovieLens u.item / movies.dat, or CSV with an id column and feature columns')
     .addOption(new Option('--format <format>', 'input format').choices(['auto', ...RATINGS_FORMATS]).default('auto'))
     .addOption(
       new Option('--duplicates <policy>', 'repeated (user, item) rows: keep the last, average them, or fail')
@@ -76,6 +80,8 @@ Examples:
         const { artifact, summary } = await trainModel({
           ratings: flags.ratings,
           ...(flags.test ? { test: flags.test } : {}),
+          ...(flags.userFeatures ? { userFeatures: flags.userFeatures } : {}),
+          ...(flags.itemFeatures ? { itemFeatures: flags.itemFeatures } : {}),
           format: flags.format,
           duplicates: flags.duplicates,
           validationFraction: flags.validation,
@@ -94,6 +100,7 @@ Examples:
             onEpochStart: (epoch, batches) => progress.epochStart(epoch, batches),
             onBatch: (epoch, batch, batches) => progress.batch(epoch, batch, batches),
             onEpoch: (record) => progress.epoch(record),
+            onRefitEpoch: (epoch, epochs, loss, seconds) => progress.refitEpoch(epoch, epochs, loss, seconds),
           },
         });
         await writeFileAtomic(flags.out, artifact);
@@ -104,7 +111,9 @@ Examples:
           const fmt = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(4));
           const stop = summary.stoppedEarly ? `early stop after ${summary.epochs}` : `${summary.epochs}`;
           const lines = [
-            `trained in ${summary.seconds.toFixed(1)}s on ${summary.backend} (${stop} epochs, best epoch ${summary.bestEpoch})`,
+            `trained in ${summary.seconds.toFixed(1)}s on ${summary.backend}, ${summary.engine} engine ` +
+              `(${stop} epochs, best epoch ${summary.bestEpoch}` +
+              `${summary.refitEpochs > 0 ? `, then ${summary.refitEpochs} epochs on training + validation rows` : ''})`,
             `validation RMSE ${fmt(summary.validation?.rmse)}  MAE ${fmt(summary.validation?.mae)}  (${summary.rows.validation} ratings)`,
           ];
           if (summary.test) {

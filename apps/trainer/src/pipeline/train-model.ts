@@ -4,6 +4,7 @@ import {
   evaluateRatings,
   scaleRating,
   serializeArtifact,
+  type IdIndex,
   type IndexedRatings,
   type RatingAccuracy,
   type RatingScale,
@@ -11,8 +12,8 @@ import {
   type TableEncoding,
 } from '@edgerec/core';
 import {
+  DEFAULT_RECIPE,
   loadBackend,
-  SEED_RECIPE,
   trainRecommender,
   type BackendChoice,
   type TrainHooks,
@@ -23,9 +24,10 @@ import { basename } from 'node:path';
 import type { RatingsFormat } from '../data/formats.js';
 import { readRatingsFile, type DuplicatePolicy, type RatingsFile } from '../data/read-ratings.js';
 import { compactIds, indexAgainst, selectRows, splitRows } from '../data/split.js';
+import { alignFeatures, readFeatureFile, type AlignedFeatures } from '../data/side-features.js';
 import { UserError } from '../user-error.js';
 
-/** Model hyperparameters a caller may set; the rest come from {@link SEED_RECIPE}. */
+/** Model hyperparameters a caller may set; the rest come from {@link DEFAULT_RECIPE}. */
 export type ModelOptions = Partial<Omit<TrainOptions, 'ratingUnitsPerTarget'>>;
 
 /** Everything {@link trainModel} needs. */
@@ -50,6 +52,10 @@ export interface TrainModelOptions {
   /** Rating at or above which the edge says "recommend" (default 62.5% up the scale: 3.5 on 1–5). */
   threshold?: number;
   tableEncoding?: TableEncoding;
+  /** Side features: a user feature file (MovieLens u.user / users.dat, or CSV id,feature...). */
+  userFeatures?: string;
+  /** Side features: an item feature file (MovieLens u.item / movies.dat, or CSV id,feature...). */
+  itemFeatures?: string;
   /** Store each user's training items in the artifact (default true). */
   includeSeen?: boolean;
   /** Receives progress; all optional. */
@@ -62,8 +68,12 @@ export interface TrainModelOptions {
 /** Figures about a finished training run. */
 export interface TrainSummary {
   backend: string;
+  /** 'fused' or 'autodiff'. */
+  engine: string;
   seconds: number;
   epochs: number;
+  /** Epochs of the refit on training + validation rows (0 without refit). */
+  refitEpochs: number;
   bestEpoch: number;
   stoppedEarly: boolean;
   rows: { train: number; validation: number; test: number };
@@ -88,7 +98,7 @@ export interface TrainedModel {
  */
 export async function trainModel(options: TrainModelOptions): Promise<TrainedModel> {
   const hooks = options.hooks ?? {};
-  const recipe = { ...SEED_RECIPE, ...definedOnly(options.model ?? {}) };
+  const recipe = { ...DEFAULT_RECIPE, ...definedOnly(options.model ?? {}) };
   const read = (path: string) =>
     readRatingsFile(path, {
       format: options.format ?? 'auto',
@@ -118,13 +128,15 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
   const users = createIdIndex(trainTable.userIds);
   const items = createIdIndex(trainTable.itemIds);
 
-  const scale = ratingScale(trainTable.ratings, options, recipe.activation);
+  const scale = ratingScale(trainTable.ratings, options);
   const validationRows = indexAgainst(data, split.validation, users, items);
   const testRows = testFile
     ? indexAgainst(testFile, undefined, users, items)
     : split.test.length > 0
       ? indexAgainst(data, split.test, users, items)
       : undefined;
+
+  const side = await sideFeatures(options, users, items, hooks.onInfo);
 
   const backend = await loadBackend(options.backend ?? 'auto');
   for (const notice of backend.notices) hooks.onInfo?.(`notice: ${notice}`);
@@ -146,13 +158,14 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
     knownRows(validationRows, scale),
     { ...recipe, ratingUnitsPerTarget: Math.abs(unitsPerTarget) },
     hooks,
+    { ...(side.users ? { users: side.users.memberships } : {}), ...(side.items ? { items: side.items.memberships } : {}) },
   );
 
   const globalMean = mean(trainTable.ratings);
   const model: RecommenderModel = {
     dim: recipe.dim,
     activation: recipe.activation,
-    globalBias: recipe.globalBias,
+    globalBias: result.globalBias,
     scale,
     recommendThreshold: options.threshold ?? scale.min + 0.625 * (scale.max - scale.min),
     users,
@@ -160,14 +173,17 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
     ...result.tables,
     seen: buildSeenItems(users.size, trainTable.users, trainTable.items),
   };
-  const validation = evaluateRatings(model, validationRows);
+  // After a refit the final model has seen the validation rows: score them with the early-stopped one.
+  const validation = evaluateRatings({ ...model, ...result.validationTables }, validationRows);
   const test = testRows && testRows.ratings.length > 0 ? evaluateRatings(model, testRows) : undefined;
   const baselineRows = testRows && testRows.ratings.length > 0 ? testRows : validationRows;
 
   const summary: TrainSummary = {
     backend: backend.name,
+    engine: result.engine,
     seconds: result.seconds,
     epochs: result.history.length,
+    refitEpochs: result.refitEpochs,
     bestEpoch: result.bestEpoch,
     stoppedEarly: result.stoppedEarly,
     rows: {
@@ -204,6 +220,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
           activation: recipe.activation,
           dropout: recipe.dropout,
           learningRate: recipe.learningRate,
+          learningRateDecay: recipe.learningRateDecay,
           batchSize: recipe.batchSize,
           maxEpochs: recipe.epochs,
           patience: recipe.patience,
@@ -211,9 +228,17 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
           restoreBest: recipe.restoreBest,
           l2: recipe.l2,
           initScale: recipe.initScale,
+          globalOffset: recipe.globalOffset,
+          implicit: recipe.implicit,
+          nonneg: recipe.nonneg,
+          refit: recipe.refit,
+          refitEpochs: result.refitEpochs,
+          engine: result.engine,
           validationFraction,
           testFraction,
           testFile: testFile ? basename(testFile.file) : null,
+          userFeatures: options.userFeatures ? `${basename(options.userFeatures)} (${side.users?.featureNames.length ?? 0} features)` : null,
+          itemFeatures: options.itemFeatures ? `${basename(options.itemFeatures)} (${side.items?.featureNames.length ?? 0} features)` : null,
           duplicates: options.duplicates ?? 'last',
         },
         metrics: { validation, ...(test ? { test } : {}) },
@@ -225,6 +250,28 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
   return { model, artifact, summary };
 }
 
+/** Reads and aligns the side-feature files, if any, with the training ids. */
+async function sideFeatures(
+  options: TrainModelOptions,
+  users: IdIndex,
+  items: IdIndex,
+  onInfo: ((line: string) => void) | undefined,
+): Promise<{ users?: AlignedFeatures; items?: AlignedFeatures }> {
+  const load = async (path: string | undefined, kind: 'user' | 'item', index: IdIndex) => {
+    if (!path) return undefined;
+    const aligned = alignFeatures(await readFeatureFile(path, kind), index, kind);
+    onInfo?.(
+      `${kind} features from ${path}: ${aligned.featureNames.length} feature values` +
+        `${aligned.missing > 0 ? `, ${aligned.missing} ${kind}s without a row` : ''}` +
+        `${aligned.unknown > 0 ? `, ${aligned.unknown} rows for ${kind}s not in the training data (ignored)` : ''}`,
+    );
+    return aligned;
+  };
+  const userSide = await load(options.userFeatures, 'user', users);
+  const itemSide = await load(options.itemFeatures, 'item', items);
+  return { ...(userSide ? { users: userSide } : {}), ...(itemSide ? { items: itemSide } : {}) };
+}
+
 function reportData(onInfo: ((line: string) => void) | undefined, data: RatingsFile): void {
   const duplicates = data.duplicates > 0 ? `, ${data.duplicates} duplicate (user, item) rows merged` : '';
   onInfo?.(
@@ -233,11 +280,7 @@ function reportData(onInfo: ((line: string) => void) | undefined, data: RatingsF
   );
 }
 
-function ratingScale(
-  ratings: Float32Array,
-  options: TrainModelOptions,
-  activation: TrainOptions['activation'],
-): RatingScale {
+function ratingScale(ratings: Float32Array, options: TrainModelOptions): RatingScale {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (const r of ratings) {
@@ -251,10 +294,8 @@ function ratingScale(
       `cannot scale ratings: the range is empty (min ${min}, max ${max}); set --rating-min and --rating-max`,
     );
   }
-  // The linear variant regresses ratings directly; tanh and sigmoid fit min-max-scaled [0, 1] targets.
-  return activation === 'linear'
-    ? { min, max, targetMin: min, targetMax: max }
-    : { min, max, targetMin: 0, targetMax: 1 };
+  // Every head fits min-max-scaled [0, 1] targets (the L2 defaults are tuned on that scale).
+  return { min, max, targetMin: 0, targetMax: 1 };
 }
 
 /** Rows whose user and item both have embeddings, with scaled targets (for early stopping). */

@@ -22,6 +22,10 @@ export function createAutodiffEngine(tf: Tf, config: EngineConfig): TrainingEngi
   let step = 0;
   return {
     name: 'autodiff',
+    setLearningRate(rate) {
+      // tfjs' Adam reads this field on every update.
+      (optimizer as unknown as { learningRate: number }).learningRate = rate;
+    },
     step(batch: TrainingBatch) {
       return tf.tidy(() => {
         const size = batch.size;

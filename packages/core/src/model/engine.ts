@@ -32,6 +32,8 @@ export interface EngineConfig {
 export interface TrainingEngine {
   /** 'fused' or 'autodiff'. */
   readonly name: string;
+  /** Changes the learning rate for the following steps (per-epoch decay). */
+  setLearningRate(rate: number): void;
   /** One optimizer step on a batch; returns the batch's sum of squared errors. */
   step(batch: TrainingBatch): number;
   /** Mean squared error (target units) of the current weights on rows, without dropout. */

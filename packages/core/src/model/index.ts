@@ -14,6 +14,7 @@ export {
 } from './recommender-net.js';
 export {
   DivergedError,
+  DEFAULT_RECIPE,
   ENGINES,
   SEED_RECIPE,
   trainRecommender,

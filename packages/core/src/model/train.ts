@@ -23,6 +23,8 @@ export interface TrainOptions {
   activation: Activation;
   dropout: number;
   learningRate: number;
+  /** Multiplies the learning rate after every epoch (1 = constant). */
+  learningRateDecay: number;
   batchSize: number;
   /** Upper bound on epochs; early stopping usually ends sooner. */
   epochs: number;
@@ -33,7 +35,11 @@ export interface TrainOptions {
   restoreBest: boolean;
   /** L2 penalty per example on the looked-up rows and biases (0 = none, as the seed). */
   l2: number;
-  globalBias: number;
+  /**
+   * Start every logit from the training mean (through the inverse activation), so the factors
+   * and biases learn deviations from it. The seed model has no such offset.
+   */
+  globalOffset: boolean;
   initScale: number;
   seed: number;
   /** Add SVD++ implicit feedback: each user's vector includes the items they rated. */
@@ -56,19 +62,36 @@ export const SEED_RECIPE: Omit<TrainOptions, 'ratingUnitsPerTarget'> = {
   activation: 'tanh',
   dropout: 0.0328,
   learningRate: 1e-3,
+  learningRateDecay: 1,
   batchSize: 1024,
   epochs: 100,
   patience: 5,
   minDelta: 1e-4,
   restoreBest: true,
   l2: 0,
-  globalBias: 0,
+  globalOffset: false,
   initScale: 0.05,
   seed: 42,
   implicit: false,
   nonneg: false,
   refit: false,
   engine: 'auto',
+};
+
+/**
+ * edgerec's defaults, chosen by measurement on MovieLens 100K (see the README's benchmark table):
+ * a linear head over a global-mean offset, per-example L2, SVD++ implicit feedback, lazy Adam at
+ * a higher rate, no dropout, and a refit on training + validation rows after early stopping.
+ */
+export const DEFAULT_RECIPE: Omit<TrainOptions, 'ratingUnitsPerTarget'> = {
+  ...SEED_RECIPE,
+  activation: 'linear',
+  dropout: 0,
+  learningRate: 2e-3,
+  l2: 0.03,
+  globalOffset: true,
+  implicit: true,
+  refit: true,
 };
 
 /** Side features: which feature values each user and item has (indices into feature tables). */
@@ -97,8 +120,15 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** Epochs of the refit on training + validation rows (0 without refit). */
   refitEpochs: number;
+  /**
+   * With refit: the early-stopped weights, which never saw the validation rows, so validation
+   * figures stay honest. Without refit: the same as `tables`.
+   */
+  validationTables: FactorTables;
   /** The engine that ran. */
   engine: string;
+  /** The constant added to every logit (0 without globalOffset). */
+  globalBias: number;
   seconds: number;
 }
 
@@ -124,7 +154,8 @@ export async function trainRecommender(
   if (validation.targets.length === 0) throw new Error('no validation rows (early stopping needs some)');
   const started = performance.now();
   const engineName = chooseEngine(tf, options, side);
-  const config: EngineConfig = { ...sizes, ...options };
+  const globalBias = options.globalOffset ? offsetFor(train.targets, options.activation) : 0;
+  const config: EngineConfig = { ...sizes, ...options, globalBias };
   const makeEngine = (rows: TrainingRows) =>
     engineName === 'fused'
       ? createFusedEngine(tf, config, structureFor(sizes, rows, options, side))
@@ -172,6 +203,7 @@ export async function trainRecommender(
     engine.dispose();
   }
 
+  const validationTables = tables;
   let refitEpochs = 0;
   if (options.refit) {
     const all = concatRows(train, validation);
@@ -196,9 +228,24 @@ export async function trainRecommender(
     bestEpoch,
     stoppedEarly,
     refitEpochs,
+    validationTables,
     engine: engineName,
+    globalBias,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The logit whose activation is the mean target (clamped inside tanh's and sigmoid's range). */
+function offsetFor(targets: Float32Array, activation: Activation): number {
+  let sum = 0;
+  for (let r = 0; r < targets.length; r++) sum += targets[r]!;
+  const mean = sum / targets.length;
+  if (activation === 'tanh') return Math.atanh(Math.min(0.999, Math.max(-0.999, mean)));
+  if (activation === 'sigmoid') {
+    const p = Math.min(0.999, Math.max(0.001, mean));
+    return Math.log(p / (1 - p));
+  }
+  return mean;
 }
 
 /** Picks the engine: fused where its kernel runs, autodiff otherwise (plain model only). */
@@ -231,66 +278,30 @@ function structureFor(
   };
 }
 
-/**
- * Seeded per-epoch shuffling and batching over a fixed set of rows. With `byUser`, batches are
- * made of whole users (users in shuffled order), so a user's implicit-feedback sum is computed
- * once an epoch instead of once a batch; otherwise rows are shuffled individually.
- */
-function createEpochLoop(rows: TrainingRows, options: TrainOptions, byUser = options.implicit) {
+/** Seeded per-epoch shuffling and batching over a fixed set of rows. */
+function createEpochLoop(rows: TrainingRows, options: TrainOptions) {
   const n = rows.targets.length;
   const batchSize = Math.max(1, Math.min(options.batchSize, n));
+  const batches = Math.ceil(n / batchSize);
   const order = Uint32Array.from({ length: n }, (_, r) => r);
   const shuffle = mulberry32(options.seed + 1000);
-  // Batch b covers order[bounds[b]..bounds[b+1]].
-  let bounds: Uint32Array;
-  let userOrder: Uint32Array | undefined;
-  let userRows: { offsets: Int32Array; rows: Int32Array } | undefined;
-  if (byUser) {
-    const users = buildMemberships(maxIndex(rows.users) + 1, n, rows.users, Int32Array.from({ length: n }, (_, r) => r));
-    userRows = { offsets: users.offsets, rows: users.members };
-    userOrder = Uint32Array.from({ length: users.offsets.length - 1 }, (_, u) => u);
-    bounds = new Uint32Array(0);
-  } else {
-    bounds = Uint32Array.from({ length: Math.ceil(n / batchSize) + 1 }, (_, b) => Math.min(n, b * batchSize));
-  }
-  const capacity = byUser ? n : batchSize;
   const batch: TrainingBatch = {
-    users: new Int32Array(capacity),
-    items: new Int32Array(capacity),
-    targets: new Float32Array(capacity),
+    users: new Int32Array(batchSize),
+    items: new Int32Array(batchSize),
+    targets: new Float32Array(batchSize),
     size: 0,
-  };
-  const arrange = () => {
-    if (!userOrder || !userRows) {
-      shuffleInPlace(order, shuffle);
-      return;
-    }
-    shuffleInPlace(userOrder, shuffle);
-    const starts: number[] = [0];
-    let write = 0;
-    let inBatch = 0;
-    for (const u of userOrder) {
-      for (let m = userRows.offsets[u]!; m < userRows.offsets[u + 1]!; m++) order[write++] = userRows.rows[m]!;
-      inBatch += userRows.offsets[u + 1]! - userRows.offsets[u]!;
-      if (inBatch >= batchSize) {
-        starts.push(write);
-        inBatch = 0;
-      }
-    }
-    if (starts[starts.length - 1] !== n) starts.push(n);
-    bounds = Uint32Array.from(starts);
   };
   return {
     /** Runs one epoch; returns the mean squared error over its batches. */
     async run(engine: TrainingEngine, epoch: number, hooks: TrainHooks): Promise<number> {
-      arrange();
-      const batches = bounds.length - 1;
+      engine.setLearningRate(options.learningRate * options.learningRateDecay ** (epoch - 1));
+      shuffleInPlace(order, shuffle);
       hooks.onEpochStart?.(epoch, batches);
       let squaredError = 0;
       for (let b = 0; b < batches; b++) {
         if (hooks.signal?.aborted) throw abortError(hooks.signal);
-        const from = bounds[b]!;
-        batch.size = bounds[b + 1]! - from;
+        const from = b * batchSize;
+        batch.size = Math.min(batchSize, n - from);
         for (let j = 0; j < batch.size; j++) {
           const r = order[from + j]!;
           batch.users[j] = rows.users[r]!;
@@ -305,12 +316,6 @@ function createEpochLoop(rows: TrainingRows, options: TrainOptions, byUser = opt
       return squaredError / n;
     },
   };
-}
-
-function maxIndex(values: Int32Array): number {
-  let max = -1;
-  for (let r = 0; r < values.length; r++) if (values[r]! > max) max = values[r]!;
-  return max;
 }
 
 function concatRows(a: TrainingRows, b: TrainingRows): TrainingRows {

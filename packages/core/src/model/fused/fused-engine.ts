@@ -34,13 +34,14 @@ export function createFusedEngine(tf: Tf, config: EngineConfig, structure: MfStr
     structureTensors[`${key}.weights`] = tf.tensor1d(memberships.weights);
   }
   let step = 0;
+  let learningRate = config.learningRate;
   const attrs = (): MfTrainStepAttrs => ({
     dim: config.dim,
     activation: config.activation,
     globalBias: config.globalBias,
     dropout: config.dropout,
     l2: config.l2,
-    learningRate: config.learningRate,
+    learningRate,
     beta1: 0.9,
     beta2: 0.999,
     epsilon: 1e-7,
@@ -59,6 +60,9 @@ export function createFusedEngine(tf: Tf, config: EngineConfig, structure: MfStr
 
   return {
     name: 'fused',
+    setLearningRate(rate) {
+      learningRate = rate;
+    },
     step(batch: TrainingBatch) {
       step++;
       const size = batch.size;

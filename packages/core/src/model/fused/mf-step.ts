@@ -1,6 +1,7 @@
 import type { Activation } from '../../activation.js';
 import { mulberry32 } from '../../random.js';
 import type { Memberships } from './memberships.js';
+import { axpy, dot } from './vector-ops.js';
 import { effectiveItem, effectiveUser, TABLE_NAMES, type MfStructure, type MfTables, type TableName } from './mf-tables.js';
 
 /** Hyperparameters of one training step. */
@@ -101,19 +102,25 @@ export function mfTrainStep(
   const users = touched.users;
   const items = touched.items;
 
-  // Effective vectors of the users and items in this batch.
+  // Effective vectors of the users and items in this batch (plain tables need no copy).
+  const userSide = structure.implicit !== undefined || structure.userFeatures !== undefined;
+  const itemSide = structure.itemFeatures !== undefined;
+  const uVec = userSide ? userVec : tables.P;
+  const iVec = itemSide ? itemVec : tables.Q;
+  const uB = userSide ? userB : tables.BU;
+  const iB = itemSide ? itemB : tables.BI;
   for (let r = 0; r < B; r++) {
     const u = batch.users[r]!;
     const i = batch.items[r]!;
     if (!users.flag[u]) {
       users.flag[u] = 1;
       users.list[users.size++] = u;
-      userB[u] = effectiveUser(tables, structure, u, userVec, u * dim);
+      if (userSide) userB[u] = effectiveUser(tables, structure, u, userVec, u * dim);
     }
     if (!items.flag[i]) {
       items.flag[i] = 1;
       items.list[items.size++] = i;
-      itemB[i] = effectiveItem(tables, structure, i, itemVec, i * dim);
+      if (itemSide) itemB[i] = effectiveItem(tables, structure, i, itemVec, i * dim);
     }
   }
 
@@ -123,37 +130,35 @@ export function mfTrainStep(
   const gBU = grad.BU!;
   const gBI = grad.BI!;
   const { activation, dropout, globalBias } = config;
+  const targets = batch.targets;
   let sse = 0;
   for (let r = 0; r < B; r++) {
     const u = batch.users[r]!;
     const i = batch.items[r]!;
     const uo = u * dim;
     const io = i * dim;
-    let x = userB[u]! + itemB[i]!;
-    for (let k = 0; k < dim; k++) x += userVec[uo + k]! * itemVec[io + k]!;
+    const x = uB[u]! + iB[i]! + dot(uVec, uo, iVec, io, dim);
     let keep = 1;
     if (dropout > 0) keep = scratch.random() < dropout ? 0 : 1 / (1 - dropout);
     const z = globalBias + keep * x;
     let out: number;
     let slope: number;
-    if (activation === 'tanh') {
-      out = Math.tanh(z);
-      slope = 1 - out * out;
-    } else if (activation === 'sigmoid') {
-      out = 1 / (1 + Math.exp(-z));
-      slope = out * (1 - out);
-    } else {
+    if (activation === 'linear') {
       out = z;
       slope = 1;
+    } else if (activation === 'tanh') {
+      out = Math.tanh(z);
+      slope = 1 - out * out;
+    } else {
+      out = 1 / (1 + Math.exp(-z));
+      slope = out * (1 - out);
     }
-    const err = out - batch.targets[r]!;
+    const err = out - targets[r]!;
     sse += err * err;
     const g = (2 * err * slope * keep) / B;
     if (g !== 0) {
-      for (let k = 0; k < dim; k++) {
-        gP[uo + k]! += g * itemVec[io + k]!;
-        gQ[io + k]! += g * userVec[uo + k]!;
-      }
+      axpy(gP, uo, g, iVec, io, dim);
+      axpy(gQ, io, g, uVec, uo, dim);
       gBU[u]! += g;
       gBI[i]! += g;
     }
@@ -178,57 +183,84 @@ export function mfTrainStep(
   }
 
   // Lazy Adam (tfjs' update rule, bias-corrected) on touched rows only.
-  const c1 = 1 - config.beta1 ** step;
-  const c2 = 1 - config.beta2 ** step;
-  const adam = (name: TableName, row: number, width: number, nonneg: boolean, l2Row: number) => {
-    const p = tables[name]!;
-    const g = grad[name]!;
-    const m = moments.m[name]!;
-    const v = moments.v[name]!;
-    const { beta1, beta2, epsilon, learningRate } = config;
-    for (let k = row * width, end = k + width; k < end; k++) {
-      const gk = g[k]! + l2Row * p[k]!;
-      g[k] = 0;
-      const mk = beta1 * m[k]! + (1 - beta1) * gk;
-      const vk = beta2 * v[k]! + (1 - beta2) * gk * gk;
-      m[k] = mk;
-      v[k] = vk;
-      let value = p[k]! - (learningRate * (mk / c1)) / (Math.sqrt(vk / c2) + epsilon);
-      if (nonneg && value < 0) value = 0;
-      p[k] = value;
-    }
+  const adam: AdamStep = {
+    beta1: config.beta1,
+    beta2: config.beta2,
+    epsilon: config.epsilon,
+    learningRate: config.learningRate,
+    c1: 1 - config.beta1 ** step,
+    c2: 1 - config.beta2 ** step,
   };
   const { nonneg } = config;
-  for (let n = 0; n < users.size; n++) {
-    const u = users.list[n]!;
-    adam('P', u, dim, nonneg, 0);
-    adam('BU', u, 1, false, 0);
-    users.flag[u] = 0;
-    userCount[u] = 0;
+  const update = (name: TableName, space: { list: Int32Array; size: number }, width: number, clamp: boolean, l2Row: number) =>
+    adamRows(tables[name]!, grad[name]!, moments.m[name]!, moments.v[name]!, space.list, space.size, width, adam, clamp, l2Row);
+  update('P', users, dim, nonneg, 0);
+  update('BU', users, 1, false, 0);
+  update('Q', items, dim, nonneg, 0);
+  update('BI', items, 1, false, 0);
+  if (tables.Y) update('Y', touched.Y, dim, nonneg, reg);
+  if (tables.UA) {
+    update('UA', touched.UA, dim, nonneg, reg);
+    update('UAB', touched.UA, 1, false, reg);
   }
-  users.size = 0;
-  for (let n = 0; n < items.size; n++) {
-    const i = items.list[n]!;
-    adam('Q', i, dim, nonneg, 0);
-    adam('BI', i, 1, false, 0);
-    items.flag[i] = 0;
-    itemCount[i] = 0;
+  if (tables.IA) {
+    update('IA', touched.IA, dim, nonneg, reg);
+    update('IAB', touched.IA, 1, false, reg);
   }
-  items.size = 0;
-  for (const [name, biasName, space] of [
-    ['Y', undefined, touched.Y],
-    ['UA', 'UAB', touched.UA],
-    ['IA', 'IAB', touched.IA],
-  ] as const) {
-    for (let n = 0; n < space.size; n++) {
-      const row = space.list[n]!;
-      adam(name, row, dim, nonneg, reg);
-      if (biasName) adam(biasName, row, 1, false, reg);
-      space.flag[row] = 0;
-    }
+  for (const space of [users, items, touched.Y, touched.UA, touched.IA]) {
+    for (let n = 0; n < space.size; n++) space.flag[space.list[n]!] = 0;
     space.size = 0;
   }
+  for (let n = 0; n < B; n++) {
+    userCount[batch.users[n]!] = 0;
+    itemCount[batch.items[n]!] = 0;
+  }
   return sse;
+}
+
+/** Adam's constants for one step (c1, c2: bias corrections). */
+interface AdamStep {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  learningRate: number;
+  c1: number;
+  c2: number;
+}
+
+/** Adam update of the listed rows (then zeroes their gradients); `l2Row` adds l2Row·p to the gradient. */
+function adamRows(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  rows: Int32Array,
+  count: number,
+  width: number,
+  adam: AdamStep,
+  clamp: boolean,
+  l2Row: number,
+): void {
+  const { beta1, beta2, epsilon, learningRate, c1, c2 } = adam;
+  const b1 = 1 - beta1;
+  const b2 = 1 - beta2;
+  const step = learningRate / c1;
+  const inverseC2 = 1 / c2;
+  for (let n = 0; n < count; n++) {
+    const start = rows[n]! * width;
+    const end = start + width;
+    for (let k = start; k < end; k++) {
+      const gk = g[k]! + l2Row * p[k]!;
+      g[k] = 0;
+      const mk = beta1 * m[k]! + b1 * gk;
+      const vk = beta2 * v[k]! + b2 * gk * gk;
+      m[k] = mk;
+      v[k] = vk;
+      let value = p[k]! - (step * mk) / (Math.sqrt(vk * inverseC2) + epsilon);
+      if (clamp && value < 0) value = 0;
+      p[k] = value;
+    }
+  }
 }
 
 /** Adds the gradient of an owner's effective vector (and bias) to each of its members' rows. */
@@ -251,14 +283,13 @@ function spread(
       space.flag[member] = 1;
       space.list[space.size++] = member;
     }
-    const row = member * dim;
-    for (let k = 0; k < dim; k++) memberVec[row + k]! += w * gradVec[offset + k]!;
+    axpy(memberVec, member * dim, w, gradVec, offset, dim);
     if (memberBias) memberBias[member]! += gradBias;
   }
 }
 
 function addL2(gradVec: Float32Array, values: Float32Array, offset: number, dim: number, scale: number): void {
-  for (let k = offset, end = offset + dim; k < end; k++) gradVec[k]! += scale * values[k]!;
+  axpy(gradVec, offset, scale, values, offset, dim);
 }
 
 /** Rows to score: dense indices (all known) and targets on the model's scale. */
@@ -283,8 +314,7 @@ export function mfMeanSquaredError(tables: MfTables, structure: MfStructure, row
   for (let r = 0; r < rows.targets.length; r++) {
     const u = rows.users[r]!;
     const i = rows.items[r]!;
-    let z = config.globalBias + userB[u]! + itemB[i]!;
-    for (let k = 0; k < dim; k++) z += userVec[u * dim + k]! * itemVec[i * dim + k]!;
+    const z = config.globalBias + userB[u]! + itemB[i]! + dot(userVec, u * dim, itemVec, i * dim, dim);
     const out = config.activation === 'tanh' ? Math.tanh(z) : config.activation === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : z;
     const err = out - rows.targets[r]!;
     sse += err * err;

@@ -1,6 +1,7 @@
 import { mulberry32 } from '../../random.js';
 import type { FactorTables } from '../recommender-net.js';
 import type { Memberships } from './memberships.js';
+import { axpy } from './vector-ops.js';
 
 /**
  * The structure a factor model adds to plain biased MF. Effective vectors:
@@ -64,8 +65,8 @@ export function createMfTables(
 
 /** Writes user u's effective vector into out[outOffset..] and returns its effective bias. */
 export function effectiveUser(tables: MfTables, structure: MfStructure, u: number, out: Float32Array, outOffset: number): number {
-  const { dim } = tables;
-  out.set(tables.P.subarray(u * dim, (u + 1) * dim), outOffset);
+  const { dim, P } = tables;
+  for (let k = 0, from = u * dim; k < dim; k++) out[outOffset + k] = P[from + k]!;
   addMembers(out, outOffset, tables.Y, structure.implicit, u, dim);
   addMembers(out, outOffset, tables.UA, structure.userFeatures, u, dim);
   return tables.BU[u]! + memberBias(tables.UAB, structure.userFeatures, u);
@@ -73,8 +74,8 @@ export function effectiveUser(tables: MfTables, structure: MfStructure, u: numbe
 
 /** Writes item i's effective vector into out[outOffset..] and returns its effective bias. */
 export function effectiveItem(tables: MfTables, structure: MfStructure, i: number, out: Float32Array, outOffset: number): number {
-  const { dim } = tables;
-  out.set(tables.Q.subarray(i * dim, (i + 1) * dim), outOffset);
+  const { dim, Q } = tables;
+  for (let k = 0, from = i * dim; k < dim; k++) out[outOffset + k] = Q[from + k]!;
   addMembers(out, outOffset, tables.IA, structure.itemFeatures, i, dim);
   return tables.BI[i]! + memberBias(tables.IAB, structure.itemFeatures, i);
 }
@@ -104,8 +105,7 @@ function addMembers(
   if (!table || !memberships) return;
   const w = memberships.weights[owner]!;
   for (let m = memberships.offsets[owner]!; m < memberships.offsets[owner + 1]!; m++) {
-    const row = memberships.members[m]! * dim;
-    for (let k = 0; k < dim; k++) out[outOffset + k]! += w * table[row + k]!;
+    axpy(out, outOffset, w, table, memberships.members[m]! * dim, dim);
   }
 }
 

@@ -1,0 +1,202 @@
+import { ACTIVATIONS } from '@edgerec/core';
+import { ENGINES, type TrainOptions } from '@edgerec/core/model';
+import { InvalidArgumentError, type Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import type { ModelOptions } from '../pipeline/train-model.js';
+import { UserError } from '../user-error.js';
+
+/** The hyperparameters a config file may set: every TrainOptions field but the derived rating units. */
+export type Hyperparameters = Omit<TrainOptions, 'ratingUnitsPerTarget'>;
+/** A hyperparameter's name. */
+export type HyperparameterKey = keyof Hyperparameters;
+
+/** How one hyperparameter is checked (the same ranges as the command-line flags). */
+export type HyperparameterSpec =
+  | { kind: 'integer'; min: number }
+  | { kind: 'number'; min: number; max: number; exclusiveMin?: boolean }
+  | { kind: 'boolean' }
+  | { kind: 'choice'; values: readonly string[] };
+
+/**
+ * Every hyperparameter and its check, in TrainOptions order. `satisfies` makes tsc fail here
+ * when TrainOptions gains or loses a field, so config files cannot silently miss one.
+ */
+export const HYPERPARAMETERS = {
+  dim: { kind: 'integer', min: 1 },
+  activation: { kind: 'choice', values: ACTIVATIONS },
+  dropout: { kind: 'number', min: 0, max: 0.95 },
+  learningRate: { kind: 'number', min: 0, max: 10, exclusiveMin: true },
+  learningRateDecay: { kind: 'number', min: 0, max: 1, exclusiveMin: true },
+  batchSize: { kind: 'integer', min: 1 },
+  epochs: { kind: 'integer', min: 1 },
+  patience: { kind: 'integer', min: 1 },
+  minDelta: { kind: 'number', min: 0, max: 1 },
+  restoreBest: { kind: 'boolean' },
+  l2: { kind: 'number', min: 0, max: 100 },
+  globalOffset: { kind: 'boolean' },
+  initScale: { kind: 'number', min: 0, max: 10, exclusiveMin: true },
+  seed: { kind: 'integer', min: 0 },
+  implicit: { kind: 'boolean' },
+  nonneg: { kind: 'boolean' },
+  refit: { kind: 'boolean' },
+  engine: { kind: 'choice', values: ENGINES },
+} as const satisfies { [K in HyperparameterKey]-?: HyperparameterSpec };
+
+/** The hyperparameter names a config file may use, in TrainOptions order. */
+export const HYPERPARAMETER_KEYS = Object.keys(HYPERPARAMETERS) as HyperparameterKey[];
+
+/** Top-level keys of the wrapped form `{ "model": { … }, "tuned": { … } }` (what `edgerec tune` writes). */
+const WRAPPER_KEYS = ['model', 'tuned'] as const;
+
+/** Whether `key` names a hyperparameter. */
+export function isHyperparameterKey(key: string): key is HyperparameterKey {
+  return Object.hasOwn(HYPERPARAMETERS, key);
+}
+
+/** Why `value` is not a valid value of hyperparameter `key`, or undefined when it is. */
+export function hyperparameterProblem(key: HyperparameterKey, value: unknown): string | undefined {
+  const spec: HyperparameterSpec = HYPERPARAMETERS[key];
+  switch (spec.kind) {
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= spec.min
+        ? undefined
+        : `must be an integer ≥ ${spec.min}`;
+    case 'number': {
+      const low = typeof value === 'number' && (spec.exclusiveMin ? value > spec.min : value >= spec.min);
+      return typeof value === 'number' && Number.isFinite(value) && low && value <= spec.max
+        ? undefined
+        : `must be a number in ${spec.exclusiveMin ? '(' : '['}${spec.min}, ${spec.max}]`;
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'choice':
+      return typeof value === 'string' && spec.values.includes(value)
+        ? undefined
+        : `must be one of ${spec.values.map((v) => `"${v}"`).join(', ')}`;
+  }
+}
+
+/** Parses one command-line word as a value of hyperparameter `key`; throws an Error saying why not. */
+export function parseHyperparameter<K extends HyperparameterKey>(key: K, text: string): Hyperparameters[K] {
+  const spec: HyperparameterSpec = HYPERPARAMETERS[key];
+  const word = text.trim();
+  let value: unknown = word;
+  if (spec.kind === 'integer' || spec.kind === 'number') {
+    if (word === '' || !Number.isFinite(Number(word))) throw new Error(`"${word}" is not a number`);
+    value = Number(word);
+  } else if (spec.kind === 'boolean') {
+    if (word !== 'true' && word !== 'false') throw new Error(`"${word}" is not true or false`);
+    value = word === 'true';
+  }
+  const problem = hyperparameterProblem(key, value);
+  if (problem !== undefined) throw new Error(`"${word}" ${problem}`);
+  return value as Hyperparameters[K];
+}
+
+/** A commander argParser for hyperparameter `key` (the same checks as config files). */
+export function hyperparameterParser<K extends HyperparameterKey>(key: K): (text: string) => Hyperparameters[K] {
+  return (text) => {
+    try {
+      return parseHyperparameter(key, text);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+}
+
+/**
+ * Validates parsed JSON as model hyperparameters: a flat object of TrainOptions names, or
+ * `{ "model": { … } }` optionally with the `"tuned"` record `edgerec tune` adds. Any problem is a
+ * UserError that starts with `source` and names the offending key.
+ */
+export function validateModelConfig(json: unknown, source: string): ModelOptions {
+  if (!isPlainObject(json)) throw new UserError(`${source}: expected a JSON object of hyperparameters, e.g. { "dim": 64 }`);
+  let model: Record<string, unknown> = json;
+  let where = '';
+  if (Object.hasOwn(json, 'model')) {
+    const extra = Object.keys(json).filter((key) => !(WRAPPER_KEYS as readonly string[]).includes(key));
+    if (extra.length > 0) {
+      throw new UserError(
+        `${source}: unknown top-level ${plural(extra.length, 'key')} ${quoteList(extra)} next to "model"; ` +
+          `allowed: ${WRAPPER_KEYS.join(', ')}`,
+      );
+    }
+    if (!isPlainObject(json.model)) throw new UserError(`${source}: "model" must be an object of hyperparameters`);
+    if (json.tuned !== undefined && !isPlainObject(json.tuned)) throw new UserError(`${source}: "tuned" must be an object`);
+    model = json.model;
+    where = 'model.';
+  }
+  const unknown = Object.keys(model).filter((key) => !isHyperparameterKey(key));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `${source}: unknown ${plural(unknown.length, 'hyperparameter')} ${quoteList(unknown.map((k) => where + k))}; ` +
+        `allowed: ${HYPERPARAMETER_KEYS.join(', ')}`,
+    );
+  }
+  const options: Record<string, unknown> = {};
+  for (const key of HYPERPARAMETER_KEYS) {
+    if (!Object.hasOwn(model, key)) continue;
+    const value = model[key];
+    const problem = hyperparameterProblem(key, value);
+    if (problem !== undefined) throw new UserError(`${source}: "${where}${key}" ${problem}, got ${JSON.stringify(value)}`);
+    options[key] = value;
+  }
+  return options as ModelOptions;
+}
+
+/** Parses the text of a model config file (see {@link validateModelConfig}). */
+export function parseModelConfig(text: string, source: string): ModelOptions {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${source}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return validateModelConfig(json, source);
+}
+
+/** Reads and validates a model config file; a missing or unreadable file is a UserError. */
+export async function readModelConfig(path: string): Promise<ModelOptions> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT' ? `${path}: no such config file` : `cannot read config ${path}: ${(error as Error).message}`,
+    );
+  }
+  return parseModelConfig(text, path);
+}
+
+/** Whether the user gave option `key` explicitly (on the command line or, where declared, in the environment). */
+export function givenExplicitly(command: Command, key: string): boolean {
+  const source = command.getOptionValueSource(key);
+  return source === 'cli' || source === 'env';
+}
+
+/**
+ * A commander preAction hook for `--config <file>`: reads the file and sets each hyperparameter
+ * it names as the option value (source 'config'), unless that option was given explicitly, so
+ * the action sees explicit flags > config file > defaults.
+ */
+export async function applyModelConfig(command: Command): Promise<void> {
+  const path: unknown = command.getOptionValue('config');
+  if (typeof path !== 'string') return;
+  const config = await readModelConfig(path);
+  for (const [key, value] of Object.entries(config)) {
+    if (!givenExplicitly(command, key)) command.setOptionValueWithSource(key, value, 'config');
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function quoteList(keys: readonly string[]): string {
+  return keys.map((k) => `"${k}"`).join(', ');
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}

@@ -1,0 +1,234 @@
+import { BACKENDS, type BackendChoice } from '@edgerec/core/model';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { RATINGS_FORMATS } from '../data/formats.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { integerAtLeast, numberBetween } from '../options.js';
+import type { ModelOptions, TrainModelOptions } from '../pipeline/train-model.js';
+import {
+  rankTrials,
+  SEARCH_METHODS,
+  tune,
+  tunedConfig,
+  type SearchMethod,
+  type SearchSpace,
+  type TrialResult,
+  type TuneResult,
+} from '../pipeline/tune.js';
+import { UserError } from '../user-error.js';
+import { formatTable } from './cv.js';
+import { parseHyperparameter, readModelConfig, type HyperparameterKey, type Hyperparameters } from './model-config.js';
+
+/** Candidate lists searched unless given on the command line or fixed by --config. */
+const DEFAULT_SPACE = {
+  dim: [16, 32, 64],
+  learningRate: [0.001, 0.003, 0.01],
+  l2: [0.01, 0.03, 0.1],
+  batchSize: [256, 1024],
+} as const satisfies SearchSpace;
+
+/** The hyperparameters with a value-list flag, by flag. */
+const LIST_FLAGS = [
+  ['dim', '--dim <list>', 'embedding sizes'],
+  ['learningRate', '--learning-rate <list>', 'Adam learning rates'],
+  ['l2', '--l2 <list>', 'L2 penalties per example'],
+  ['batchSize', '--batch-size <list>', 'batch sizes'],
+  ['dropout', '--dropout <list>', 'dropout rates'],
+  ['initScale', '--init-scale <list>', 'initial embedding scales'],
+  ['activation', '--activation <list>', 'output activations'],
+] as const satisfies ReadonlyArray<readonly [HyperparameterKey, string, string]>;
+
+type ListKey = (typeof LIST_FLAGS)[number][0];
+
+/** Parsed flags of `edgerec tune`. */
+type TuneFlags = { [K in ListKey]?: Array<Hyperparameters[K]> } & {
+  ratings: string;
+  out: string;
+  search: SearchMethod;
+  trials: number;
+  seed?: number;
+  epochs?: number;
+  patience?: number;
+  config?: string;
+  validation: number;
+  testFraction: number;
+  backend: BackendChoice;
+  format: NonNullable<TrainModelOptions['format']>;
+  duplicates: NonNullable<TrainModelOptions['duplicates']>;
+  json: boolean;
+  quiet: boolean;
+};
+
+/** `edgerec tune`: search hyperparameters on a validation split and write the best as a config for `train --config`. */
+export function tuneCommand(): Command {
+  const command = new Command('tune')
+    .description(
+      'Search model hyperparameters on one seeded train/validation/test split; write the best as a config for train --config.',
+    )
+    .requiredOption('-r, --ratings <file>', 'ratings file (read once; any format train reads)')
+    .addOption(
+      new Option('--search <method>', 'random: distinct combinations drawn with --seed; grid: every combination (≤ 200)')
+        .choices(SEARCH_METHODS)
+        .default('random'),
+    )
+    .option('--trials <n>', 'trials of a random search', integerAtLeast(1), 12)
+    .option('--seed <n>', 'seed for the split, the trial draw and training (default: from --config, else 42)', integerAtLeast(0))
+    .option('-o, --out <file>', 'where to write the best config (JSON)', 'best.json')
+    .option('--validation <fraction>', 'fraction held out for early stopping and choosing', numberBetween(0, 0.9, { exclusiveMin: true }), 0.1)
+    .option('--test-fraction <fraction>', 'fraction held out to report the winner on (0 = none)', numberBetween(0, 0.9), 0.1);
+  for (const [key, flags, what] of LIST_FLAGS) {
+    const defaults: readonly unknown[] | undefined = (DEFAULT_SPACE as SearchSpace)[key];
+    const fallback = defaults ? defaults.join(',') : 'not searched';
+    command.option(flags, `${what} to try, comma-separated (default: ${fallback})`, listOf(key));
+  }
+  return command
+    .option('--epochs <n>', 'maximum epochs per trial (default: from --config, else 100)', integerAtLeast(1))
+    .option('--patience <n>', 'epochs without val_loss improvement before a trial stops (default: from --config, else 5)', integerAtLeast(1))
+    .option('--config <file>', 'JSON hyperparameters (as train --config reads) for everything not searched')
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
+    .addOption(new Option('--format <format>', 'input format').choices(['auto', ...RATINGS_FORMATS]).default('auto'))
+    .addOption(
+      new Option('--duplicates <policy>', 'repeated (user, item) rows: keep the last, average them, or fail')
+        .choices(['last', 'mean', 'error'])
+        .default('last'),
+    )
+    .option('--json', 'print all trials and the winner as JSON on stdout', false)
+    .option('-q, --quiet', 'no per-trial progress on stderr', false)
+    .addHelpText(
+      'after',
+      `
+Each trial trains on the training rows and is scored by RMSE on the validation rows, with early
+stopping but no refit, so the score comes from a model that never trained on them. The test rows
+play no part in choosing: only the winner is measured on them (retrained with refit when its
+config has refit on), which is what train --config reports for the same file and seed.
+A hyperparameter that --config sets is fixed at that value unless its list flag is given.
+The best config is written as { "model": { … }, "tuned": { … } }.
+
+Examples:
+  edgerec tune --ratings ml-100k/u1.base --trials 8 --out best.json
+  edgerec train --ratings ml-100k/u1.base --config best.json --out model.json
+  edgerec tune --ratings ratings.tsv --search grid --dim 32,64 --l2 0.01,0.03 --learning-rate 0.003`,
+    )
+    .action(async (flags: TuneFlags) => {
+      if (resolve(flags.out) === resolve(flags.ratings)) {
+        throw new UserError(`--out ${flags.out} would overwrite the ratings file; choose another file`);
+      }
+      const config = flags.config !== undefined ? await readModelConfig(flags.config) : {};
+      const explicit: ModelOptions = {
+        ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
+        ...(flags.patience !== undefined ? { patience: flags.patience } : {}),
+        ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+      };
+      const space = searchSpace(flags, config);
+      const base: ModelOptions = { ...config, ...explicit };
+      for (const key of Object.keys(space) as HyperparameterKey[]) delete base[key];
+
+      const log = (line: string) => {
+        if (!flags.quiet) process.stderr.write(`${line}\n`);
+      };
+      const controller = new AbortController();
+      const onSigint = () => {
+        if (controller.signal.aborted) process.exit(130);
+        process.stderr.write('\ninterrupted: stopping after this batch (Ctrl-C again to quit now)\n');
+        controller.abort(Object.assign(new Error('tuning cancelled by Ctrl-C; nothing was written'), { name: 'AbortError' }));
+      };
+      process.on('SIGINT', onSigint);
+      let result: TuneResult;
+      try {
+        result = await tune(flags.ratings, {
+          space,
+          search: flags.search,
+          trials: flags.trials,
+          base,
+          validationFraction: flags.validation,
+          testFraction: flags.testFraction,
+          backend: flags.backend,
+          format: flags.format,
+          duplicates: flags.duplicates,
+          hooks: {
+            signal: controller.signal,
+            onInfo: log,
+            onTrialStart: (trial, trials, params) => log(`trial ${trial}/${trials}: ${describeParams(params)}`),
+            onTrialEnd: (r, trials) => log(`trial ${r.trial}/${trials}: ${describeOutcome(r)}`),
+          },
+        });
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      await writeFileAtomic(flags.out, `${JSON.stringify(tunedConfig(result), null, 2)}\n`);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ out: flags.out, ...result }, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${formatTuneResult(result)}\nwrote ${flags.out} (use it with: edgerec train --config ${flags.out} …)\n`);
+      }
+    });
+}
+
+/** The ranked trial table and the winner's lines, as printed by `edgerec tune`. */
+export function formatTuneResult(result: TuneResult): string {
+  const keys = result.varied;
+  const rows = rankTrials(result.trials).map((t) => [
+    t.trial === result.best.trial ? `${t.trial} *` : String(t.trial),
+    ...keys.map((key) => String(t.params[key])),
+    t.diverged ? '-' : String(t.epochs),
+    t.diverged ? '-' : t.seconds.toFixed(1),
+    t.diverged ? 'diverged' : t.valRmse.toFixed(4),
+  ]);
+  const table = formatTable(['trial', ...keys, 'epochs', 'seconds', 'val RMSE'], rows);
+  const refit = result.best.model.refit;
+  const lines = [
+    table,
+    `* lowest validation RMSE (${result.rows.validation} ratings; measured before any refit)`,
+    `best: trial ${result.best.trial} (${describeParams(result.best.params)}), val RMSE ${result.best.valRmse.toFixed(4)}`,
+  ];
+  if (result.test) {
+    const how = refit ? ', after refit on training + validation rows' : '';
+    const cold = result.test.coldStart > 0 ? `, ${result.test.coldStart} with unseen ids` : '';
+    lines.push(
+      `test RMSE ${result.test.rmse.toFixed(4)}  MAE ${result.test.mae.toFixed(4)}  (${result.test.count} ratings${cold}${how})`,
+    );
+  } else {
+    lines.push('no test rows (--test-fraction 0): no test RMSE');
+  }
+  return lines.join('\n');
+}
+
+/** Search lists: flags given on the command line, else those --config does not fix, from the defaults. */
+function searchSpace(flags: TuneFlags, config: ModelOptions): SearchSpace {
+  const space: Record<string, readonly unknown[]> = {};
+  for (const [key] of LIST_FLAGS) {
+    const given: readonly unknown[] | undefined = flags[key];
+    const fallback: readonly unknown[] | undefined = (DEFAULT_SPACE as SearchSpace)[key];
+    if (given !== undefined) space[key] = given;
+    else if (config[key] === undefined && fallback !== undefined) space[key] = fallback;
+  }
+  return space as SearchSpace;
+}
+
+/** A commander argParser for a comma-separated list of values of hyperparameter `key`. */
+function listOf<K extends HyperparameterKey>(key: K): (value: string) => Array<Hyperparameters[K]> {
+  return (value) =>
+    value.split(',').map((word) => {
+      try {
+        return parseHyperparameter(key, word);
+      } catch (error) {
+        throw new InvalidArgumentError(`${(error as Error).message} (expected a comma-separated list, e.g. ${example(key)})`);
+      }
+    });
+}
+
+function example(key: HyperparameterKey): string {
+  const defaults: readonly unknown[] | undefined = (DEFAULT_SPACE as SearchSpace)[key];
+  if (defaults) return defaults.join(',');
+  return key === 'activation' ? 'tanh,linear' : key === 'initScale' ? '0.01,0.05' : '0,0.05';
+}
+
+function describeParams(params: ModelOptions): string {
+  const entries = Object.entries(params);
+  return entries.length > 0 ? entries.map(([key, value]) => `${key} ${String(value)}`).join(', ') : 'defaults';
+}
+
+function describeOutcome(r: TrialResult): string {
+  if (r.diverged) return `diverged (${r.diverged})`;
+  return `val RMSE ${r.valRmse.toFixed(4)} (${r.epochs} epochs, best ${r.bestEpoch}, ${r.seconds.toFixed(1)}s)`;
+}

@@ -96,6 +96,23 @@ export function mfTrainStep(
   config: MfStepConfig,
   step: number,
 ): number {
+  const sse = accumulateGradients(tables, structure, scratch, batch, config);
+  applyLazyAdam(tables, moments, scratch, batch, config, step);
+  return sse;
+}
+
+/**
+ * The gradient of  mean_batch (out - y)² + λ/B · Σ_rows-in-batch (|p_u|² + |q_i|² + b_u² + b_i²)
+ * + λ/B · Σ_touched side rows |row|²  into scratch.grad, marking the touched rows. Returns the
+ * batch's sum of squared errors.
+ */
+export function accumulateGradients(
+  tables: MfTables,
+  structure: MfStructure,
+  scratch: MfScratch,
+  batch: MfBatch,
+  config: MfStepConfig,
+): number {
   const { grad, touched, userVec, itemVec, userB, itemB, userCount, itemCount } = scratch;
   const { dim } = tables;
   const B = batch.size;
@@ -182,7 +199,37 @@ export function mfTrainStep(
     gBI[i]! += reg * itemCount[i]! * tables.BI[i]!;
   }
 
-  // Lazy Adam (tfjs' update rule, bias-corrected) on touched rows only.
+  for (const [name, biasName, space] of [
+    ['Y', undefined, touched.Y],
+    ['UA', 'UAB', touched.UA],
+    ['IA', 'IAB', touched.IA],
+  ] as const) {
+    const table = tables[name];
+    if (!table) continue;
+    const g = grad[name]!;
+    for (let n = 0; n < space.size; n++) {
+      const row = space.list[n]!;
+      addL2(g, table, row * dim, dim, reg);
+      if (biasName) grad[biasName]![row]! += reg * tables[biasName]![row]!;
+    }
+  }
+  return sse;
+}
+
+/** Lazy Adam (tfjs' update rule, bias-corrected) on the rows the batch touched; clears the scratch. */
+export function applyLazyAdam(
+  tables: MfTables,
+  moments: MfMoments,
+  scratch: MfScratch,
+  batch: MfBatch,
+  config: MfStepConfig,
+  step: number,
+): void {
+  const { grad, touched, userCount, itemCount } = scratch;
+  const { dim } = tables;
+  const users = touched.users;
+  const items = touched.items;
+  const B = batch.size;
   const adam: AdamStep = {
     beta1: config.beta1,
     beta2: config.beta2,
@@ -192,20 +239,20 @@ export function mfTrainStep(
     c2: 1 - config.beta2 ** step,
   };
   const { nonneg } = config;
-  const update = (name: TableName, space: { list: Int32Array; size: number }, width: number, clamp: boolean, l2Row: number) =>
-    adamRows(tables[name]!, grad[name]!, moments.m[name]!, moments.v[name]!, space.list, space.size, width, adam, clamp, l2Row);
-  update('P', users, dim, nonneg, 0);
-  update('BU', users, 1, false, 0);
-  update('Q', items, dim, nonneg, 0);
-  update('BI', items, 1, false, 0);
-  if (tables.Y) update('Y', touched.Y, dim, nonneg, reg);
+  const update = (name: TableName, space: { list: Int32Array; size: number }, width: number, clamp: boolean) =>
+    adamRows(tables[name]!, grad[name]!, moments.m[name]!, moments.v[name]!, space.list, space.size, width, adam, clamp);
+  update('P', users, dim, nonneg);
+  update('BU', users, 1, false);
+  update('Q', items, dim, nonneg);
+  update('BI', items, 1, false);
+  if (tables.Y) update('Y', touched.Y, dim, nonneg);
   if (tables.UA) {
-    update('UA', touched.UA, dim, nonneg, reg);
-    update('UAB', touched.UA, 1, false, reg);
+    update('UA', touched.UA, dim, nonneg);
+    update('UAB', touched.UA, 1, false);
   }
   if (tables.IA) {
-    update('IA', touched.IA, dim, nonneg, reg);
-    update('IAB', touched.IA, 1, false, reg);
+    update('IA', touched.IA, dim, nonneg);
+    update('IAB', touched.IA, 1, false);
   }
   for (const space of [users, items, touched.Y, touched.UA, touched.IA]) {
     for (let n = 0; n < space.size; n++) space.flag[space.list[n]!] = 0;
@@ -215,7 +262,6 @@ export function mfTrainStep(
     userCount[batch.users[n]!] = 0;
     itemCount[batch.items[n]!] = 0;
   }
-  return sse;
 }
 
 /** Adam's constants for one step (c1, c2: bias corrections). */
@@ -228,7 +274,7 @@ interface AdamStep {
   c2: number;
 }
 
-/** Adam update of the listed rows (then zeroes their gradients); `l2Row` adds l2Row·p to the gradient. */
+/** Adam update of the listed rows (then zeroes their gradients); `clamp` projects onto p ≥ 0. */
 function adamRows(
   p: Float32Array,
   g: Float32Array,
@@ -239,7 +285,6 @@ function adamRows(
   width: number,
   adam: AdamStep,
   clamp: boolean,
-  l2Row: number,
 ): void {
   const { beta1, beta2, epsilon, learningRate, c1, c2 } = adam;
   const b1 = 1 - beta1;
@@ -250,7 +295,7 @@ function adamRows(
     const start = rows[n]! * width;
     const end = start + width;
     for (let k = start; k < end; k++) {
-      const gk = g[k]! + l2Row * p[k]!;
+      const gk = g[k]!;
       g[k] = 0;
       const mk = beta1 * m[k]! + b1 * gk;
       const vk = beta2 * v[k]! + b2 * gk * gk;

@@ -138,7 +138,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
 
   const side = await sideFeatures(options, users, items, hooks.onInfo);
 
-  const backend = await loadBackend(options.backend ?? 'auto');
+  // The fused engine (the default) runs its kernel on wasm or cpu; tfjs-node only serves --engine autodiff.
+  const backend = await loadBackend(options.backend ?? 'auto', { native: recipe.engine === 'autodiff' });
   for (const notice of backend.notices) hooks.onInfo?.(`notice: ${notice}`);
   hooks.onInfo?.(`backend: ${backend.name}`);
   hooks.onInfo?.(

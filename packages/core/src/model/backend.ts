@@ -17,11 +17,15 @@ export interface ReadyBackend {
 
 /**
  * Loads TensorFlow.js and activates a backend. tfjs-node is optional: any failure to load it
- * (absent, or installed without its native binding) falls back to wasm, then cpu.
+ * (absent, or installed without its native binding) falls back to wasm, then cpu. `native: false`
+ * makes 'auto' start at wasm (the fused kernel runs on wasm and cpu, not on tfjs-node).
  */
-export async function loadBackend(choice: BackendChoice = 'auto'): Promise<ReadyBackend> {
+export async function loadBackend(
+  choice: BackendChoice = 'auto',
+  options: { /** With 'auto': try tfjs-node first (default true). */ native?: boolean } = {},
+): Promise<ReadyBackend> {
   const notices: string[] = [];
-  if (choice === 'auto' || choice === 'tensorflow') {
+  if ((choice === 'auto' && options.native !== false) || choice === 'tensorflow') {
     try {
       // A variable specifier keeps the optional package out of type resolution and bundling.
       const specifier = '@tensorflow/tfjs-node';

@@ -22,6 +22,8 @@ interface CvFlags extends ModelFlags {
   validation: number;
   ratingMin?: number;
   ratingMax?: number;
+  userFeatures?: string;
+  itemFeatures?: string;
   json: boolean;
   quiet: boolean;
 }
@@ -54,6 +56,8 @@ export function cvCommand(): Command {
   return addModelOptions(command)
     .option('--rating-min <x>', 'lowest rating of the scale (default: lowest in each fold’s training data)', finiteNumber)
     .option('--rating-max <x>', 'highest rating of the scale (default: highest in each fold’s training data)', finiteNumber)
+    .option('--user-features <file>', 'user side features for every fold (see train --help)')
+    .option('--item-features <file>', 'item side features for every fold (see train --help)')
     .option('--json', 'print the results as JSON on stdout', false)
     .option('-q, --quiet', 'no per-fold progress on stderr', false)
     .addHelpText(
@@ -87,6 +91,8 @@ Examples:
         validationFraction: flags.validation,
         format: flags.format,
         duplicates: flags.duplicates,
+        ...(flags.userFeatures ? { userFeatures: flags.userFeatures } : {}),
+        ...(flags.itemFeatures ? { itemFeatures: flags.itemFeatures } : {}),
         ...(flags.ratingMin !== undefined ? { ratingMin: flags.ratingMin } : {}),
         ...(flags.ratingMax !== undefined ? { ratingMax: flags.ratingMax } : {}),
         hooks: {

@@ -18,6 +18,9 @@ export interface CrossValidateOptions {
   ratingMax?: number;
   format?: RatingsFormat | 'auto';
   duplicates?: DuplicatePolicy;
+  /** Side-feature files, passed to every fold's training. */
+  userFeatures?: string;
+  itemFeatures?: string;
   hooks?: {
     signal?: AbortSignal;
     /** Lines from training worth showing (backend notices). */
@@ -183,6 +186,8 @@ async function runFold(
     ...(options.ratingMin !== undefined ? { ratingMin: options.ratingMin } : {}),
     ...(options.ratingMax !== undefined ? { ratingMax: options.ratingMax } : {}),
     ...(options.duplicates ? { duplicates: options.duplicates } : {}),
+    ...(options.userFeatures ? { userFeatures: options.userFeatures } : {}),
+    ...(options.itemFeatures ? { itemFeatures: options.itemFeatures } : {}),
     includeSeen: false,
     hooks: {
       ...(options.hooks?.signal ? { signal: options.hooks.signal } : {}),

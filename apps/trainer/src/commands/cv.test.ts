@@ -5,7 +5,8 @@ import { writeRatingsFile } from '../data/write-ratings.js';
 import type { CrossValidation, FoldResult } from '../pipeline/cross-validate.js';
 import { useTempDirs } from '../test-utils/temp-files.js';
 import { UserError } from '../user-error.js';
-import { cvCommand, formatCrossValidation, formatTable } from './cv.js';
+import { formatTable } from '../report/table.js';
+import { cvCommand, formatCrossValidation } from './cv.js';
 
 /** Runs `edgerec cv` in-process and returns what it wrote to stdout and stderr. */
 async function runCv(args: string[]): Promise<{ stdout: string; stderr: string }> {

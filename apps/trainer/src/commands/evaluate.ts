@@ -21,7 +21,7 @@ import { readRatingsFile, type DuplicatePolicy } from '../data/read-ratings.js';
 import { indexAgainst } from '../data/split.js';
 import { readArtifactFile } from '../io/read-artifact.js';
 import { finiteNumber, integerAtLeast } from '../options.js';
-import { formatTable } from './cv.js';
+import { formatTable } from '../report/table.js';
 
 /** Regularisation of the bias baseline (Koren 2008's λ3 for users, λ2 for items). */
 const BIAS_LAMBDAS = { lambdaUser: 10, lambdaItem: 25, sweeps: 10 } as const;

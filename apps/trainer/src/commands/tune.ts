@@ -16,7 +16,7 @@ import {
   type TuneResult,
 } from '../pipeline/tune.js';
 import { UserError } from '../user-error.js';
-import { formatTable } from './cv.js';
+import { formatTable } from '../report/table.js';
 import { parseHyperparameter, readModelConfig, type HyperparameterKey, type Hyperparameters } from './model-config.js';
 
 /** Candidate lists searched unless given on the command line or fixed by --config. */

@@ -1,8 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './app-env';
 import { handleError } from './errors';
-import { createModelStore, type LoadModel } from './model-store';
+import { installModelStore, type LoadModel } from './model-store';
 import { notFoundHandler } from './not-found';
+import { registerAdminRoutes } from './routes/admin';
 import { registerDocsRoutes } from './routes/docs';
 import { registerHealthRoutes } from './routes/health';
 import { registerModelRoutes } from './routes/model';
@@ -12,19 +13,20 @@ import { validationHook } from './validation';
 
 /** What the app is built around. */
 export interface AppOptions {
-  /** Loads the artifact to serve; called at most once, on the first request that needs the model. */
+  /** Loads the bundled artifact (MODEL_SOURCE=bundled, the default): on first use and on POST /admin/reload. */
   loadModel: LoadModel;
 }
 
 /** Builds the edgerec Hono app around a model source. */
 export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const models = createModelStore(options.loadModel);
+  const models = installModelStore(app, options.loadModel); // pins c.get('model') on /v1/*; see model-store.ts
   registerHealthRoutes(app);
   registerModelRoutes(app, { models });
   registerScoreRoutes(app, { models });
   registerRecommendationRoutes(app, { models });
   registerDocsRoutes(app);
+  registerAdminRoutes(app, { models });
   app.notFound(notFoundHandler(() => app.routes));
   app.onError(handleError);
   return app;

@@ -6,6 +6,28 @@ interface __BaseEnv_Env {
    * with a console warning.
    */
   RECOMMEND_THRESHOLD?: string;
+  /**
+   * Where the served model comes from: "bundled" (default; the artifact bundled at build time) or
+   * "r2" (an artifact object in the R2 bucket bound as MODELS). Anything else answers 503.
+   */
+  MODEL_SOURCE?: string;
+  /**
+   * With MODEL_SOURCE=r2: the artifact's object key, e.g. "models/ml100k-v3.json". Empty or absent
+   * means "read the key from the pointer object MODEL_POINTER_KEY".
+   */
+  MODEL_KEY?: string;
+  /**
+   * With MODEL_SOURCE=r2 and no MODEL_KEY: key of the pointer object, a small JSON document
+   * `{ "key": "models/ml100k-v3.json" }` naming the artifact to serve. Default "current.json".
+   */
+  MODEL_POINTER_KEY?: string;
+  /** The R2 bucket holding artifacts and the pointer (`r2_buckets` in wrangler.jsonc); needed for MODEL_SOURCE=r2. */
+  MODELS?: R2Bucket;
+  /**
+   * Secret (`wrangler secret put ADMIN_TOKEN`): the bearer token of `POST /admin/reload`. Unset or
+   * empty disables the admin endpoints.
+   */
+  ADMIN_TOKEN?: string;
 }
 declare namespace Cloudflare {
   interface GlobalProps {

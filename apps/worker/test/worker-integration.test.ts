@@ -38,6 +38,12 @@ describe('bundled model', () => {
       },
       training: { epochs: 12, bestEpoch: 10, backend: 'cpu', seconds: 1.25 },
       seenItems: true,
+      served: {
+        sha256: inject('testArtifactSha256'),
+        createdAt: '2026-04-26T12:00:00.000Z',
+        source: 'bundled',
+        loadedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
     });
   });
 

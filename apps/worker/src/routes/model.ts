@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { ArtifactMetrics } from '@edgerec/core';
 import type { App } from '../app-env';
+import { servedInfo } from '../model-source';
 import type { ModelStore } from '../model-store';
 import { ModelInfoSchema, errorContent, jsonContent } from '../schemas';
 import { defaultThreshold } from '../threshold';
@@ -20,7 +21,8 @@ const modelRoute = createRoute({
 /** Registers `GET /v1/model`. */
 export function registerModelRoutes(app: App, deps: { models: ModelStore }): void {
   app.openapi(modelRoute, async (c) => {
-    const { model, meta } = await deps.models.get();
+    const served = c.get('model');
+    const { model, meta } = served;
     const threshold = defaultThreshold(model, c.env?.RECOMMEND_THRESHOLD);
     const { training } = meta;
     return c.json(
@@ -42,6 +44,7 @@ export function registerModelRoutes(app: App, deps: { models: ModelStore }): voi
           seconds: training.seconds,
         },
         seenItems: model.seen !== undefined,
+        served: servedInfo(served),
       },
       200,
     );

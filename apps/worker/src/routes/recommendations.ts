@@ -32,7 +32,7 @@ export function registerRecommendationRoutes(app: App, deps: { models: ModelStor
   app.openapi(recommendationsRoute, async (c) => {
     const { user } = c.req.valid('param');
     const { k } = c.req.valid('query');
-    const { model } = await deps.models.get();
+    const { model } = c.get('model');
     return c.json({ user, k, ...recommendFor(model, user, k) }, 200);
   });
 }

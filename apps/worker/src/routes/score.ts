@@ -61,7 +61,7 @@ const batchRoute = createRoute({
 export function registerScoreRoutes(app: App, deps: { models: ModelStore }): void {
   app.openapi(scoreRoute, async (c) => {
     const query = c.req.valid('query');
-    const { model } = await deps.models.get();
+    const { model } = c.get('model');
     const fallback = defaultThreshold(model, c.env?.RECOMMEND_THRESHOLD).value;
     const threshold = requestThreshold(model, query.threshold, fallback);
     return c.json(scorePair(model, query.user, query.item, threshold), 200);
@@ -69,7 +69,7 @@ export function registerScoreRoutes(app: App, deps: { models: ModelStore }): voi
 
   app.openapi(batchRoute, async (c) => {
     const body = c.req.valid('json');
-    const { model } = await deps.models.get();
+    const { model } = c.get('model');
     const fallback = defaultThreshold(model, c.env?.RECOMMEND_THRESHOLD).value;
     const threshold = requestThreshold(model, body.threshold, fallback);
     const results = body.pairs.map(({ user, item }) => tryScorePair(model, user, item, threshold));

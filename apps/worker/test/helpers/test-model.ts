@@ -19,12 +19,20 @@ export const HEAVY_USER_ID = 'user-1';
 /** A user who rated nothing in training. */
 export const FRESH_USER_ID = 'user-2';
 
+/** Options of the test model: `seed` makes another version of it (same ids, other tables). */
+export interface TestModelOptions {
+  seen?: boolean;
+  seed?: number;
+  createdAt?: string;
+}
+
 /**
  * A deterministic random model (seeded factors and biases, about 20% of pairs "seen" in
  * training). Runs in Node (vitest global setup) and in workerd (unit tests) alike.
  */
-export function makeTestModel(options: { seen?: boolean } = {}): RecommenderModel {
-  const { users, items, dim, seed } = TEST_MODEL;
+export function makeTestModel(options: TestModelOptions = {}): RecommenderModel {
+  const { users, items, dim } = TEST_MODEL;
+  const seed = options.seed ?? TEST_MODEL.seed;
   const normal = gaussian(seed);
   const uniform = mulberry32(seed + 1);
   const table = (n: number, sd: number) => Float32Array.from({ length: n }, () => normal() * sd);
@@ -59,14 +67,14 @@ export function makeTestModel(options: { seen?: boolean } = {}): RecommenderMode
 }
 
 /** Training metadata for the test artifact. */
-export function testMetadata(model: RecommenderModel): ArtifactMetadata {
+export function testMetadata(model: RecommenderModel, options: TestModelOptions = {}): ArtifactMetadata {
   const ratings = model.seen?.items.length ?? 0;
   return {
-    createdAt: '2026-04-26T12:00:00.000Z',
+    createdAt: options.createdAt ?? '2026-04-26T12:00:00.000Z',
     stats: { ratings, users: model.users.size, items: model.items.size, globalMean: 3.6 },
     training: {
       data: { file: 'synthetic-ratings.tsv', sha256: '0'.repeat(64), format: 'tsv', ratings },
-      seed: TEST_MODEL.seed,
+      seed: options.seed ?? TEST_MODEL.seed,
       epochs: 12,
       bestEpoch: 10,
       stoppedEarly: true,
@@ -83,7 +91,7 @@ export function testMetadata(model: RecommenderModel): ArtifactMetadata {
 }
 
 /** The test model serialized as artifact text. */
-export function makeTestArtifact(options: { seen?: boolean } = {}): Promise<string> {
+export function makeTestArtifact(options: TestModelOptions = {}): Promise<string> {
   const model = makeTestModel(options);
-  return serializeArtifact(model, testMetadata(model), options.seen === false ? { includeSeen: false } : {});
+  return serializeArtifact(model, testMetadata(model, options), options.seen === false ? { includeSeen: false } : {});
 }

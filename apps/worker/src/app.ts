@@ -1,11 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './app-env';
+import { corsFromEnv } from './cors';
 import { handleError } from './errors';
 import { installModelStore, type LoadModel } from './model-store';
 import { notFoundHandler } from './not-found';
 import { registerAdminRoutes } from './routes/admin';
 import { registerDocsRoutes } from './routes/docs';
 import { registerHealthRoutes } from './routes/health';
+import { registerItemRoutes } from './routes/items';
 import { registerModelRoutes } from './routes/model';
 import { registerRecommendationRoutes } from './routes/recommendations';
 import { registerScoreRoutes } from './routes/score';
@@ -20,11 +22,13 @@ export interface AppOptions {
 /** Builds the edgerec Hono app around a model source. */
 export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('*', corsFromEnv()); // CORS_ORIGINS; first, so preflights never reach the model or the 405 handler
   const models = installModelStore(app, options.loadModel); // pins c.get('model') on /v1/*; see model-store.ts
   registerHealthRoutes(app);
   registerModelRoutes(app, { models });
   registerScoreRoutes(app, { models });
   registerRecommendationRoutes(app, { models });
+  registerItemRoutes(app, { models });
   registerDocsRoutes(app);
   registerAdminRoutes(app, { models });
   app.notFound(notFoundHandler(() => app.routes));

@@ -28,6 +28,11 @@ interface __BaseEnv_Env {
    * empty disables the admin endpoints.
    */
   ADMIN_TOKEN?: string;
+  /**
+   * Origins allowed to call the API from a browser (CORS): comma-separated, e.g.
+   * "https://app.example,https://admin.example", or "*" for any. Empty or absent: no CORS headers.
+   */
+  CORS_ORIGINS?: string;
 }
 declare namespace Cloudflare {
   interface GlobalProps {

@@ -14,8 +14,13 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'unknown_user',
   'unknown_item',
+  'no_known_items',
   'model_unavailable',
   'internal_error',
+  // POST /admin/reload (src/auth.ts, src/routes/admin.ts; not in the OpenAPI paths, listed for completeness)
+  'unauthorized',
+  'admin_disabled',
+  'model_rejected',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

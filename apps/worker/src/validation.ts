@@ -15,15 +15,19 @@ const WHERE: Partial<Record<keyof ValidationTargets, string>> = {
   json: 'body field',
 };
 
+/** Body arrays whose length is a batch size: over the limit answers 413 `batch_too_large` (other limits answer 400). */
+const BATCH_FIELDS = new Set(['pairs', 'ratings']);
+
 /**
  * The app's default validation hook: turns a zod failure into a 400 `invalid_request` whose
- * message names each offending field, or a 413 `batch_too_large` when `pairs` is over the limit.
+ * message names each offending field, or a 413 `batch_too_large` when `pairs` (POST /v1/score) or
+ * `ratings` (POST /v1/recommendations) is over its limit.
  */
 export function validationHook(result: ValidationResult, c: Context): Response | undefined {
   if (result.success) return undefined;
   const { issues } = result.error;
   const message = describeIssues(result.target, issues);
-  const tooMany = issues.some((issue) => issue.code === 'too_big' && issue.path.join('.') === 'pairs');
+  const tooMany = issues.some((issue) => issue.code === 'too_big' && BATCH_FIELDS.has(issue.path.join('.')));
   return errorResponse(c, new ApiError(tooMany ? 413 : 400, tooMany ? 'batch_too_large' : 'invalid_request', message));
 }
 

@@ -26,6 +26,9 @@ const MODEL_ROUTES = [
   ['GET /v1/score', '/v1/score?user=user-3&item=item-5', undefined],
   ['POST /v1/score', '/v1/score', postJson({ pairs: [{ user: 'user-3', item: 'item-5' }] })],
   ['GET recommendations', '/v1/users/user-3/recommendations', undefined],
+  ['GET cold-start recommendations', '/v1/users/ghost/recommendations', undefined],
+  ['POST /v1/recommendations', '/v1/recommendations', postJson({ ratings: [{ item: 'item-5', rating: 4 }] })],
+  ['GET similar items', '/v1/items/item-5/similar', undefined],
 ] as const;
 
 afterEach(() => {

@@ -89,8 +89,8 @@ describe('GET /v1/users/{user}/recommendations validation', () => {
     expect(recs.items).toHaveLength(10);
   });
 
-  it('answers 404 unknown_user naming the user', async () => {
-    const error = await expectError(await t.request('/v1/users/ghost/recommendations'), 404, 'unknown_user');
+  it('answers 404 unknown_user naming the user with coldStart=error (the default is the cold-start fallback)', async () => {
+    const error = await expectError(await t.request('/v1/users/ghost/recommendations?coldStart=error'), 404, 'unknown_user');
     expect(error.message).toContain('"ghost"');
   });
 

@@ -10,6 +10,17 @@ import { ODD_USER_ID, TEST_MODEL, makeTestModel } from './helpers/test-model';
 const BASE = 'https://edgerec.test';
 const fetchWorker = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`${BASE}${path}`, init));
 
+/** Every operation of the OpenAPI document. */
+const OPERATIONS = [
+  'GET /health',
+  'GET /v1/model',
+  'GET /v1/score',
+  'POST /v1/score',
+  'GET /v1/users/{user}/recommendations',
+  'POST /v1/recommendations',
+  'GET /v1/items/{item}/similar',
+];
+
 // The bundled artifact is a serialization of this model, so scores must agree with predict on it.
 const model = makeTestModel();
 
@@ -124,7 +135,7 @@ describe('bundled model', () => {
     for (const k of ['0', '101', '-1', '2.5', 'abc']) {
       await expectError(await fetchWorker(`/v1/users/user-3/recommendations?k=${k}`), 400, 'invalid_request', /"k"/);
     }
-    await expectError(await fetchWorker('/v1/users/ghost/recommendations'), 404, 'unknown_user', /"ghost"/);
+    await expectError(await fetchWorker('/v1/users/ghost/recommendations?coldStart=error'), 404, 'unknown_user', /"ghost"/);
   });
 
   it('answers unknown routes with 404 and wrong methods with 405', async () => {
@@ -132,6 +143,44 @@ describe('bundled model', () => {
     const res = await fetchWorker('/v1/score', { method: 'DELETE' });
     expect(res.headers.get('allow')).toBe('GET, HEAD, POST');
     await expectError(res, 405, 'method_not_allowed');
+  });
+});
+
+describe('serving API through the worker', () => {
+  it('GET /v1/users/{user}/recommendations falls back to item bias for an unknown user, or 404s with coldStart=error', async () => {
+    const res = await fetchWorker('/v1/users/ghost/recommendations?k=5&exclude=item-1,nope');
+    const recs = await readJson<{ coldStart: boolean; fallback: string; items: unknown[]; exclude: unknown }>(res);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-edgerec-model')).toBe(inject('testArtifactSha256').slice(0, 12));
+    expect(recs).toMatchObject({ coldStart: true, fallback: 'item-bias', exclude: { requested: 2, unknown: 1 } });
+    expect(recs.items).toHaveLength(5);
+    await expectError(await fetchWorker('/v1/users/ghost/recommendations?coldStart=error'), 404, 'unknown_user', /"ghost"/);
+  });
+
+  it('GET /v1/users/{user}/recommendations re-ranks candidates', async () => {
+    const recs = await readJson<{ items: { item: string }[]; candidates: unknown }>(
+      await fetchWorker('/v1/users/user-0/recommendations?candidates=item-70,item-71,zzz&k=10'),
+    );
+    expect(recs.candidates).toEqual({ requested: 3, unknown: ['zzz'] });
+    for (const r of recs.items) expect(['item-70', 'item-71']).toContain(r.item);
+  });
+
+  it('GET /v1/items/{item}/similar and POST /v1/recommendations answer', async () => {
+    const similar = await readJson<{ item: string; items: { item: string; similarity: number }[] }>(await fetchWorker('/v1/items/item-5/similar?k=4'));
+    expect(similar.item).toBe('item-5');
+    expect(similar.items).toHaveLength(4);
+    await expectError(await fetchWorker('/v1/items/item-x/similar'), 404, 'unknown_item');
+    const folded = await readJson<{ items: { item: string }[]; foldedIn: unknown }>(
+      await fetchWorker('/v1/recommendations', postJson({ ratings: [{ item: 'item-5', rating: 5 }, { item: 'ghost', rating: 2 }], k: 3 })),
+    );
+    expect(folded.items.map((r) => r.item)).not.toContain('item-5');
+    expect(folded.foldedIn).toEqual({ ratings: 1, unknownItems: ['ghost'], l2: 0.3 });
+  });
+
+  it('sends no CORS headers with the default CORS_ORIGINS (empty in wrangler.jsonc)', async () => {
+    const res = await fetchWorker('/v1/model', { headers: { origin: 'https://app.example' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 
@@ -149,9 +198,7 @@ describe('API documents', () => {
     expect(doc.info).toMatchObject({ title: 'edgerec', version: expect.any(String) });
     expect(doc.info.description).toContain(`${MAX_BATCH} pairs (MAX_BATCH)`);
     const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
-    expect(operations.sort()).toEqual(
-      ['GET /health', 'GET /v1/model', 'GET /v1/score', 'POST /v1/score', 'GET /v1/users/{user}/recommendations'].sort(),
-    );
+    expect(operations.sort()).toEqual([...OPERATIONS].sort());
     for (const item of Object.values(doc.paths)) {
       for (const op of Object.values(item)) expect(op.responses).toHaveProperty('200');
     }
@@ -160,7 +207,20 @@ describe('API documents', () => {
       expect.arrayContaining([expect.objectContaining({ name: 'user', in: 'path' }), expect.objectContaining({ name: 'k', in: 'query' })]),
     );
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Error', 'Score', 'PairError', 'BatchScoreRequest', 'BatchScores', 'ModelInfo', 'Recommendations', 'Health']),
+      expect.arrayContaining([
+        'Error',
+        'Score',
+        'PairError',
+        'BatchScoreRequest',
+        'BatchScores',
+        'ModelInfo',
+        'ServedModel',
+        'Recommendations',
+        'FoldInRequest',
+        'FoldInRecommendations',
+        'SimilarItems',
+        'Health',
+      ]),
     );
     expect(doc.components.schemas.BatchScoreRequest).toMatchObject({
       properties: { pairs: { minItems: 1, maxItems: MAX_BATCH } },
@@ -172,7 +232,7 @@ describe('API documents', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
-    for (const op of ['GET /health', 'GET /v1/model', 'GET /v1/score', 'POST /v1/score', 'GET /v1/users/{user}/recommendations']) {
+    for (const op of OPERATIONS) {
       expect(html).toContain(op);
     }
     expect(html).toContain('href="/openapi.json"');

@@ -8,7 +8,9 @@ export {
   unscaleRating,
   type RatingScale,
 } from './scale.js';
-export { assertModelShape, type RecommenderModel } from './recommender-model.js';
+export { assertModelShape, type Float32RecommenderModel, type RecommenderModel } from './recommender-model.js';
+export { factorLength, isInt8Rows, readRow, toFloat32, type FactorTable } from './factor-table.js';
+export { quantizeRows, type Int8Rows } from './int8-rows.js';
 export { buildSeenItems, seenBy, type SeenItems } from './seen-items.js';
 export {
   dotRows,
@@ -20,6 +22,17 @@ export {
   type Prediction,
 } from './score.js';
 export { topKItems, userQuery, type RankedItem, type TopKOptions, type UserQuery } from './topk.js';
+export { similarItems, type SimilarItem, type SimilarItemsOptions } from './similar-items.js';
+export { rowNorms } from './row-norms.js';
+export {
+  DEFAULT_FOLD_IN_ITERATIONS,
+  DEFAULT_FOLD_IN_L2,
+  foldInObjective,
+  foldInUser,
+  itemBiasQuery,
+  type FoldInOptions,
+  type FoldInRating,
+} from './fold-in.js';
 export { mae, rmse } from './metrics.js';
 export { gaussian, mulberry32, shuffleInPlace } from './random.js';
 export { evaluateRatings, type IndexedRatings, type RatingAccuracy } from './evaluate.js';
@@ -34,9 +47,17 @@ export {
   type EpochRecord,
   type TrainingInfo,
 } from './artifact/schema.js';
-export { TABLE_ENCODINGS, decodeTable, encodeTable, type EncodedTable, type TableEncoding } from './artifact/tables.js';
+export {
+  TABLE_ENCODINGS,
+  decodeFactorTable,
+  decodeTable,
+  encodeTable,
+  type EncodedTable,
+  type TableEncoding,
+} from './artifact/tables.js';
+export { FLOAT16_MAX, fromFloat16Bits, toFloat16Bits } from './artifact/float16.js';
 export { parseArtifact, type ArtifactMeta, type LoadedArtifact, type ParseOptions } from './artifact/read.js';
-export { serializeArtifact, type ArtifactMetadata, type SerializeOptions } from './artifact/write.js';
+export { biasEncoding, serializeArtifact, type ArtifactMetadata, type SerializeOptions } from './artifact/write.js';
 export {
   evaluateRanking,
   modelRanker,

@@ -1,10 +1,14 @@
 import type { Activation } from './activation.js';
+import { factorLength, isInt8Rows, type FactorTable } from './factor-table.js';
 import type { IdIndex } from './ids.js';
 import type { RatingScale } from './scale.js';
 import type { SeenItems } from './seen-items.js';
 
 /**
- * A trained model decoded for scoring: flat row-major Float32Array tables, `dim` floats a row.
+ * A trained model decoded for scoring: flat row-major factor tables, `dim` values a row, each a
+ * Float32Array or int8 rows with a scale per row (from an 'int8-base64' artifact; scored as
+ * they are: use the scoring functions, `userQuery`, `readRow` or `toFloat32` rather than
+ * indexing a factor table directly). Bias tables are always Float32Array.
  * score(u, i) = activation(globalBias + userBias[u] + itemBias[i] + dot(userFactors[u], itemFactors[i])).
  */
 export interface RecommenderModel {
@@ -17,8 +21,8 @@ export interface RecommenderModel {
   readonly recommendThreshold: number;
   readonly users: IdIndex;
   readonly items: IdIndex;
-  readonly userFactors: Float32Array;
-  readonly itemFactors: Float32Array;
+  readonly userFactors: FactorTable;
+  readonly itemFactors: FactorTable;
   readonly userBias: Float32Array;
   readonly itemBias: Float32Array;
   /** Items each user rated in training, for excluding them from recommendations. */
@@ -32,11 +36,24 @@ export function assertModelShape(model: RecommenderModel): void {
   const expect = (name: string, actual: number, wanted: number) => {
     if (actual !== wanted) throw new Error(`${name} has ${actual} values, expected ${wanted}`);
   };
-  expect('user factors', model.userFactors.length, users.size * dim);
-  expect('item factors', model.itemFactors.length, items.size * dim);
+  const factors = (name: string, table: FactorTable, rows: number) => {
+    expect(name, factorLength(table), rows * dim);
+    if (isInt8Rows(table)) {
+      if (table.dim !== dim) throw new Error(`${name} rows are ${table.dim} wide, expected ${dim} (dim)`);
+      expect(`${name} scales`, table.scales.length, rows);
+    }
+  };
+  factors('user factors', model.userFactors, users.size);
+  factors('item factors', model.itemFactors, items.size);
   expect('user biases', model.userBias.length, users.size);
   expect('item biases', model.itemBias.length, items.size);
   if (model.seen && model.seen.offsets.length !== users.size + 1) {
     throw new Error(`seen items cover ${model.seen.offsets.length - 1} users, expected ${users.size}`);
   }
 }
+
+/** A RecommenderModel whose factor tables are float32 (what training produces). */
+export type Float32RecommenderModel = RecommenderModel & {
+  readonly userFactors: Float32Array;
+  readonly itemFactors: Float32Array;
+};

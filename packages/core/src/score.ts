@@ -1,24 +1,20 @@
 import { activate } from './activation.js';
+import { dotF32, dotF32I8, dotI8 } from './dot-kernels.js';
+import { isInt8Rows, type FactorTable } from './factor-table.js';
 import type { RecommenderModel } from './recommender-model.js';
 import { clipRating, unscaleRating } from './scale.js';
 
-/** Dot product of row `a` of table `ta` with row `b` of table `tb`, both `dim` wide. */
-export function dotRows(ta: Float32Array, a: number, tb: Float32Array, b: number, dim: number): number {
-  let oa = a * dim;
-  let ob = b * dim;
-  const end = oa + dim;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  for (; oa + 3 < end; oa += 4, ob += 4) {
-    s0 += ta[oa]! * tb[ob]!;
-    s1 += ta[oa + 1]! * tb[ob + 1]!;
-    s2 += ta[oa + 2]! * tb[ob + 2]!;
-    s3 += ta[oa + 3]! * tb[ob + 3]!;
+/**
+ * Dot product of row `a` of table `ta` with row `b` of table `tb`, both `dim` wide. Either table
+ * may be float32 or int8 rows (an int8 row counts as its values times the row's scale).
+ */
+export function dotRows(ta: FactorTable, a: number, tb: FactorTable, b: number, dim: number): number {
+  if (isInt8Rows(ta)) {
+    if (isInt8Rows(tb)) return dotI8(ta.values, a * dim, tb.values, b * dim, dim) * (ta.scales[a]! * tb.scales[b]!);
+    return dotF32I8(tb, b * dim, ta.values, a * dim, dim) * ta.scales[a]!;
   }
-  for (; oa < end; oa++, ob++) s0 += ta[oa]! * tb[ob]!;
-  return s0 + s1 + (s2 + s3);
+  if (isInt8Rows(tb)) return dotF32I8(ta, a * dim, tb.values, b * dim, dim) * tb.scales[b]!;
+  return dotF32(ta, a * dim, tb, b * dim, dim);
 }
 
 /** The pre-activation value for user index `u` and item index `i`. */

@@ -1,6 +1,9 @@
 import { activate } from './activation.js';
+import { dotF32, dotF32I8 } from './dot-kernels.js';
+import { isInt8Rows, readRow } from './factor-table.js';
 import type { RecommenderModel } from './recommender-model.js';
-import { dotRows, ratingFromRaw } from './score.js';
+import { ratingFromRaw } from './score.js';
+import { TopKHeap } from './top-k-heap.js';
 
 /** A user's side of the score: a factor vector (length dim) and a bias. */
 export interface UserQuery {
@@ -27,97 +30,104 @@ export interface RankedItem {
   raw: number;
 }
 
-/** The factor vector and bias of a known user index. */
+/**
+ * The factor vector and bias of a known user index: a view into a float32 table, or for int8
+ * user rows a new dequantized float32 vector (dim values).
+ */
 export function userQuery(model: RecommenderModel, u: number): UserQuery {
-  const { dim } = model;
-  return { factors: model.userFactors.subarray(u * dim, (u + 1) * dim), bias: model.userBias[u]! };
+  const { dim, userFactors } = model;
+  const factors = isInt8Rows(userFactors)
+    ? readRow(userFactors, u, dim, new Float32Array(dim))
+    : userFactors.subarray(u * dim, (u + 1) * dim);
+  return { factors, bias: model.userBias[u]! };
 }
 
 /**
  * The k best items for a user, best first (ties: lower index first). Ranks by the logit,
  * which orders items like the score because every activation is monotonic, keeps a bounded
- * min-heap of size k, and allocates nothing proportional to the catalogue.
+ * min-heap of size k, and allocates nothing proportional to the catalogue. Int8 item rows are
+ * scored directly: itemBias[i] + dot(query, q_i) · scale_i.
  */
 export function topKItems(model: RecommenderModel, query: UserQuery, options: TopKOptions): RankedItem[] {
   const k = Math.max(0, Math.floor(options.k));
   if (k === 0) return [];
   const { dim, itemFactors, itemBias } = model;
   const q = query.factors;
-  const heapScore = new Float64Array(k);
-  const heapIndex = new Int32Array(k);
-  let size = 0;
+  const heap = new TopKHeap(k);
   const excludeSorted = options.excludeSorted;
   const exclude = options.exclude;
-  let skipPos = 0;
-
-  const consider = (i: number) => {
-    const s = itemBias[i]! + dotRows(q, 0, itemFactors, i, dim);
-    if (size < k) {
-      // Sift up.
-      let c = size++;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (!worse(s, i, heapScore[p]!, heapIndex[p]!)) break;
-        heapScore[c] = heapScore[p]!;
-        heapIndex[c] = heapIndex[p]!;
-        c = p;
-      }
-      heapScore[c] = s;
-      heapIndex[c] = i;
-    } else if (worse(heapScore[0]!, heapIndex[0]!, s, i)) {
-      // Replace the root and sift down.
-      let c = 0;
-      for (;;) {
-        const l = 2 * c + 1;
-        if (l >= k) break;
-        const r = l + 1;
-        const m = r < k && worse(heapScore[r]!, heapIndex[r]!, heapScore[l]!, heapIndex[l]!) ? r : l;
-        if (!worse(heapScore[m]!, heapIndex[m]!, s, i)) break;
-        heapScore[c] = heapScore[m]!;
-        heapIndex[c] = heapIndex[m]!;
-        c = m;
-      }
-      heapScore[c] = s;
-      heapIndex[c] = i;
-    }
-  };
 
   if (options.candidates) {
+    const score = isInt8Rows(itemFactors)
+      ? (i: number) => itemBias[i]! + dotF32I8(q, 0, itemFactors.values, i * dim, dim) * itemFactors.scales[i]!
+      : (i: number) => itemBias[i]! + dotF32(q, 0, itemFactors, i * dim, dim);
     const seenCandidates = new Set<number>();
     for (let c = 0; c < options.candidates.length; c++) {
       const i = options.candidates[c]!;
       if (seenCandidates.has(i)) continue;
       seenCandidates.add(i);
       if (exclude?.has(i) || (excludeSorted && binarySearch(excludeSorted, i))) continue;
-      consider(i);
+      heap.push(score(i), i);
     }
+  } else if (isInt8Rows(itemFactors)) {
+    scanInt8(heap, model.items.size, q, itemBias, itemFactors.values, itemFactors.scales, dim, excludeSorted, exclude);
   } else {
-    const n = model.items.size;
-    for (let i = 0; i < n; i++) {
-      if (excludeSorted) {
-        while (skipPos < excludeSorted.length && excludeSorted[skipPos]! < i) skipPos++;
-        if (excludeSorted[skipPos] === i) continue;
-      }
-      if (exclude?.has(i)) continue;
-      consider(i);
-    }
+    scanFloat32(heap, model.items.size, q, itemBias, itemFactors, dim, excludeSorted, exclude);
   }
 
-  const order = Array.from({ length: size }, (_, j) => j).sort((a, b) =>
-    worse(heapScore[a]!, heapIndex[a]!, heapScore[b]!, heapIndex[b]!) ? 1 : -1,
-  );
   const base = model.globalBias + query.bias;
-  return order.map((j) => {
-    const raw = activate(model.activation, base + heapScore[j]!);
-    return { index: heapIndex[j]!, raw, rating: ratingFromRaw(model, raw) };
+  return heap.sorted().map(({ score: s, index }) => {
+    const raw = activate(model.activation, base + s);
+    return { index, raw, rating: ratingFromRaw(model, raw) };
   });
 }
 
-/** Whether (score a, index ia) ranks below (score b, index ib). */
-function worse(a: number, ia: number, b: number, ib: number): boolean {
-  return a < b || (a === b && ia > ib);
+// The whole-catalogue scans, one per table type so each loop stays monomorphic and inlines its kernel.
+
+function scanFloat32(
+  heap: TopKHeap,
+  n: number,
+  q: Float32Array,
+  itemBias: Float32Array,
+  table: Float32Array,
+  dim: number,
+  excludeSorted: Uint32Array | undefined,
+  exclude: ReadonlySet<number> | undefined,
+): void {
+  let skipPos = 0;
+  for (let i = 0; i < n; i++) {
+    if (excludeSorted) {
+      while (skipPos < excludeSorted.length && excludeSorted[skipPos]! < i) skipPos++;
+      if (excludeSorted[skipPos] === i) continue;
+    }
+    if (exclude?.has(i)) continue;
+    heap.push(itemBias[i]! + dotF32(q, 0, table, i * dim, dim), i);
+  }
 }
 
+function scanInt8(
+  heap: TopKHeap,
+  n: number,
+  q: Float32Array,
+  itemBias: Float32Array,
+  values: Int8Array,
+  scales: Float32Array,
+  dim: number,
+  excludeSorted: Uint32Array | undefined,
+  exclude: ReadonlySet<number> | undefined,
+): void {
+  let skipPos = 0;
+  for (let i = 0; i < n; i++) {
+    if (excludeSorted) {
+      while (skipPos < excludeSorted.length && excludeSorted[skipPos]! < i) skipPos++;
+      if (excludeSorted[skipPos] === i) continue;
+    }
+    if (exclude?.has(i)) continue;
+    heap.push(itemBias[i]! + dotF32I8(q, 0, values, i * dim, dim) * scales[i]!, i);
+  }
+}
+
+/** Whether `value` is in the ascending array `sorted`. */
 function binarySearch(sorted: Uint32Array, value: number): boolean {
   let lo = 0;
   let hi = sorted.length - 1;

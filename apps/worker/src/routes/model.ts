@@ -11,10 +11,11 @@ const modelRoute = createRoute({
   path: '/v1/model',
   tags: ['Model'],
   summary: 'Describe the served model',
-  description: 'Format, checksum, shape, rating scale, recommend threshold and training metrics of the bundled artifact.',
+  description:
+    'Format, checksum, shape, rating scale, recommend threshold and training metrics of the served artifact, and `served`: the version this isolate serves and where it was loaded from (bundled or R2).',
   responses: {
     200: jsonContent(ModelInfoSchema, 'The served model.'),
-    503: errorContent('The bundled artifact could not be loaded (`model_unavailable`).'),
+    503: errorContent('No model could be loaded (`model_unavailable`).'),
   },
 });
 

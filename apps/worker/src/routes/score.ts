@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { App } from '../app-env';
-import { ApiError } from '../errors';
+import { limitBody } from '../body-limit';
 import type { ModelStore } from '../model-store';
 import {
   BatchRequestSchema,
@@ -26,8 +25,10 @@ const scoreRoute = createRoute({
   responses: {
     200: jsonContent(ScoreSchema, 'The score.'),
     400: errorContent('A parameter is missing or invalid (`invalid_request`).'),
-    404: errorContent('The model does not know the user (`unknown_user`) or the item (`unknown_item`).'),
-    503: errorContent('The bundled artifact could not be loaded (`model_unavailable`).'),
+    404: errorContent(
+      'The model does not know the user (`unknown_user`) or the item (`unknown_item`). There is no cold-start fallback here: a score needs a known user and item.',
+    ),
+    503: errorContent('No model could be loaded (`model_unavailable`).'),
   },
 });
 
@@ -37,14 +38,7 @@ const batchRoute = createRoute({
   tags: ['Scores'],
   summary: 'Score a batch of pairs',
   description: `Scores 1 to ${MAX_BATCH} (MAX_BATCH) pairs in one request. Unknown ids do not fail the batch: their entries carry an \`error\` instead of a score. Bodies over ${MAX_BODY_BYTES} bytes are refused with 413 \`payload_too_large\`.`,
-  middleware: [
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  ] as const,
+  middleware: [limitBody()] as const,
   request: {
     body: { content: { 'application/json': { schema: BatchRequestSchema } }, required: true },
   },
@@ -53,7 +47,7 @@ const batchRoute = createRoute({
     400: errorContent('The body is not valid JSON (`invalid_json`) or does not match the schema (`invalid_request`).'),
     413: errorContent(`More than ${MAX_BATCH} pairs (\`batch_too_large\`) or an oversized body (\`payload_too_large\`).`),
     415: errorContent('The body is not sent as application/json (`unsupported_media_type`).'),
-    503: errorContent('The bundled artifact could not be loaded (`model_unavailable`).'),
+    503: errorContent('No model could be loaded (`model_unavailable`).'),
   },
 });
 

@@ -7,6 +7,7 @@ import {
   serializeArtifact,
   type ArtifactMetadata,
   type RecommenderModel,
+  type TableEncoding,
 } from '@edgerec/core';
 
 /** Shape of the model bundled for the integration tests. */
@@ -24,6 +25,8 @@ export interface TestModelOptions {
   seen?: boolean;
   seed?: number;
   createdAt?: string;
+  /** How the artifact stores its tables (default 'f32-base64'; 'int8-base64' quantizes the factor tables). */
+  tableEncoding?: TableEncoding;
 }
 
 /**
@@ -93,5 +96,8 @@ export function testMetadata(model: RecommenderModel, options: TestModelOptions 
 /** The test model serialized as artifact text. */
 export function makeTestArtifact(options: TestModelOptions = {}): Promise<string> {
   const model = makeTestModel(options);
-  return serializeArtifact(model, testMetadata(model, options), options.seen === false ? { includeSeen: false } : {});
+  return serializeArtifact(model, testMetadata(model, options), {
+    ...(options.seen === false ? { includeSeen: false } : {}),
+    ...(options.tableEncoding ? { tableEncoding: options.tableEncoding } : {}),
+  });
 }

@@ -1,10 +1,10 @@
 import { parseArtifact, type LoadedArtifact } from '@edgerec/core';
 import { createApp } from '../../src/app';
 import type { LoadModel } from '../../src/model-store';
-import { makeTestArtifact } from './test-model';
+import { makeTestArtifact, type TestModelOptions } from './test-model';
 
-/** Parses the test artifact (with or without seen lists), as the worker would. */
-export async function loadTestArtifact(options: { seen?: boolean } = {}): Promise<LoadedArtifact> {
+/** Parses the test artifact (with or without seen lists, in any table encoding), as the worker would. */
+export async function loadTestArtifact(options: Pick<TestModelOptions, 'seen' | 'tableEncoding'> = {}): Promise<LoadedArtifact> {
   return parseArtifact(await makeTestArtifact(options), { source: 'test artifact' });
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomModel } from '../test-utils/random-model.js';
+import { isInt8Rows, type FactorTable } from '../factor-table.js';
 import { seenBy } from '../seen-items.js';
 import { ArtifactError } from './errors.js';
 import { sha256Hex } from './hash.js';
@@ -24,6 +25,12 @@ const metadata: ArtifactMetadata = {
   },
 };
 
+/** The table, which must have been decoded as float32. */
+function asFloat32(table: FactorTable): Float32Array {
+  if (isInt8Rows(table)) throw new Error('expected a float32 table, got int8 rows');
+  return table;
+}
+
 /** Re-computes the sha256 field after a test has edited the body, so later checks are reached. */
 async function resign(json: Record<string, unknown>): Promise<string> {
   const { sha256: _old, ...body } = json;
@@ -46,7 +53,8 @@ describe('artifact round trip', () => {
       model.userFactors[1] = -0;
       model.itemFactors[0] = 3.4028234663852886e38;
       const text = await serializeArtifact(model, metadata, { tableEncoding });
-      const { model: back, meta } = await parseArtifact(text);
+      const { model: loaded, meta } = await parseArtifact(text);
+      const back = { ...loaded, userFactors: asFloat32(loaded.userFactors), itemFactors: asFloat32(loaded.itemFactors) };
       for (const name of ['userFactors', 'itemFactors', 'userBias', 'itemBias'] as const) {
         const mismatch = model[name].findIndex((v, i) => v !== back[name][i]);
         expect(mismatch, `${name} differs at ${mismatch}`).toBe(-1);

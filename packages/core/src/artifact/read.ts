@@ -5,7 +5,7 @@ import { ArtifactError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { ARTIFACT_FORMAT, ARTIFACT_VERSION, artifactSchema, type ArtifactJson } from './schema.js';
 import { decodeSeenItems } from './seen-encoding.js';
-import { decodeTable, type EncodedTable } from './tables.js';
+import { decodeFactorTable, decodeTable, type EncodedTable } from './tables.js';
 
 /** Everything in an artifact except the decoded tables. */
 export type ArtifactMeta = Omit<ArtifactJson, 'users' | 'items' | 'seen'>;
@@ -84,14 +84,20 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
     throw new ArtifactError('inconsistent', `${source}: ${message}`);
   };
   const { dim } = json.model;
-  const table = (name: string, encoded: EncodedTable, expected: number) => {
+  const checked = <T>(name: string, encoded: EncodedTable, expected: number, decode: () => T): T => {
     if (encoded.length !== expected) fail(`${name} declares ${encoded.length} values, expected ${expected}`);
     try {
-      return decodeTable(encoded);
+      return decode();
     } catch (error) {
       return fail(`${name} ${(error as Error).message}`);
     }
   };
+  // Factor tables keep int8 rows as they are (scored directly); rows must be `dim` wide.
+  const factors = (name: string, encoded: EncodedTable, rows: number) =>
+    checked(name, encoded, rows * dim, () => decodeFactorTable(encoded, dim));
+  // Bias tables are always float32 (an int8 bias table, which this library never writes, is dequantized).
+  const biases = (name: string, encoded: EncodedTable, rows: number) =>
+    checked(name, encoded, rows, () => decodeTable(encoded, 1));
   const index = (name: string, ids: string[]) => {
     try {
       return createIdIndex(ids);
@@ -122,10 +128,10 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
     recommendThreshold: json.recommendThreshold,
     users,
     items,
-    userFactors: table('users.factors', json.users.factors, users.size * dim),
-    itemFactors: table('items.factors', json.items.factors, items.size * dim),
-    userBias: table('users.bias', json.users.bias, users.size),
-    itemBias: table('items.bias', json.items.bias, items.size),
+    userFactors: factors('users.factors', json.users.factors, users.size),
+    itemFactors: factors('items.factors', json.items.factors, items.size),
+    userBias: biases('users.bias', json.users.bias, users.size),
+    itemBias: biases('items.bias', json.items.bias, items.size),
     ...(seen ? { seen } : {}),
   };
   try {

@@ -3,7 +3,20 @@ import { ACTIVATIONS } from '../activation.js';
 
 /** The artifact's format name. */
 export const ARTIFACT_FORMAT = 'edgerec-model';
-/** The schema version this build writes and reads. */
+/**
+ * The schema version this build writes and reads.
+ *
+ * Still 1 after the 'f16-base64' and 'int8-base64' table encodings were added: a new encoding
+ * value is a backward-compatible addition. Every version-1 file written before stays readable
+ * here unchanged, and a reader that predates an encoding rejects it cleanly rather than
+ * misreading it: the table schema is a zod discriminated union on `encoding`, so an old build
+ * fails with ArtifactError code 'schema' and a message naming the field and the encodings it
+ * knows, e.g. `items.factors.encoding: Invalid discriminator value. Expected 'f32-base64' | 'json'`
+ * (checked against the previous build). Bumping the version would buy nothing but a vaguer
+ * error ("has artifact version 2") and would make the f32 files this build still writes by
+ * default unreadable by old readers for no reason. Bump it only for a change old readers would
+ * silently misinterpret (a field whose meaning changes) or that removes something.
+ */
 export const ARTIFACT_VERSION = 1;
 
 const finite = z.number().finite();
@@ -12,6 +25,20 @@ const count = z.number().int().nonnegative();
 const tableSchema = z.discriminatedUnion('encoding', [
   z.object({ encoding: z.literal('f32-base64'), length: count, data: z.string() }),
   z.object({ encoding: z.literal('json'), length: count, data: z.array(z.number()) }),
+  /** Little-endian IEEE half floats, decoded to float32 at load. */
+  z.object({ encoding: z.literal('f16-base64'), length: count, data: z.string() }),
+  /**
+   * Per-row symmetric int8: `data` holds `length` int8 values, `scales` one little-endian
+   * float32 per row (length / rowLength rows); value k of row r is data[r·rowLength + k] · scales[r].
+   * Written for factor tables only (rowLength = dim); bias tables then use 'f32-base64'.
+   */
+  z.object({
+    encoding: z.literal('int8-base64'),
+    length: count,
+    rowLength: z.number().int().positive(),
+    data: z.string(),
+    scales: z.string(),
+  }),
 ]);
 
 const sideSchema = z.object({

@@ -1,5 +1,5 @@
 import { createIdIndex } from '../ids.js';
-import type { RecommenderModel } from '../recommender-model.js';
+import type { Float32RecommenderModel } from '../recommender-model.js';
 import { minMaxScale } from '../scale.js';
 import { buildSeenItems } from '../seen-items.js';
 import type { Activation } from '../activation.js';
@@ -8,7 +8,7 @@ import { mulberry32 } from '../random.js';
 /** A small random model with seen items, for tests. */
 export function randomModel(
   options: { users?: number; items?: number; dim?: number; seed?: number; activation?: Activation } = {},
-): RecommenderModel {
+): Float32RecommenderModel {
   const users = options.users ?? 7;
   const items = options.items ?? 11;
   const dim = options.dim ?? 5;

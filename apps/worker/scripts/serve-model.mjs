@@ -5,11 +5,12 @@
 // and the end-to-end test.
 //   node scripts/serve-model.mjs --model <artifact.json> [--port 8787] [--ip 127.0.0.1] [-- <wrangler dev args>]
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readValidatedArtifact } from './artifact-file.mjs';
+import { writeRunConfig } from './run-config.mjs';
 
 const WORKER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const USAGE = 'usage: node scripts/serve-model.mjs --model <artifact.json> [--port 8787] [--ip 127.0.0.1] [-- <wrangler dev args>]';
@@ -44,38 +45,8 @@ const base = process.env.INIT_CWD ?? process.cwd();
 const modelPath = isAbsolute(values.model) ? values.model : resolve(base, values.model);
 const { loaded } = await readValidatedArtifact(modelPath, fail);
 
-// The wrangler config is JSONC; only the compatibility date is needed from it.
-const mainConfig = await readFile(join(WORKER_DIR, 'wrangler.jsonc'), 'utf8');
-const compatibilityDate = /"compatibility_date"\s*:\s*"([^"]+)"/.exec(mainConfig)?.[1];
-if (!compatibilityDate) fail('cannot find compatibility_date in wrangler.jsonc');
-
 const runDir = join(WORKER_DIR, '.serve', `${process.pid}-${Date.now().toString(36)}`);
-await mkdir(runDir, { recursive: true });
-await copyFile(modelPath, join(runDir, 'served.model.json'));
-await writeFile(
-  join(runDir, 'entry.ts'),
-  [
-    "import { parseArtifact } from '@edgerec/core';",
-    "import { createApp } from '../../src/app';",
-    "import artifactText from './served.model.json';",
-    `export default createApp({ loadModel: () => parseArtifact(artifactText, { source: ${JSON.stringify(`served ${modelPath}`)} }) });`,
-    '',
-  ].join('\n'),
-);
-await writeFile(
-  join(runDir, 'wrangler.jsonc'),
-  JSON.stringify(
-    {
-      name: 'edgerec-local',
-      main: 'entry.ts',
-      compatibility_date: compatibilityDate,
-      send_metrics: false,
-      rules: [{ type: 'Text', globs: ['**/*.model.json'], fallthrough: false }],
-    },
-    null,
-    2,
-  ),
-);
+await writeRunConfig(runDir, modelPath);
 
 console.log(
   `serve-model: serving ${modelPath} (sha256 ${loaded.meta.sha256.slice(0, 12)}, ` +

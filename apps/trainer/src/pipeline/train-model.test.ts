@@ -24,7 +24,7 @@ describe('trainModel', () => {
     expect(summary.rows).toEqual({ train: 48000, validation: 6000, test: 6000 });
   }, 120_000);
 
-  it('writes a self-consistent artifact: metadata, seen lists from the train split only, checksum', async () => {
+  it('writes a self-consistent artifact: metadata, seen lists from the rows it trained on, checksum', async () => {
     const { table } = generateSynthetic({ users: 60, items: 40, ratings: 1500, seed: 9 });
     const file = join(await tempDir(), 'small.tsv');
     await writeRatingsFile(file, table);
@@ -48,7 +48,13 @@ describe('trainModel', () => {
     expect(loaded.model.userFactors).toEqual(model.userFactors);
     let seenPairs = 0;
     for (let u = 0; u < loaded.model.users.size; u++) seenPairs += seenBy(loaded.model.seen!, u).length;
-    expect(seenPairs).toBe(summary.rows.train);
+    // The default refit also trains on the (known) validation rows, so they are seen too.
+    expect(summary.refitEpochs).toBe(3);
+    expect(seenPairs).toBe(summary.rows.train + summary.validation!.count - summary.validation!.coldStart);
+    const noRefit = await trainModel({ ratings: file, model: { ...quick, epochs: 2, refit: false }, backend: 'cpu' });
+    let trainPairs = 0;
+    for (let u = 0; u < noRefit.model.users.size; u++) trainPairs += seenBy(noRefit.model.seen!, u).length;
+    expect(trainPairs).toBe(noRefit.summary.rows.train);
   }, 60_000);
 
   it('evaluates on a separate test file and scores its unseen ids by the bias fallback', async () => {

@@ -148,6 +148,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
   );
 
   const unitsPerTarget = (scale.max - scale.min) / (scale.targetMax - scale.targetMin);
+  const earlyStopping = knownRows(validationRows, scale);
   const result = await trainRecommender(
     backend.tf,
     { users: users.size, items: items.size },
@@ -156,7 +157,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
       items: Int32Array.from(trainTable.items),
       targets: trainTable.ratings.map((r) => scaleRating(scale, r)),
     },
-    knownRows(validationRows, scale),
+    earlyStopping,
     { ...recipe, ratingUnitsPerTarget: Math.abs(unitsPerTarget) },
     hooks,
     { ...(side.users ? { users: side.users.memberships } : {}), ...(side.items ? { items: side.items.memberships } : {}) },
@@ -172,7 +173,11 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
     users,
     items,
     ...result.tables,
-    seen: buildSeenItems(users.size, trainTable.users, trainTable.items),
+    // A refit trains on the validation rows too, so they count as seen.
+    seen:
+      result.refitEpochs > 0
+        ? buildSeenItems(users.size, concat(trainTable.users, earlyStopping.users), concat(trainTable.items, earlyStopping.items))
+        : buildSeenItems(users.size, trainTable.users, trainTable.items),
   };
   // After a refit the final model has seen the validation rows: score them with the early-stopped one.
   const validation = evaluateRatings({ ...model, ...result.validationTables }, validationRows);
@@ -308,6 +313,13 @@ function knownRows(rows: IndexedRatings, scale: RatingScale): TrainingRows {
     items: Int32Array.from(keep, (r) => rows.items[r]!),
     targets: Float32Array.from(keep, (r) => scaleRating(scale, rows.ratings[r]!)),
   };
+}
+
+function concat(a: ArrayLike<number>, b: ArrayLike<number>): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function mean(values: Float32Array): number {

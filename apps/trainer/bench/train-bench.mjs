@@ -14,7 +14,7 @@ const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH_DIR, '../../..');
 // Self-reference: this folder belongs to @edgerec/trainer, so its own name resolves to its dist.
 const CLI = join(dirname(fileURLToPath(import.meta.resolve('@edgerec/trainer'))), 'cli.js');
-const SEED_RECIPE_FILE = join(BENCH_DIR, 'seed-recipe.json');
+const SEED_RECIPE_FILE = join(BENCH_DIR, '..', 'configs', 'seed-recipe.json');
 const MAX_RSS_PRELOAD = pathToFileURL(join(BENCH_DIR, 'max-rss.mjs')).href;
 const GNU_TIME = '/usr/bin/time';
 const DEFAULT_TORCH_SCRIPT = '/work/shared/peers/torch_mf.py';
@@ -172,7 +172,7 @@ function ml100kPlan(files) {
   add('seed', 'seed recipe', 'fused', 'cpu', seed);
   add('seed', 'seed recipe', 'autodiff', 'wasm', seed);
   add('seed', 'seed recipe, capped: --epochs 3', 'autodiff', 'cpu', [...seed, '--epochs', '3'], { capped: 3 });
-  add('seed', 'seed recipe', undefined, 'tensorflow', seed, { probe: true });
+  add('seed', 'seed recipe', 'autodiff', 'tensorflow', seed, { probe: true }); // the fused kernel has no tfjs-node version
   for (const backend of ['wasm', 'cpu']) add('plain', 'plain MF: defaults --no-implicit', 'fused', backend, ['--no-implicit']);
   for (const backend of ['wasm', 'cpu']) add('defaults', 'defaults (SVD++ implicit + refit)', 'fused', backend, []);
   const side = existsSync(files.user) && existsSync(files.item);
@@ -223,7 +223,7 @@ function pick(item) {
     label: item.label,
     engine: item.engine ?? 'auto',
     backend: item.backend,
-    args: item.args?.map((a) => (a.startsWith('/') ? relative(REPO, a) : a)),
+    args: item.args?.map((a) => (a.startsWith('/') ? show(a) : a)),
     ...(item.capped ? { capped: item.capped } : {}),
   };
 }
@@ -243,7 +243,7 @@ async function torchSection(ml100k) {
   const probe = spawnSync(flags.python, ['-c', 'import torch, sys; sys.stdout.write(torch.__version__)'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     const why = probe.error ? probe.error.message : lastLine(probe.stderr);
-    const message = `PyTorch unavailable: ${flags.python} -c "import torch" failed (${why}). On Debian: apt-get install -y python3-torch.`;
+    const message = `${flags.python} -c "import torch" failed (${why}); on Debian: apt-get install -y python3-torch.`;
     progress(message);
     return { status: 'unavailable', message };
   }
@@ -270,7 +270,7 @@ async function torchSection(ml100k) {
   }
 
   const args = [torchScript, '--train', files.base, '--test', files.test, '--batch', '1024', '--quiet'];
-  progress(`${flags.python} ${args.map((a) => (a.startsWith('/') ? relative(process.cwd(), a) || a : a)).join(' ')}`);
+  progress(`${flags.python} ${args.map((a) => (a.startsWith('/') ? show(a) : a)).join(' ')}`);
   const result = await measured(flags.python, args);
   const torch = parseTorch(result);
   progress(`    ${torch.status === 'ok' ? `RMSE ${f4(torch.testRmse)}, ${f1(torch.trainSeconds)} s, ${torch.epochs} epochs` : torch.message}`);
@@ -289,7 +289,7 @@ async function torchSection(ml100k) {
     status: torch.status === 'ok' ? 'ran' : 'failed',
     torchVersion: probe.stdout,
     script: torchScript,
-    command: `${flags.python} ${args.map((a) => (a.startsWith('/') ? relative(REPO, a) || a : a)).join(' ')}`,
+    command: `${flags.python} ${args.map((a) => (a.startsWith('/') ? show(a) : a)).join(' ')}`,
     torch,
     edgerec: edgerec.map((r) => ({ ...r })),
     comparisons,
@@ -297,7 +297,10 @@ async function torchSection(ml100k) {
 }
 
 function parseTorch(result) {
-  const base = { wallSeconds: result.wallSeconds, peakRssMb: result.peakRssMb, load1: result.load1 };
+  const scriptRss = Number(result.stdout.match(/peak_rss_mb=(\d+)/)?.[1]);
+  // Without GNU time, fall back on the peak RSS the script reports itself (getrusage ru_maxrss).
+  const peakRssMb = result.peakRssMb ?? (Number.isFinite(scriptRss) ? scriptRss : undefined);
+  const base = { wallSeconds: result.wallSeconds, peakRssMb, load1: result.load1 };
   const last = result.stdout.match(/^RMSE (\S+) time_s (\S+) epochs (\d+)\s*$/m);
   if (result.code !== 0 || !last) {
     return { status: 'failed', message: `torch_mf.py exited with ${result.code}: ${lastLine(result.stderr) || lastLine(result.stdout)}`, ...base };
@@ -319,8 +322,7 @@ function parseTorch(result) {
     trainRows: header ? Number(header[3]) : undefined,
     ratingsPerSecond: header ? (Number(header[3]) * epochs) / trainSeconds : undefined,
     ...base,
-    // The script reports its own peak RSS too; /usr/bin/time's figure is the one shown.
-    scriptPeakRssMb: field('peak_rss_mb') !== undefined ? Number(field('peak_rss_mb')) : undefined,
+    scriptPeakRssMb: Number.isFinite(scriptRss) ? scriptRss : undefined,
   };
 }
 
@@ -525,7 +527,7 @@ function render(results, mode) {
   const out = [];
   const h = results.host;
   const title = `edgerec training benchmark — ${results.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
-  out.push(md ? `### ${title}\n` : `${title}\n${'═'.repeat(title.length)}`);
+  out.push(md ? `### ${title}` : `${title}\n${'═'.repeat(title.length)}`);
   const headerLines = [
     `node ${h.node}, ${h.cpu}, ${h.cores} cores, ${h.memoryGiB.toFixed(1)} GiB RAM, ${h.platform}`,
     `git ${h.commit}${h.modifiedFiles > 0 ? ` + ${h.modifiedFiles} modified files in the working tree` : ''}; runs are sequential, one process each; peak RSS by ${h.rssMethod}`,
@@ -611,10 +613,10 @@ function ml100kView(r) {
     'train s = the CLI\'s --json "seconds" (the training loop with per-epoch validation, and the refit; not reading, evaluation or writing); ' +
       'wall s = the whole process incl. Node start-up; s/epoch = train s ÷ (epochs + refit epochs); ' +
       'ratings/s = (train rows × epochs + (train + validation rows) × refit epochs) ÷ train s; ' +
-      `load = 1-min load average when the run started.${r.repeat > 1 ? ` Each row is the median of ${r.repeat} runs by train s.` : ''}`,
+      `load = 1-min load average when the run started (this benchmark's own previous run counts about 1 of it).${r.repeat > 1 ? ` Each row is the median of ${r.repeat} runs by train s.` : ''}`,
   );
   const first = r.runs.find((x) => x.status === 'ok');
-  const intro = `${relative(REPO, r.data) || r.data}: ${r.split}${first ? `; ${fmtInt(first.rows.train)} train, ${fmtInt(first.rows.validation)} validation, ${fmtInt(first.rows.test)} test ratings; global-mean test RMSE ${f4(first.globalMeanRmse)}` : ''}.`;
+  const intro = `${show(r.data)}: ${r.split}${first ? `; ${fmtInt(first.rows.train)} train, ${fmtInt(first.rows.validation)} validation, ${fmtInt(first.rows.test)} test ratings; global-mean test RMSE ${f4(first.globalMeanRmse)}` : ''}.`;
   return [intro, { columns: [...lead, ...RUN_COLUMNS], rows }, ...notes];
 }
 
@@ -651,7 +653,7 @@ function torchView(r) {
   for (const c of r.comparisons) {
     notes.push(
       `edgerec ${c.edgerec} ÷ PyTorch: ${c.totalRatio.toFixed(2)}× the training seconds, ${c.perEpochRatio.toFixed(2)}× the seconds per epoch` +
-        ` (${c.totalRatio < 1 ? `edgerec ${(1 / c.totalRatio).toFixed(1)}× faster in total` : `PyTorch ${c.totalRatio.toFixed(1)}× faster in total`}).`,
+        ` (${c.totalRatio < 0.95 ? `edgerec ${(1 / c.totalRatio).toFixed(2)}× as fast in total` : c.totalRatio > 1.05 ? `PyTorch ${c.totalRatio.toFixed(2)}× as fast in total` : 'within 5% in total'}).`,
     );
   }
   notes.push(
@@ -767,6 +769,12 @@ function medianOf(xs) {
 
 function ratio(a, b) {
   return `${(a / b).toFixed(1)}×`;
+}
+
+/** A path as shown: relative to the repo when inside it, else absolute. */
+function show(path) {
+  const rel = relative(REPO, path);
+  return rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : path;
 }
 
 function lastLine(text) {

@@ -71,9 +71,10 @@ describe('artifact round trip', () => {
     });
   }
 
-  it('accepts a re-indented file (the checksum covers content, not whitespace)', async () => {
+  it('accepts a re-indented file or a trailing newline (the checksum covers content, not whitespace)', async () => {
     const text = await serializeArtifact(randomModel(), metadata);
     await expect(parseArtifact(JSON.stringify(JSON.parse(text), null, 2))).resolves.toBeTruthy();
+    await expect(parseArtifact(`${text}\n`)).resolves.toBeTruthy();
   });
 
   it('can leave out seen items', async () => {

@@ -82,7 +82,7 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 try {
-  step('4/4 Ask it things');
+  step('4/4 Ask it things: model info, recommendations, scores, similar items, a new user, cold start');
   const base = server.url;
   await request(base, 'GET', '/v1/model');
   const recs = await request(base, 'GET', '/v1/users/u1/recommendations?k=5');
@@ -95,7 +95,18 @@ try {
       { user: 'nobody', item: 'i2' },
     ],
   });
-  await request(base, 'GET', '/v1/users/nobody/recommendations');
+  await request(base, 'GET', `/v1/items/${encodeURIComponent(top)}/similar?k=3`);
+  // A user the model has never seen: fold in a few ratings, then rank (no retraining).
+  await request(base, 'POST', '/v1/recommendations', {
+    ratings: [
+      { item: top, rating: 5 },
+      { item: 'i2', rating: 2 },
+      { item: 'i3', rating: 4 },
+    ],
+    k: 3,
+  });
+  // An unknown user on the GET route gets the item-bias fallback, flagged coldStart.
+  await request(base, 'GET', '/v1/users/nobody/recommendations?k=3');
 } catch (error) {
   console.error(`demo request failed: ${error.message}`);
   await shutdown(1);

@@ -13,19 +13,5 @@ export function axpy(out: Float32Array, o: number, w: number, x: Float32Array, x
   for (; k < n; k++) out[o + k]! += w * x[xo + k]!;
 }
 
-/** Dot product of x[xo..xo+n) and y[yo..yo+n), unrolled by four. */
-export function dot(x: Float32Array, xo: number, y: Float32Array, yo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < n; k += 4) {
-    s0 += x[xo + k]! * y[yo + k]!;
-    s1 += x[xo + k + 1]! * y[yo + k + 1]!;
-    s2 += x[xo + k + 2]! * y[yo + k + 2]!;
-    s3 += x[xo + k + 3]! * y[yo + k + 3]!;
-  }
-  for (; k < n; k++) s0 += x[xo + k]! * y[yo + k]!;
-  return s0 + s1 + (s2 + s3);
-}
+/** Dot product of two float32 row slices (core's unrolled kernel, shared with scoring). */
+export { dotF32 as dot } from '../../dot-kernels.js';

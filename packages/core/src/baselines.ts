@@ -1,3 +1,4 @@
+import { sortedIncludes } from './seen-items.js';
 import type { IndexedRatings, RatingAccuracy } from './evaluate.js';
 import { mae, rmse } from './metrics.js';
 import type { Ranker } from './ranking.js';
@@ -159,23 +160,10 @@ export function biasRanker(baseline: BiasBaseline, options: BiasRankerOptions = 
       const out: number[] = [];
       for (let j = 0; j < order.length && out.length < k; j++) {
         const i = order[j]!;
-        if (excludeSorted && contains(excludeSorted, i)) continue;
+        if (excludeSorted && sortedIncludes(excludeSorted, i)) continue;
         out.push(i);
       }
       return out;
     },
   };
-}
-
-function contains(sorted: Uint32Array, value: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = sorted[mid]!;
-    if (v === value) return true;
-    if (v < value) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }

@@ -38,3 +38,17 @@ export function buildSeenItems(
 export function seenBy(seen: SeenItems, u: number): Uint32Array {
   return seen.items.subarray(seen.offsets[u], seen.offsets[u + 1]);
 }
+
+/** Whether `value` is in the ascending array `sorted` (binary search). */
+export function sortedIncludes(sorted: Uint32Array, value: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}

@@ -1,6 +1,7 @@
 import { activate } from './activation.js';
 import { dotF32, dotF32I8 } from './dot-kernels.js';
 import { isInt8Rows, readRow } from './factor-table.js';
+import { sortedIncludes } from './seen-items.js';
 import type { RecommenderModel } from './recommender-model.js';
 import { ratingFromRaw } from './score.js';
 import { TopKHeap } from './top-k-heap.js';
@@ -66,7 +67,7 @@ export function topKItems(model: RecommenderModel, query: UserQuery, options: To
       const i = options.candidates[c]!;
       if (seenCandidates.has(i)) continue;
       seenCandidates.add(i);
-      if (exclude?.has(i) || (excludeSorted && binarySearch(excludeSorted, i))) continue;
+      if (exclude?.has(i) || (excludeSorted && sortedIncludes(excludeSorted, i))) continue;
       heap.push(score(i), i);
     }
   } else if (isInt8Rows(itemFactors)) {
@@ -125,18 +126,4 @@ function scanInt8(
     if (exclude?.has(i)) continue;
     heap.push(itemBias[i]! + dotF32I8(q, 0, values, i * dim, dim) * scales[i]!, i);
   }
-}
-
-/** Whether `value` is in the ascending array `sorted`. */
-function binarySearch(sorted: Uint32Array, value: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = sorted[mid]!;
-    if (v === value) return true;
-    if (v < value) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }

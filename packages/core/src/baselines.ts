@@ -1,8 +1,6 @@
-import { sortedIncludes } from './seen-items.js';
-import type { IndexedRatings, RatingAccuracy } from './evaluate.js';
-import { mae, rmse } from './metrics.js';
+import { measureAccuracy, type IndexedRatings, type RatingAccuracy } from './evaluate.js';
 import type { Ranker } from './ranking.js';
-import type { SeenItems } from './seen-items.js';
+import { sortedIncludes, type SeenItems } from './seen-items.js';
 
 /**
  * The baseline predictor b_ui = μ + b_u + b_i (Koren 2008). Empty bias tables give the
@@ -112,18 +110,14 @@ export function evaluateBaseline(
   rows: IndexedRatings,
   clip?: { min: number; max: number },
 ): RatingAccuracy {
-  const n = rows.ratings.length;
-  const predicted = new Float64Array(n);
-  let coldStart = 0;
-  for (let r = 0; r < n; r++) {
-    const u = rows.users[r]!;
-    const i = rows.items[r]!;
-    if (!(u >= 0 && u < baseline.userBias.length) || !(i >= 0 && i < baseline.itemBias.length)) coldStart++;
-    let p = predictBaseline(baseline, u, i);
-    if (clip) p = Math.min(clip.max, Math.max(clip.min, p));
-    predicted[r] = p;
-  }
-  return { rmse: rmse(predicted, rows.ratings), mae: mae(predicted, rows.ratings), count: n, coldStart };
+  return measureAccuracy(
+    rows,
+    (u, i) => {
+      const p = predictBaseline(baseline, u, i);
+      return clip ? Math.min(clip.max, Math.max(clip.min, p)) : p;
+    },
+    (u, i) => !(u >= 0 && u < baseline.userBias.length) || !(i >= 0 && i < baseline.itemBias.length),
+  );
 }
 
 /** Options for {@link biasRanker}. */

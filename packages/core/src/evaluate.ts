@@ -20,14 +20,30 @@ export interface RatingAccuracy {
 
 /** Predicts every row with the serving scorer and measures RMSE and MAE in rating units. */
 export function evaluateRatings(model: RecommenderModel, rows: IndexedRatings): RatingAccuracy {
+  return measureAccuracy(
+    rows,
+    (u, i) => predictWithFallback(model, u, i),
+    (u, i) => u < 0 || i < 0,
+  );
+}
+
+/**
+ * RMSE and MAE of any predictor on rows: `predict(u, i)` gives a rating, `isColdStart(u, i)` says
+ * whether the row's user or item is unknown to it (counted in `coldStart`).
+ */
+export function measureAccuracy(
+  rows: IndexedRatings,
+  predict: (u: number, i: number) => number,
+  isColdStart: (u: number, i: number) => boolean,
+): RatingAccuracy {
   const n = rows.ratings.length;
   const predicted = new Float64Array(n);
   let coldStart = 0;
   for (let r = 0; r < n; r++) {
     const u = rows.users[r]!;
     const i = rows.items[r]!;
-    if (u < 0 || i < 0) coldStart++;
-    predicted[r] = predictWithFallback(model, u, i);
+    if (isColdStart(u, i)) coldStart++;
+    predicted[r] = predict(u, i);
   }
   return { rmse: rmse(predicted, rows.ratings), mae: mae(predicted, rows.ratings), count: n, coldStart };
 }

@@ -35,7 +35,7 @@ export {
 } from './fold-in.js';
 export { mae, rmse } from './metrics.js';
 export { gaussian, mulberry32, shuffleInPlace } from './random.js';
-export { evaluateRatings, type IndexedRatings, type RatingAccuracy } from './evaluate.js';
+export { evaluateRatings, measureAccuracy, type IndexedRatings, type RatingAccuracy } from './evaluate.js';
 export { ArtifactError, type ArtifactErrorCode } from './artifact/errors.js';
 export { sha256Hex } from './artifact/hash.js';
 export {

@@ -2,24 +2,15 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, Tensor
 import type { Activation } from '../../activation.js';
 import type { Tf } from '../tf.js';
 import type { Memberships } from './memberships.js';
-import { createMfScratch, mfTrainStep, type MfMoments, type MfScratch } from './mf-step.js';
+import { createMfScratch, mfTrainStep, type MfMoments, type MfScratch, type MfStepConfig } from './mf-step.js';
 import { TABLE_NAMES, type MfStructure, type MfTables } from './mf-tables.js';
 
 /** Name of the fused matrix-factorisation training-step kernel. */
 export const MF_TRAIN_STEP = 'EdgerecMfTrainStep';
 
 /** Attributes of an {@link MF_TRAIN_STEP} call. */
-export interface MfTrainStepAttrs {
+export interface MfTrainStepAttrs extends MfStepConfig {
   dim: number;
-  activation: Activation;
-  globalBias: number;
-  dropout: number;
-  l2: number;
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  nonneg: boolean;
   /** 1-based Adam step. */
   step: number;
   /** Seeds the dropout stream (read on the first call for a given set of tables). */

@@ -1,8 +1,8 @@
-import type { Activation } from '../../activation.js';
+import { activate, type Activation } from '../../activation.js';
 import { mulberry32 } from '../../random.js';
 import type { Memberships } from './memberships.js';
 import { axpy, dot } from './vector-ops.js';
-import { effectiveItem, effectiveUser, TABLE_NAMES, type MfStructure, type MfTables, type TableName } from './mf-tables.js';
+import { effectiveItem, effectiveUser, foldTables, TABLE_NAMES, type MfStructure, type MfTables, type TableName } from './mf-tables.js';
 
 /** Hyperparameters of one training step. */
 export interface MfStepConfig {
@@ -347,21 +347,13 @@ export interface MfRows {
 /** Mean squared error of the current tables on rows (no dropout), in target units. */
 export function mfMeanSquaredError(tables: MfTables, structure: MfStructure, rows: MfRows, config: Pick<MfStepConfig, 'activation' | 'globalBias'>): number {
   const { dim } = tables;
-  const users = tables.BU.length;
-  const items = tables.BI.length;
-  const userVec = new Float32Array(users * dim);
-  const itemVec = new Float32Array(items * dim);
-  const userB = new Float32Array(users);
-  const itemB = new Float32Array(items);
-  for (let u = 0; u < users; u++) userB[u] = effectiveUser(tables, structure, u, userVec, u * dim);
-  for (let i = 0; i < items; i++) itemB[i] = effectiveItem(tables, structure, i, itemVec, i * dim);
+  const folded = foldTables(tables, structure);
   let sse = 0;
   for (let r = 0; r < rows.targets.length; r++) {
     const u = rows.users[r]!;
     const i = rows.items[r]!;
-    const z = config.globalBias + userB[u]! + itemB[i]! + dot(userVec, u * dim, itemVec, i * dim, dim);
-    const out = config.activation === 'tanh' ? Math.tanh(z) : config.activation === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : z;
-    const err = out - rows.targets[r]!;
+    const z = config.globalBias + folded.userBias[u]! + folded.itemBias[i]! + dot(folded.userFactors, u * dim, folded.itemFactors, i * dim, dim);
+    const err = activate(config.activation, z) - rows.targets[r]!;
     sse += err * err;
   }
   return sse / rows.targets.length;

@@ -7,6 +7,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { plotCommand } from './commands/plot.js';
 import { predictCommand } from './commands/predict.js';
 import { recommendCommand } from './commands/recommend.js';
+import { splitCommand } from './commands/split.js';
 import { synthCommand } from './commands/synth.js';
 import { trainCommand } from './commands/train.js';
 import { tuneCommand } from './commands/tune.js';
@@ -22,6 +23,7 @@ const program = new Command('edgerec')
   .exitOverride()
   .addCommand(synthCommand())
   .addCommand(dataCommand())
+  .addCommand(splitCommand())
   .addCommand(trainCommand())
   .addCommand(predictCommand())
   .addCommand(recommendCommand())

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { EpochRecord } from '@edgerec/core';
+import type { EpochRecord, HistoryRecord } from '@edgerec/core';
 
 /** Prints training progress to stderr: a line per epoch, and a bar with ETA inside long epochs on a TTY. */
 export interface TrainingProgress {
@@ -9,6 +9,8 @@ export interface TrainingProgress {
   batch(epoch: number, batch: number, batches: number): void;
   epoch(record: EpochRecord): void;
   refitEpoch(epoch: number, epochs: number, loss: number, seconds: number): void;
+  /** A sweep (iALS) or epoch (bce/bpr) of an interaction head: loss, and validation NDCG@10 when validated. */
+  interactionEpoch(record: HistoryRecord, phase: 'train' | 'refit', label: string): void;
   stop(): void;
 }
 
@@ -80,6 +82,12 @@ export function createTrainingProgress(options: TrainingProgressOptions): Traini
       stopBar();
       if (epoch === 1) write(`refitting on training + validation rows for ${epochs} epochs (the best epoch count)`);
       write(`refit ${String(epoch).padStart(width)}/${epochs}  loss ${loss.toFixed(5)}  ${seconds.toFixed(2)}s`);
+    },
+    interactionEpoch(record, phase, label) {
+      stopBar();
+      const ndcg = record.valNdcg === undefined ? '' : `  val NDCG@10 ${record.valNdcg.toFixed(4)}`;
+      const name = phase === 'refit' ? `refit ${label}` : label;
+      write(`${name} ${String(record.epoch).padStart(width)}  loss ${record.loss.toFixed(5)}${ndcg}  ${record.seconds.toFixed(2)}s`);
     },
     stop() {
       stopBar();

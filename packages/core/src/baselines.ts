@@ -1,6 +1,6 @@
 import { measureAccuracy, type IndexedRatings, type RatingAccuracy } from './evaluate.js';
-import type { Ranker } from './ranking.js';
-import { sortedIncludes, type SeenItems } from './seen-items.js';
+import { orderRanker, type Ranker } from './ranking.js';
+import type { SeenItems } from './seen-items.js';
 
 /**
  * The baseline predictor b_ui = μ + b_u + b_i (Koren 2008). Empty bias tables give the
@@ -129,7 +129,7 @@ export interface BiasRankerOptions {
   /** Each user's training items, excluded by default when ranking. */
   seen?: SeenItems;
   /** Default relevance threshold for evaluateRanking. */
-  threshold?: number;
+  threshold?: number | 'any';
 }
 
 /**
@@ -145,19 +145,10 @@ export function biasRanker(baseline: BiasBaseline, options: BiasRankerOptions = 
   const order = Uint32Array.from({ length: items }, (_, i) => i).sort(
     (a, b) => itemBias[b]! - itemBias[a]! || a - b,
   );
-  return {
+  return orderRanker(order, {
     users: options.users ?? baseline.userBias.length,
     items,
     ...(options.seen ? { seen: options.seen } : {}),
     ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
-    topK(_u, k, excludeSorted) {
-      const out: number[] = [];
-      for (let j = 0; j < order.length && out.length < k; j++) {
-        const i = order[j]!;
-        if (excludeSorted && sortedIncludes(excludeSorted, i)) continue;
-        out.push(i);
-      }
-      return out;
-    },
-  };
+  });
 }

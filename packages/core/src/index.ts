@@ -1,14 +1,22 @@
 export { ACTIVATIONS, activate, type Activation } from './activation.js';
+export { OBJECTIVES, type Objective } from './objective.js';
 export { createIdEncoder, createIdIndex, unknownIdMessage, type IdEncoder, type IdIndex } from './ids.js';
 export {
   assertValidScale,
   clipRating,
   minMaxScale,
+  SCORE_SCALE,
   scaleRating,
   unscaleRating,
   type RatingScale,
 } from './scale.js';
-export { assertModelShape, type Float32RecommenderModel, type RecommenderModel } from './recommender-model.js';
+export {
+  assertModelShape,
+  objectiveOf,
+  rankingHead,
+  type Float32RecommenderModel,
+  type RecommenderModel,
+} from './recommender-model.js';
 export { factorLength, isInt8Rows, readRow, toFloat32, type FactorTable } from './factor-table.js';
 export { quantizeRows, type Int8Rows } from './int8-rows.js';
 export { buildSeenItems, seenBy, type SeenItems } from './seen-items.js';
@@ -41,10 +49,17 @@ export { sha256Hex } from './artifact/hash.js';
 export {
   ARTIFACT_FORMAT,
   ARTIFACT_VERSION,
+  READABLE_VERSIONS,
   artifactSchema,
+  artifactSchemaV1,
   type ArtifactJson,
+  type ArtifactJsonV1,
   type ArtifactMetrics,
+  type ArtifactRankingMetrics,
   type EpochRecord,
+  type FoldInJson,
+  type HistoryRecord,
+  type RankingHeadJson,
   type TrainingInfo,
 } from './artifact/schema.js';
 export {
@@ -59,15 +74,41 @@ export { FLOAT16_MAX, fromFloat16Bits, toFloat16Bits } from './artifact/float16.
 export { parseArtifact, type ArtifactMeta, type LoadedArtifact, type ParseOptions } from './artifact/read.js';
 export { biasEncoding, serializeArtifact, type ArtifactMetadata, type SerializeOptions } from './artifact/write.js';
 export {
+  averagePrecisionAtK,
   evaluateRanking,
+  hitAtK,
   modelRanker,
   ndcgAtK,
+  orderRanker,
+  popularityPercentiles,
   precisionAtK,
   recallAtK,
+  type OrderRankerOptions,
   type Ranker,
   type RankingAccuracy,
   type RankingOptions,
 } from './ranking.js';
+export {
+  itemPopularity,
+  mostPopular,
+  popularityOrder,
+  popularityRanker,
+  type MostPopularOptions,
+  type PopularItem,
+  type PopularityRankerOptions,
+} from './popularity.js';
+export {
+  assertValidConfidence,
+  BINARY_CONFIDENCE,
+  CONFIDENCE_MODES,
+  confidenceOf,
+  type Confidence,
+  type ConfidenceMode,
+} from './ials/confidence.js';
+export type { InteractionFoldIn } from './ials/fold-in-params.js';
+export { foldInInteractions, type FoldInInteraction, type InteractionFoldInOptions } from './ials/fold-in.js';
+export { gramian } from './ials/gramian.js';
+export { IalsRowSolver, rowRegularization } from './ials/row-solve.js';
 export {
   biasRanker,
   evaluateBaseline,

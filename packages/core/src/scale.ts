@@ -41,3 +41,9 @@ export function assertValidScale(scale: RatingScale): void {
   }
   if (scale.targetMin === scale.targetMax) throw new Error('rating scale target range is empty');
 }
+
+/**
+ * The scale of an interaction head: outputs are scores, not ratings, so the map is the identity
+ * on [0, 1]. Nothing user-facing turns an interaction score into a "rating".
+ */
+export const SCORE_SCALE: RatingScale = Object.freeze({ min: 0, max: 1, targetMin: 0, targetMax: 1 });

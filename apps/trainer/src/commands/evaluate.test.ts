@@ -118,9 +118,11 @@ describe('evaluateModelFiles', () => {
     expect(report.biasBaseline).toBeNull();
     expect(report.globalMean.source).toBe('artifact stats');
     expect(report.notes.join('\n')).toMatch(/no bias baseline: .*pass --train FILE/);
-    expect(report.verdicts).toHaveLength(1);
-    expect(report.verdicts[0]).toMatchObject({ metric: 'rmse', against: 'globalMean', beats: false });
-    expect(report.verdicts[0]!.message).toMatch(/^WARNING: the model does NOT beat the global mean on RMSE/);
+    // Against the global mean on RMSE (no bias baseline without --train), and against popularity on NDCG.
+    expect(report.verdicts.map((v) => v.against)).toEqual(['popularity', 'globalMean']);
+    const meanVerdict = report.verdicts.find((v) => v.against === 'globalMean')!;
+    expect(meanVerdict).toMatchObject({ metric: 'rmse', beats: false });
+    expect(meanVerdict.message).toMatch(/^WARNING: the model does NOT beat the global mean on RMSE/);
 
     const withTrain = await evaluateModelFiles({ model: f.model, ratings: f.test, train: f.train });
     const rmseVerdict = withTrain.verdicts.find((v) => v.metric === 'rmse' && v.against === 'biasBaseline')!;
@@ -141,13 +143,16 @@ describe('evaluateModelFiles', () => {
     );
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^model\.json on test\.tsv: 401 ratings; ranking \d+ users with a held-out rating ≥ 4 .*K = 3/);
-    expect(stdout).toMatch(/\nmetric\s+model\s+bias baseline\s+global mean\n/);
-    expect(stdout).toMatch(/\nRMSE\s+\d\.\d{4}\s+\d\.\d{4}\s+\d\.\d{4}\n/);
-    expect(stdout).toMatch(/\nNDCG@3\s+\d\.\d{4}\s+\d\.\d{4}\s+n\/a\n/);
+    expect(stdout).toMatch(/\nmetric\s+model\s+bias baseline\s+global mean\s+popularity\n/);
+    expect(stdout).toMatch(/\nRMSE\s+\d\.\d{4}\s+\d\.\d{4}\s+\d\.\d{4}\s+n\/a\n/);
+    expect(stdout).toMatch(/\nNDCG@3\s+\d\.\d{4}\s+\d\.\d{4}\s+n\/a\s+\d\.\d{4}\n/);
+    expect(stdout).toMatch(/\nMAP@3\s+\d\.\d{4}/);
+    expect(stdout).toMatch(/\npopularity percentile\s+\d+\.\d\s+\d+\.\d\s+n\/a\s+\d+\.\d\n/);
     // The verdicts come last, after the notes.
     const firstVerdict = lines.findIndex((l) => /^(model beats|WARNING: the model does NOT beat) /.test(l));
-    expect(lines[firstVerdict]).toMatch(/^(model beats|WARNING: the model does NOT beat) the bias baseline on RMSE/);
-    expect(lines[firstVerdict + 1]).toMatch(/^(model beats|WARNING: the model does NOT beat) the bias baseline on NDCG@3/);
+    expect(lines[firstVerdict]).toMatch(/^(model beats|WARNING: the model does NOT beat) popularity on NDCG@3/);
+    expect(lines[firstVerdict + 1]).toMatch(/^(model beats|WARNING: the model does NOT beat) the bias baseline on RMSE/);
+    expect(lines[firstVerdict + 2]).toMatch(/^(model beats|WARNING: the model does NOT beat) the bias baseline on NDCG@3/);
     expect(lines.slice(firstVerdict).every((l) => /^(model beats|WARNING: )/.test(l))).toBe(true);
     expect(lines.slice(0, firstVerdict).some((l) => l.startsWith('note: '))).toBe(true);
 

@@ -7,9 +7,13 @@ import {
   evaluateRatings,
   fitBiasBaseline,
   globalMeanBaseline,
+  itemPopularity,
   modelRanker,
+  objectiveOf,
+  popularityRanker,
   seenBy,
   type IdIndex,
+  type LoadedArtifact,
   type RankingAccuracy,
   type RatingAccuracy,
   type SeenItems,
@@ -21,7 +25,16 @@ import { readRatingsFile, type DuplicatePolicy } from '../data/read-ratings.js';
 import { indexAgainst } from '../data/split.js';
 import { readArtifactFile } from '../io/read-artifact.js';
 import { finiteNumber, integerAtLeast } from '../options.js';
+import {
+  evaluateInteractionFiles,
+  popularityVerdict,
+  rankingMetricSet,
+  type InteractionEvaluationReport,
+  type RankingMetricSet,
+  type RankingVerdict,
+} from '../pipeline/evaluate-interactions.js';
 import { formatTable } from '../report/table.js';
+import { UserError } from '../user-error.js';
 
 /** Regularisation of the bias baseline (Koren 2008's λ3 for users, λ2 for items). */
 const BIAS_LAMBDAS = { lambdaUser: 10, lambdaItem: 25, sweeps: 10 } as const;
@@ -40,15 +53,14 @@ export interface EvaluateOptions {
   threshold?: number;
   format?: RatingsFormat | 'auto';
   duplicates?: DuplicatePolicy;
+  /** The artifact already read (else `model` is read). */
+  artifact?: LoadedArtifact;
 }
 
 /** One predictor's figures; ranking metrics are null when it cannot rank or no user has a relevant item. */
-export interface MetricSet {
+export interface MetricSet extends RankingMetricSet {
   rmse: number;
   mae: number;
-  precisionAtK: number | null;
-  recallAtK: number | null;
-  ndcgAtK: number | null;
 }
 
 /** Whether the model beats a baseline on one metric. */
@@ -82,7 +94,9 @@ export interface EvaluationReport {
   /** Null without --train: the artifact does not contain the training ratings. */
   biasBaseline: MetricSet | null;
   globalMean: MetricSet & { mean: number; source: 'train file' | 'artifact stats' };
-  verdicts: Verdict[];
+  /** Item popularity on the same training data (ranking only); null when there is nothing to count. */
+  popularity: RankingMetricSet | null;
+  verdicts: (Verdict | RankingVerdict)[];
   notes: string[];
 }
 
@@ -93,8 +107,11 @@ export interface EvaluationReport {
 export async function evaluateModelFiles(options: EvaluateOptions): Promise<EvaluationReport> {
   const k = options.k ?? 10;
   const read = (path: string) =>
-    readRatingsFile(path, { format: options.format ?? 'auto', duplicates: options.duplicates ?? 'last' });
-  const { model, meta } = await readArtifactFile(options.model);
+    readRatingsFile(path, { format: options.format ?? 'auto', duplicates: options.duplicates ?? 'last', timestamps: false });
+  const { model, meta } = options.artifact ?? (await readArtifactFile(options.model));
+  if (objectiveOf(model) === 'interaction') {
+    throw new UserError(`${options.model} is an interaction model: it predicts what users pick, not ratings; evaluate it with --mode interaction`);
+  }
   const heldOutFile = await read(options.ratings);
   const threshold = options.threshold ?? model.recommendThreshold;
   const clip = { min: model.scale.min, max: model.scale.max };
@@ -106,6 +123,7 @@ export async function evaluateModelFiles(options: EvaluateOptions): Promise<Eval
   const modelAccuracy = evaluateRatings(model, heldOut);
 
   let seen: SeenItems | undefined = model.seen;
+  let popularityCounts: Float32Array | undefined = model.popularity ?? (model.seen ? itemPopularity(model.items.size, model.seen) : undefined);
   let bias: { accuracy: RatingAccuracy; ranking: RankingAccuracy } | undefined;
   let mean: { accuracy: RatingAccuracy; value: number; source: 'train file' | 'artifact stats' };
   if (options.train !== undefined) {
@@ -117,10 +135,12 @@ export async function evaluateModelFiles(options: EvaluateOptions): Promise<Eval
     const baseline = fitBiasBaseline(trainRows, { users: users.size, items: items.size }, BIAS_LAMBDAS);
     const heldOutForBaseline = indexAgainst(heldOutFile, undefined, users, items);
     seen = trainingItems(model.users.size, model.items.size, trainRows, model.seen);
+    const counts = itemPopularity(model.items.size, trainingItems(model.users.size, model.items.size, trainRows, undefined));
+    popularityCounts = counts;
     const ranker = biasRanker(baseline, { users: model.users.size, items: model.items.size });
     bias = {
       accuracy: evaluateBaseline(baseline, heldOutForBaseline, clip),
-      ranking: evaluateRanking(ranker, heldOut, { k, threshold, seen }),
+      ranking: evaluateRanking(ranker, heldOut, { k, threshold, seen, popularity: counts }),
     };
     mean = {
       accuracy: evaluateBaseline(globalMeanBaseline(baseline.globalMean), heldOutForBaseline, clip),
@@ -140,17 +160,22 @@ export async function evaluateModelFiles(options: EvaluateOptions): Promise<Eval
     }
   } else {
     mean = {
-      accuracy: evaluateBaseline(globalMeanBaseline(meta.stats.globalMean), heldOut, clip),
-      value: meta.stats.globalMean,
+      accuracy: evaluateBaseline(globalMeanBaseline(meta.stats.globalMean ?? Number.NaN), heldOut, clip),
+      value: meta.stats.globalMean ?? Number.NaN,
       source: 'artifact stats',
     };
     notes.push(
       'no bias baseline: the artifact does not contain the training ratings; pass --train FILE ' +
         `(the file the model was trained on, ${meta.training.data.file}) to fit one`,
     );
-    notes.push(`global mean ${meta.stats.globalMean.toFixed(4)} taken from the artifact (the mean of the model's training split)`);
+    notes.push(`global mean ${(meta.stats.globalMean ?? Number.NaN).toFixed(4)} taken from the artifact (the mean of the model's training split)`);
   }
-  const modelRanking = evaluateRanking(modelRanker(model), heldOut, { k, threshold, ...(seen ? { seen } : {}) });
+  const rankingOptions = { k, threshold, ...(seen ? { seen } : {}), ...(popularityCounts ? { popularity: popularityCounts } : {}) };
+  const modelRanking = evaluateRanking(modelRanker(model), heldOut, rankingOptions);
+  const popularityRanking = popularityCounts
+    ? evaluateRanking(popularityRanker(popularityCounts, { users: model.users.size, ...(seen ? { seen } : {}) }), heldOut, rankingOptions)
+    : undefined;
+  if (model.ranking) notes.push('ranking by the model’s interaction head (what /recommendations serves); RMSE and MAE by its rating head');
   notes.push('the global mean cannot rank (every item gets the same score): its ranking metrics are n/a');
   if (unknownIds > 0) {
     notes.push(
@@ -164,7 +189,10 @@ export async function evaluateModelFiles(options: EvaluateOptions): Promise<Eval
   const modelMetrics = metricSet(modelAccuracy, modelRanking);
   const biasMetrics = bias ? metricSet(bias.accuracy, bias.ranking) : null;
   const meanMetrics = { ...metricSet(mean.accuracy), mean: mean.value, source: mean.source };
-  const verdicts: Verdict[] = [];
+  const verdicts: (Verdict | RankingVerdict)[] = [];
+  if (popularityRanking && modelMetrics.ndcgAtK !== null && popularityRanking.users > 0) {
+    verdicts.push(popularityVerdict(modelMetrics.ndcgAtK, popularityRanking.ndcg, k));
+  }
   if (biasMetrics) {
     verdicts.push(verdict('rmse', 'biasBaseline', modelMetrics.rmse, biasMetrics.rmse, k));
     if (modelMetrics.ndcgAtK !== null && biasMetrics.ndcgAtK !== null) {
@@ -192,6 +220,7 @@ export async function evaluateModelFiles(options: EvaluateOptions): Promise<Eval
     model: modelMetrics,
     biasBaseline: biasMetrics,
     globalMean: meanMetrics,
+    popularity: popularityRanking ? rankingMetricSet(popularityRanking) : null,
     verdicts,
     notes,
   };
@@ -219,17 +248,15 @@ export function verdict(
 
 /** The report as `edgerec evaluate` prints it: a summary line, the metric table, notes, then the verdicts. */
 export function formatEvaluation(report: EvaluationReport): string {
-  const cell = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(4));
   const b = report.biasBaseline;
   const m = report.model;
   const g = report.globalMean;
+  const p = report.popularity;
   const k = report.k;
   const rows = [
-    ['RMSE', cell(m.rmse), cell(b?.rmse), cell(g.rmse)],
-    ['MAE', cell(m.mae), cell(b?.mae), cell(g.mae)],
-    [`precision@${k}`, cell(m.precisionAtK), cell(b?.precisionAtK), cell(g.precisionAtK)],
-    [`recall@${k}`, cell(m.recallAtK), cell(b?.recallAtK), cell(g.recallAtK)],
-    [`NDCG@${k}`, cell(m.ndcgAtK), cell(b?.ndcgAtK), cell(g.ndcgAtK)],
+    ['RMSE', cell(m.rmse), cell(b?.rmse), cell(g.rmse), 'n/a'],
+    ['MAE', cell(m.mae), cell(b?.mae), cell(g.mae), 'n/a'],
+    ...rankingRows(k, [m, b, g, p]),
   ];
   const h = report.heldOut;
   const lines = [
@@ -237,7 +264,7 @@ export function formatEvaluation(report: EvaluationReport): string {
       `ranking ${h.rankedUsers} users with a held-out rating ≥ ${report.threshold} (${h.relevant} relevant items), ` +
       `K = ${k}, excluding ${report.excluded}`,
     '',
-    formatTable(['metric', 'model', 'bias baseline', 'global mean'], rows),
+    formatTable(['metric', 'model', 'bias baseline', 'global mean', 'popularity'], rows),
     '',
     ...report.notes.map((note) => `note: ${note}`),
     '',
@@ -246,12 +273,48 @@ export function formatEvaluation(report: EvaluationReport): string {
   return lines.join('\n');
 }
 
+/** The interaction-mode report as `edgerec evaluate` prints it. */
+export function formatInteractionEvaluation(report: InteractionEvaluationReport): string {
+  const h = report.heldOut;
+  const relevance = report.threshold === 'any' ? 'every held-out item relevant' : `held-out items rated ≥ ${report.threshold} relevant`;
+  return [
+    `${basename(report.files.model)} (${report.objective} model) on ${basename(report.files.ratings)}: ${h.rows} rows; ` +
+      `ranking ${h.rankedUsers} users (${h.relevant} relevant items, ${relevance}), K = ${report.k}, excluding ${report.excluded}`,
+    '',
+    formatTable(['metric', 'model', 'popularity'], rankingRows(report.k, [report.model, report.popularity])),
+    '',
+    ...report.notes.map((note) => `note: ${note}`),
+    '',
+    ...report.verdicts.map((v) => v.message),
+  ].join('\n');
+}
+
+/** Table rows of the ranking metrics, one column per set (null: n/a). */
+function rankingRows(k: number, sets: (RankingMetricSet | null | undefined)[]): string[][] {
+  const row = (name: string, pick: (s: RankingMetricSet) => number | null, digits = 4) =>
+    [name, ...sets.map((s) => cell(s ? pick(s) : null, digits))];
+  return [
+    row(`precision@${k}`, (s) => s.precisionAtK),
+    row(`recall@${k}`, (s) => s.recallAtK),
+    row(`NDCG@${k}`, (s) => s.ndcgAtK),
+    row(`MAP@${k}`, (s) => s.mapAtK),
+    row(`HR@${k}`, (s) => s.hitRateAtK),
+    row('coverage', (s) => s.coverage),
+    row('popularity percentile', (s) => s.popularityPercentile, 1),
+  ];
+}
+
+function cell(x: number | null | undefined, digits = 4): string {
+  return x === null || x === undefined ? 'n/a' : x.toFixed(digits);
+}
+
 interface EvaluateFlags {
   model: string;
   ratings: string;
   train?: string;
   k: number;
   threshold?: number;
+  mode?: 'rating' | 'interaction';
   format: RatingsFormat | 'auto';
   duplicates: DuplicatePolicy;
   json: boolean;
@@ -267,7 +330,17 @@ export function evaluateCommand(): Command {
     .requiredOption('-r, --ratings <file>', 'held-out ratings (e.g. MovieLens u1.test), with the ids of the training file')
     .option('--train <file>', 'the ratings file the model was trained on: needed to fit the bias baseline (e.g. u1.base)')
     .option('-k, --k <n>', 'length of the ranked lists', integerAtLeast(1), 10)
-    .option('--threshold <rating>', 'held-out rating at which an item counts as relevant (default: the model’s recommend threshold)', finiteNumber)
+    .option(
+      '--threshold <rating>',
+      'held-out rating at which an item counts as relevant (default: the model’s recommend threshold; interaction mode: every held-out item)',
+      finiteNumber,
+    )
+    .addOption(
+      new Option('--mode <mode>', 'rating: RMSE, MAE and ranking; interaction: ranking only, every held-out item relevant (default: the model’s objective)').choices([
+        'rating',
+        'interaction',
+      ]),
+    )
     .addOption(new Option('--format <format>', 'format of the ratings files').choices(['auto', ...RATINGS_FORMATS]).default('auto'))
     .addOption(
       new Option('--duplicates <policy>', 'repeated (user, item) rows: keep the last, average them, or fail')
@@ -293,7 +366,23 @@ Examples:
   edgerec evaluate --model model.json --ratings test.tsv --k 20 --threshold 4 --json`,
     )
     .action(async (flags: EvaluateFlags) => {
+      const artifact = await readArtifactFile(flags.model);
+      const mode = flags.mode ?? objectiveOf(artifact.model);
+      if (mode === 'interaction') {
+        const report = await evaluateInteractionFiles({
+          model: flags.model,
+          ratings: flags.ratings,
+          ...(flags.train !== undefined ? { train: flags.train } : {}),
+          k: flags.k,
+          ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
+          format: flags.format,
+          artifact,
+        });
+        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatInteractionEvaluation(report)}\n`);
+        return;
+      }
       const report = await evaluateModelFiles({
+        artifact,
         model: flags.model,
         ratings: flags.ratings,
         ...(flags.train !== undefined ? { train: flags.train } : {}),
@@ -307,14 +396,16 @@ Examples:
 }
 
 function metricSet(accuracy: RatingAccuracy, ranking?: RankingAccuracy): MetricSet {
-  const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
-  return {
-    rmse: accuracy.rmse,
-    mae: accuracy.mae,
-    precisionAtK: finite(ranking?.precision),
-    recallAtK: finite(ranking?.recall),
-    ndcgAtK: finite(ranking?.ndcg),
+  const none: RankingMetricSet = {
+    precisionAtK: null,
+    recallAtK: null,
+    ndcgAtK: null,
+    mapAtK: null,
+    hitRateAtK: null,
+    coverage: null,
+    popularityPercentile: null,
   };
+  return { rmse: accuracy.rmse, mae: accuracy.mae, ...(ranking ? rankingMetricSet(ranking) : none) };
 }
 
 /** An index with `base`'s ids at their indices, then the ids of `more` it lacks, in order. */

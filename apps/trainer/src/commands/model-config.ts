@@ -2,8 +2,10 @@ import { ACTIVATIONS } from '@edgerec/core';
 import { ENGINES, type TrainOptions } from '@edgerec/core/model';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
+import type { InteractionRecipe } from '../pipeline/interaction-head.js';
 import type { ModelOptions } from '../pipeline/train-model.js';
 import { UserError } from '../user-error.js';
+import { validateInteractionConfig } from './interaction-config.js';
 
 /** The hyperparameters a config file may set: every TrainOptions field but the derived rating units. */
 export type Hyperparameters = Omit<TrainOptions, 'ratingUnitsPerTarget'>;
@@ -45,8 +47,8 @@ export const HYPERPARAMETERS = {
 /** The hyperparameter names a config file may use, in TrainOptions order. */
 export const HYPERPARAMETER_KEYS = Object.keys(HYPERPARAMETERS) as HyperparameterKey[];
 
-/** Top-level keys of the wrapped form `{ "model": { … }, "tuned": { … } }` (what `edgerec tune` writes). */
-const WRAPPER_KEYS = ['model', 'tuned'] as const;
+/** Top-level keys of the wrapped form `{ "objective": …, "model": { … }, "tuned": { … } }` (what `edgerec tune` writes). */
+const WRAPPER_KEYS = ['objective', 'model', 'tuned'] as const;
 
 /** Whether `key` names a hyperparameter. */
 export function isHyperparameterKey(key: string): key is HyperparameterKey {
@@ -55,7 +57,11 @@ export function isHyperparameterKey(key: string): key is HyperparameterKey {
 
 /** Why `value` is not a valid value of hyperparameter `key`, or undefined when it is. */
 export function hyperparameterProblem(key: HyperparameterKey, value: unknown): string | undefined {
-  const spec: HyperparameterSpec = HYPERPARAMETERS[key];
+  return specProblem(HYPERPARAMETERS[key], value);
+}
+
+/** Why `value` does not satisfy a hyperparameter spec, or undefined when it does. */
+export function specProblem(spec: HyperparameterSpec, value: unknown): string | undefined {
   switch (spec.kind) {
     case 'integer':
       return typeof value === 'number' && Number.isSafeInteger(value) && value >= spec.min
@@ -78,7 +84,11 @@ export function hyperparameterProblem(key: HyperparameterKey, value: unknown): s
 
 /** Parses one command-line word as a value of hyperparameter `key`; throws an Error saying why not. */
 export function parseHyperparameter<K extends HyperparameterKey>(key: K, text: string): Hyperparameters[K] {
-  const spec: HyperparameterSpec = HYPERPARAMETERS[key];
+  return parseBySpec(HYPERPARAMETERS[key], text) as Hyperparameters[K];
+}
+
+/** Parses one command-line word by a hyperparameter spec; throws an Error saying why not. */
+export function parseBySpec(spec: HyperparameterSpec, text: string): unknown {
   const word = text.trim();
   let value: unknown = word;
   if (spec.kind === 'integer' || spec.kind === 'number') {
@@ -88,9 +98,9 @@ export function parseHyperparameter<K extends HyperparameterKey>(key: K, text: s
     if (word !== 'true' && word !== 'false') throw new Error(`"${word}" is not true or false`);
     value = word === 'true';
   }
-  const problem = hyperparameterProblem(key, value);
+  const problem = specProblem(spec, value);
   if (problem !== undefined) throw new Error(`"${word}" ${problem}`);
-  return value as Hyperparameters[K];
+  return value;
 }
 
 /** A commander argParser for hyperparameter `key` (the same checks as config files). */
@@ -144,29 +154,56 @@ export function validateModelConfig(json: unknown, source: string): ModelOptions
   return options as ModelOptions;
 }
 
-/** Parses the text of a model config file (see {@link validateModelConfig}). */
+/** A config file's hyperparameters, for a rating model or (with `"objective": "interaction"`) an interaction model. */
+export type ModelConfig =
+  | { objective: 'rating'; model: ModelOptions }
+  | { objective: 'interaction'; model: Partial<InteractionRecipe> };
+
+/** Parses the text of a rating-model config file (see {@link validateModelConfig}). */
 export function parseModelConfig(text: string, source: string): ModelOptions {
+  const config = parseConfig(text, source);
+  if (config.objective !== 'rating') {
+    throw new UserError(`${source} holds interaction-model hyperparameters ("objective": "interaction"); use it with --objective interaction`);
+  }
+  return config.model;
+}
+
+/** Parses the text of any config file: `"objective": "interaction"` selects the interaction hyperparameters. */
+export function parseConfig(text: string, source: string): ModelConfig {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     throw new UserError(`${source}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  return validateModelConfig(json, source);
+  if (isPlainObject(json) && json.objective !== undefined && json.objective !== 'rating') {
+    if (json.objective !== 'interaction') {
+      throw new UserError(`${source}: "objective" must be "rating" or "interaction", got ${JSON.stringify(json.objective)}`);
+    }
+    return { objective: 'interaction', model: validateInteractionConfig(json, source) };
+  }
+  return { objective: 'rating', model: validateModelConfig(json, source) };
 }
 
-/** Reads and validates a model config file; a missing or unreadable file is a UserError. */
+/** Reads and validates a rating-model config file; a missing or unreadable file is a UserError. */
 export async function readModelConfig(path: string): Promise<ModelOptions> {
-  let text: string;
+  return parseModelConfig(await readConfigText(path), path);
+}
+
+/** Reads and validates any config file (rating or interaction hyperparameters). */
+export async function readConfig(path: string): Promise<ModelConfig> {
+  return parseConfig(await readConfigText(path), path);
+}
+
+async function readConfigText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'ENOENT' ? `${path}: no such config file` : `cannot read config ${path}: ${(error as Error).message}`,
     );
   }
-  return parseModelConfig(text, path);
 }
 
 /** Whether the user gave option `key` explicitly (on the command line or, where declared, in the environment). */
@@ -183,20 +220,29 @@ export function givenExplicitly(command: Command, key: string): boolean {
 export async function applyModelConfig(command: Command): Promise<void> {
   const path: unknown = command.getOptionValue('config');
   if (typeof path !== 'string') return;
-  const config = await readModelConfig(path);
-  for (const [key, value] of Object.entries(config)) {
+  const config = await readConfig(path);
+  const values: Record<string, unknown> = { ...config.model };
+  if (config.objective === 'interaction' && command.options.some((option) => option.attributeName() === 'objective')) {
+    values.objective = 'interaction';
+  } else if (config.objective === 'interaction') {
+    throw new UserError(`${path} holds interaction-model hyperparameters; this command trains rating models only`);
+  }
+  for (const [key, value] of Object.entries(values)) {
     if (!givenExplicitly(command, key)) command.setOptionValueWithSource(key, value, 'config');
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** Whether a parsed JSON value is an object (not an array or null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function quoteList(keys: readonly string[]): string {
+/** `"a", "b"`: keys quoted for a message. */
+export function quoteList(keys: readonly string[]): string {
   return keys.map((k) => `"${k}"`).join(', ');
 }
 
-function plural(n: number, word: string): string {
+/** `word` or `words` for a count. */
+export function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
 }

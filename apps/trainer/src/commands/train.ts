@@ -3,13 +3,16 @@ import { Command, Option } from 'commander';
 import { RATINGS_FORMATS } from '../data/formats.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { finiteNumber, numberBetween } from '../options.js';
+import { trainInteractionModel, type InteractionTrainSummary } from '../pipeline/train-interactions.js';
 import { trainModel, type TrainModelOptions } from '../pipeline/train-model.js';
-import { createTrainingProgress } from '../progress.js';
+import { createTrainingProgress, type TrainingProgress } from '../progress.js';
+import type { RankingFigures } from '../pipeline/ranking-figures.js';
 import { writeTrainingReport } from '../report/training-report.js';
+import { addInteractionOptions, interactionRecipeFrom, rankingHeadRecipeFrom, type InteractionFlags } from './interaction-flags.js';
 import { addModelOptions, modelOptionsFrom, type ModelFlags } from './model-flags.js';
 
 /** Parsed flags: the model flags (hyperparameters by their TrainOptions names, backend), plus the run's own. */
-interface TrainFlags extends ModelFlags {
+interface TrainFlags extends ModelFlags, InteractionFlags {
   ratings: string;
   out: string;
   test?: string;
@@ -32,10 +35,16 @@ interface TrainFlags extends ModelFlags {
 /** `edgerec train`: fit a model on a ratings file and write the artifact. */
 export function trainCommand(): Command {
   const command = new Command('train')
-    .description('Fit a RecommenderNet on a ratings file and write the model artifact (JSON).')
-    .requiredOption('-r, --ratings <file>', 'ratings file: MovieLens u.data / ratings.csv / ratings.dat, or CSV/TSV with user,item,rating')
+    .description(
+      'Fit a model on a ratings or interactions file and write the model artifact (JSON): a rating model (RecommenderNet, ' +
+        'plus an iALS head for ranking) or, with --objective interaction, an implicit-feedback model trained for top-K.',
+    )
+    .requiredOption(
+      '-r, --ratings <file>',
+      'ratings file (MovieLens u.data / ratings.csv / ratings.dat, or CSV/TSV with user,item,rating); with --objective interaction also user,item[,weight][,timestamp]',
+    )
     .option('-o, --out <file>', 'where to write the model artifact', 'model.json')
-    .option('--test <file>', 'evaluate on this file instead of a random test split (e.g. MovieLens u1.test)')
+    .option('--test <file>', 'evaluate on this file instead of a held-out split (e.g. MovieLens u1.test)')
     .option('--user-features <file>', 'user side features: MovieLens u.user / users.dat, or CSV with an id column and feature columns')
     .option('--item-features <file>', 'item side features: MovieLens u.item / movies.dat, or CSV with an id column and feature columns')
     .addOption(new Option('--format <format>', 'input format').choices(['auto', ...RATINGS_FORMATS]).default('auto'))
@@ -44,9 +53,9 @@ export function trainCommand(): Command {
         .choices(['last', 'mean', 'error'])
         .default('last'),
     )
-    .option('--validation <fraction>', 'fraction held out for early stopping', numberBetween(0, 0.9, { exclusiveMin: true }), 0.1)
-    .option('--test-fraction <fraction>', 'fraction held out for the final test (ignored with --test)', numberBetween(0, 0.9), 0.1);
-  return addModelOptions(command)
+    .option('--validation <fraction>', 'fraction held out for early stopping (interaction: of each user’s rows; 0 for none)', numberBetween(0, 0.9), 0.1)
+    .option('--test-fraction <fraction>', 'fraction held out for the final test (interaction: of each user’s rows; ignored with --test)', numberBetween(0, 0.9), 0.1);
+  return addInteractionOptions(addModelOptions(command))
     .option('--rating-min <x>', 'lowest rating of the scale (default: lowest in the data)', finiteNumber)
     .option('--rating-max <x>', 'highest rating of the scale (default: highest in the data)', finiteNumber)
     .option('--threshold <rating>', 'predicted rating at which the edge says "recommend" (default: 62.5% up the scale)', finiteNumber)
@@ -62,11 +71,20 @@ export function trainCommand(): Command {
     .addHelpText(
       'after',
       `
+A rating model predicts how much a user would like an item; beside it the artifact holds an
+interaction head (iALS on the same rows read as interactions) that /recommendations ranks with,
+because a rating model alone ranks worse than a bestseller list. --objective interaction trains
+only the interaction model (iALS by default; --method bce|bpr for sampled negatives): its
+scores say what a user would pick, not how they would rate it.
+
 Examples:
   edgerec synth --out ratings.tsv && edgerec train --ratings ratings.tsv --out model.json
-  edgerec train --ratings ml-100k/u1.base --test ml-100k/u1.test --out ml100k.json`,
+  edgerec train --ratings ml-100k/u1.base --test ml-100k/u1.test --out ml100k.json
+  edgerec split --ratings ml-100k/u.data --by-user 0.75 --out-dir split/
+  edgerec train --objective interaction --ratings split/train.tsv --test split/test.tsv --out ranker.json
+  edgerec train --objective interaction --ratings clicks.csv --weight-column count --confidence log`,
     )
-    .action(async (flags: TrainFlags) => {
+    .action(async (flags: TrainFlags, command: Command) => {
       const progress = createTrainingProgress({ maxEpochs: flags.epochs, quiet: flags.quiet });
       const controller = new AbortController();
       const onSigint = () => {
@@ -77,6 +95,10 @@ Examples:
       };
       process.on('SIGINT', onSigint);
       try {
+        if (flags.objective === 'interaction') {
+          await trainInteractionCommand(flags, command, progress, controller.signal);
+          return;
+        }
         const { artifact, summary } = await trainModel({
           ratings: flags.ratings,
           ...(flags.test ? { test: flags.test } : {}),
@@ -93,8 +115,10 @@ Examples:
           ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
           tableEncoding: flags.tableEncoding,
           includeSeen: flags.seen,
+          ranking: rankingHeadRecipeFrom(command, flags as TrainFlags & Record<string, unknown>),
           hooks: {
             signal: controller.signal,
+            onRankingEpoch: (record, phase) => progress.interactionEpoch(record, phase, 'ranking head sweep'),
             onInfo: (line) => progress.info(line),
             onReadProgress: (file, bytes, total) => progress.readProgress(file, bytes, total),
             onEpochStart: (epoch, batches) => progress.epochStart(epoch, batches),
@@ -121,6 +145,7 @@ Examples:
             lines.push(`test RMSE ${fmt(summary.test.rmse)}  MAE ${fmt(summary.test.mae)}  (${summary.test.count} ratings${cold})`);
           }
           lines.push(`global-mean baseline RMSE ${fmt(summary.globalMeanRmse)}`);
+          lines.push(...rankingLines(summary.ranking, summary.rankingHead ? `ranking head (${summary.rankingHead.method})` : 'model'));
           lines.push(`wrote ${flags.out} (${(out.bytes / 1024).toFixed(0)} KiB)`);
           process.stdout.write(`${lines.join('\n')}\n`);
         }
@@ -131,3 +156,64 @@ Examples:
       }
     });
 }
+
+/** `train --objective interaction`: fits the interaction model, writes it, prints the summary. */
+async function trainInteractionCommand(flags: TrainFlags, command: Command, progress: TrainingProgress, signal: AbortSignal): Promise<void> {
+  const recipe = interactionRecipeFrom(command, flags as TrainFlags & Record<string, unknown>);
+  const label = (recipe.method ?? 'ials') === 'ials' ? 'sweep' : 'epoch';
+  const { artifact, summary } = await trainInteractionModel({
+    interactions: flags.ratings,
+    ...(flags.test ? { test: flags.test } : {}),
+    format: flags.format,
+    ...(flags.minRating !== undefined ? { minRating: flags.minRating } : {}),
+    ...(flags.weightColumn !== undefined ? { weightColumn: flags.weightColumn } : {}),
+    validationFraction: flags.validation,
+    testFraction: flags.testFraction,
+    recipe,
+    backend: flags.backend,
+    tableEncoding: flags.tableEncoding,
+    includeSeen: flags.seen,
+    hooks: {
+      signal,
+      onInfo: (line) => progress.info(line),
+      onReadProgress: (file, bytes, total) => progress.readProgress(file, bytes, total),
+      onEpoch: (record, phase) => progress.interactionEpoch(record, phase, label),
+    },
+  });
+  await writeFileAtomic(flags.out, artifact);
+  const out = { out: flags.out, bytes: Buffer.byteLength(artifact), objective: 'interaction', ...summary };
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${interactionSummaryLines(summary, flags.out, out.bytes).join('\n')}\n`);
+}
+
+/** The closing lines of an interaction training run. */
+function interactionSummaryLines(summary: InteractionTrainSummary, file: string, bytes: number): string[] {
+  const unit = summary.method === 'ials' ? 'sweeps' : 'epochs';
+  return [
+    `trained ${summary.method} in ${summary.seconds.toFixed(1)}s on ${summary.engine} (${summary.epochs} ${unit}, best ${summary.bestEpoch}` +
+      `${summary.refitEpochs > 0 ? `, then ${summary.refitEpochs} ${unit} on training + validation rows` : ''})`,
+    ...rankingLines(summary.ranking, 'model'),
+    `recommend threshold: score ≥ ${summary.recommendThreshold.toFixed(4)} (the median 10th-best score of training users)`,
+    `wrote ${file} (${(bytes / 1024).toFixed(0)} KiB)`,
+  ];
+}
+
+/** NDCG@10 and precision@10 of the ranking next to popularity, for validation and test, with a WARNING when popularity wins. */
+function rankingLines(ranking: RankingFigures, name: string): string[] {
+  const lines: string[] = [];
+  for (const part of ['validation', 'test'] as const) {
+    const figures = ranking[part];
+    if (!figures || figures.model.users === 0) continue;
+    const { model, popularity } = figures;
+    lines.push(
+      `${part} ranking (${model.users} users, every held-out item relevant): ${name} NDCG@10 ${model.ndcg.toFixed(4)} P@10 ${model.precision.toFixed(4)}` +
+        `  |  popularity NDCG@10 ${popularity.ndcg.toFixed(4)} P@10 ${popularity.precision.toFixed(4)}`,
+    );
+    if (!(model.ndcg > popularity.ndcg)) lines.push(`WARNING: the ${name} does NOT beat popularity on ${part} NDCG@10`);
+  }
+  return lines;
+}
+

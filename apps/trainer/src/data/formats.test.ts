@@ -10,7 +10,7 @@ describe('detectFormat', () => {
       format: 'movielens-100k',
       delimiter: '\t',
       header: false,
-      columns: { user: 0, item: 1, rating: 2 },
+      columns: { user: 0, item: 1, rating: 2, timestamp: 3 },
     });
     expect(detectFormat(['5::17::4::978300000'], F)).toMatchObject({ format: 'movielens-1m', delimiter: '::', header: false });
     expect(detectFormat(['userId,movieId,rating,timestamp', '1,2,3.5,100'], F)).toMatchObject({

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
+import { UserError } from '../user-error.js';
 import { DataError } from './data-error.js';
-import { findRatingColumns, normalizeHeaderName, type RatingColumns } from './header-columns.js';
+import { findHeaderColumns, normalizeHeaderName, type RatingColumns } from './header-columns.js';
 import { isDecimal } from './rating-value.js';
 
 /** Ratings file layouts `readRatingsFile` understands. */
@@ -10,14 +11,23 @@ export const RATINGS_FORMATS = ['movielens-100k', 'movielens-1m', 'movielens-csv
 export type RatingsFormat = (typeof RATINGS_FORMATS)[number];
 
 /** How to parse a ratings file: its delimiter, whether line one is a header, and where each column is. */
-export interface FormatSpec {
+export interface FormatSpec<Columns = RatingColumns> {
   format: RatingsFormat;
   /** Field delimiter: `\t`, `,`, `;` or `::`. */
   delimiter: string;
   /** True when the first non-blank line names the columns rather than holding a rating. */
   header: boolean;
-  /** Column indices of user id, item id and rating (0-based). */
-  columns: RatingColumns;
+  /** Column indices (0-based) of user id, item id, rating and, when there is one, timestamp. */
+  columns: Columns;
+}
+
+/** The first non-blank line of a file, split into fields. */
+export interface FirstLine {
+  /** Field delimiter: `\t`, `,`, `;` or `::`. */
+  delimiter: string;
+  fields: string[];
+  /** 1-based line number. */
+  lineNumber: number;
 }
 
 const MOVIELENS_CSV_HEADER = ['userid', 'movieid', 'rating', 'timestamp'];
@@ -29,17 +39,37 @@ export function isRatingsFormat(value: string): value is RatingsFormat {
   return (RATINGS_FORMATS as readonly string[]).includes(value);
 }
 
+/** Rejects a format that is not one of the known names (it may come from a command line). */
+export function checkFormat(format: string): void {
+  if (format !== 'auto' && !isRatingsFormat(format)) throw new UserError(`unknown ratings format "${format}"`);
+}
+
 /** Works out the layout of a ratings file from its first lines (`format` forces the layout but still reads the header). */
 export function detectFormat(firstLines: string[], file: string, format: RatingsFormat | 'auto' = 'auto'): FormatSpec {
+  const first = readFirstLine(firstLines, file, format);
+  const header = hasHeader(format, first.fields);
+  const name = formatName(format, first, header);
+  if (header) return { format: name, delimiter: first.delimiter, header, columns: headerColumns(first, file) };
+  const columns = positionalColumns(first, file);
+  const timestamp = positionalTimestamp(name, first);
+  if (timestamp !== undefined) columns.timestamp = timestamp;
+  return { format: name, delimiter: first.delimiter, header, columns };
+}
+
+/** Finds the first non-blank line of a sample and splits it with the delimiter `format` implies or the line uses. */
+export function readFirstLine(firstLines: readonly string[], file: string, format: RatingsFormat | 'auto'): FirstLine {
   const index = firstLines.findIndex((line) => cleanLine(line, 0) !== '');
   if (index < 0) throw new DataError(file, 'file is empty');
   const line = cleanLine(firstLines[index]!, index);
   const lineNumber = index + 1;
   const delimiter = delimiterFor(format, line, file, lineNumber);
-  const fields = splitSample(line, delimiter);
-  const header = hasHeader(format, fields);
-  const columns = header ? headerColumns(fields, file, lineNumber) : positionalColumns(fields, file, lineNumber);
-  return { format: format === 'auto' ? nameFormat(delimiter, header, fields) : format, delimiter, header, columns };
+  return { delimiter, fields: splitSample(line, delimiter), lineNumber };
+}
+
+/** The timestamp column of a header-less file: the fourth column of the MovieLens layouts (u.data, ratings.dat). */
+export function positionalTimestamp(format: RatingsFormat, first: FirstLine): number | undefined {
+  const movielens = format === 'movielens-100k' || format === 'movielens-1m';
+  return movielens && first.fields.length > 3 ? 3 : undefined;
 }
 
 /** Strips a trailing `\r` and, on the first line, a UTF-8 byte-order mark; returns '' for a blank line. */
@@ -98,7 +128,7 @@ function splitSample(line: string, delimiter: string): string[] {
 }
 
 /** A header is a first line whose rating-candidate (third) field is not a number. */
-function hasHeader(format: RatingsFormat | 'auto', fields: readonly string[]): boolean {
+export function hasHeader(format: RatingsFormat | 'auto', fields: readonly string[]): boolean {
   if (format === 'movielens-100k' || format === 'movielens-1m') return false;
   if (format === 'movielens-csv') return true;
   const rating = fields[POSITIONAL.rating];
@@ -106,29 +136,37 @@ function hasHeader(format: RatingsFormat | 'auto', fields: readonly string[]): b
 }
 
 /** Columns named by a header line; a DataError when one of user, item, rating is missing. */
-function headerColumns(fields: readonly string[], file: string, lineNumber: number): RatingColumns {
-  const found = findRatingColumns(fields);
-  const missing = (['user', 'item', 'rating'] as const).filter((role) => found[role] === undefined);
-  if (missing.length > 0) {
-    const names = fields.map((field) => JSON.stringify(field.trim())).join(', ');
-    throw new DataError(
-      file,
-      `header has no ${missing.join(', ')} column; columns found: ${names}` +
-        ' (a first line whose third field is not a number is read as a header)',
-      { line: lineNumber },
-    );
+function headerColumns(first: FirstLine, file: string): RatingColumns {
+  const found = findHeaderColumns(first.fields);
+  const { user, item, rating, timestamp } = found;
+  if (user === undefined || item === undefined || rating === undefined) {
+    const missing = (['user', 'item', 'rating'] as const).filter((role) => found[role] === undefined);
+    throw missingColumns(file, first, missing, 'a first line whose third field is not a number is read as a header');
   }
-  return found as RatingColumns;
+  return timestamp === undefined ? { user, item, rating } : { user, item, rating, timestamp };
+}
+
+/** The DataError for a header that lacks required roles, listing the columns it has. */
+export function missingColumns(file: string, first: FirstLine, missing: readonly string[], hint: string): DataError {
+  const names = first.fields.map((field) => JSON.stringify(field.trim())).join(', ');
+  return new DataError(file, `header has no ${missing.join(', ')} column; columns found: ${names} (${hint})`, {
+    line: first.lineNumber,
+  });
 }
 
 /** Columns 0, 1, 2 of a header-less file, which needs at least three columns. */
-function positionalColumns(fields: readonly string[], file: string, lineNumber: number): RatingColumns {
-  if (fields.length < 3) {
-    throw new DataError(file, `too few columns: expected at least 3 (user, item, rating), got ${fields.length}`, {
-      line: lineNumber,
+function positionalColumns(first: FirstLine, file: string): RatingColumns {
+  if (first.fields.length < 3) {
+    throw new DataError(file, `too few columns: expected at least 3 (user, item, rating), got ${first.fields.length}`, {
+      line: first.lineNumber,
     });
   }
   return { ...POSITIONAL };
+}
+
+/** The format a layout reports: the forced one, or the name an auto-detected layout gets. */
+export function formatName(format: RatingsFormat | 'auto', first: FirstLine, header: boolean): RatingsFormat {
+  return format === 'auto' ? nameFormat(first.delimiter, header, first.fields) : format;
 }
 
 /** The format name an auto-detected layout reports. */

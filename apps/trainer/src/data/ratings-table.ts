@@ -5,4 +5,6 @@ export interface RatingsTable {
   ratings: Float32Array;
   userIds: readonly string[];
   itemIds: readonly string[];
+  /** Seconds since the Unix epoch of each row, when the file had a timestamp column. */
+  timestamps?: Float64Array;
 }

@@ -99,14 +99,14 @@ function checkSynthOptions(options: SynthOptions): Required<SynthOptions> {
 }
 
 /** Throws unless `value` is an integer in [min, max]. */
-function checkInteger(flag: string, value: number, min: number, max: number): void {
+export function checkInteger(flag: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new UserError(`${flag} must be an integer from ${min} to ${max}, got ${value}`);
   }
 }
 
 /** Throws unless `value` is a finite number in [min, max]. */
-function checkNumber(flag: string, value: number, min: number, max: number): void {
+export function checkNumber(flag: string, value: number, min: number, max: number): void {
   if (!Number.isFinite(value) || value < min || value > max) {
     throw new UserError(`${flag} must be a number from ${min} to ${max}, got ${value}`);
   }
@@ -125,7 +125,7 @@ function plantFactors(o: Required<SynthOptions>, factorSeed: number, biasSeed: n
 }
 
 /** Ratings per user: one each (when there are enough), the rest drawn by skewed activity, capped at `items`. */
-function userDegrees(o: Required<SynthOptions>, seed: number): Uint32Array {
+export function userDegrees(o: Pick<Required<SynthOptions>, 'users' | 'items' | 'ratings' | 'popularity'>, seed: number): Uint32Array {
   const random = mulberry32(seed);
   const userByRank = shuffleInPlace(iota(o.users), random);
   const drawRank = createZipfSampler(o.users, o.popularity * USER_SKEW, random);
@@ -232,7 +232,7 @@ function clip(x: number): number {
 }
 
 /** 0, 1, …, n-1. */
-function iota(n: number): Uint32Array {
+export function iota(n: number): Uint32Array {
   const values = new Uint32Array(n);
   for (let i = 0; i < n; i++) values[i] = i;
   return values;

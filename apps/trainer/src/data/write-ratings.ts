@@ -1,34 +1,50 @@
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { RatingsTable } from './ratings-table.js';
 
-/** Options of writeRatingsFile. */
+/** Options of writeRatingsFile and ratingsFileText. */
 export interface WriteRatingsOptions {
   /** 'tsv' (default) or 'csv'. */
   format?: 'tsv' | 'csv';
+  /** Header of the value column: 'rating' (default), or 'weight' for interactions. */
+  valueName?: 'rating' | 'weight';
+  /** Only these rows, in this order (default: all rows). */
+  rows?: Uint32Array;
+  /** Stops producing text with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 const ROWS_PER_CHUNK = 16_384;
 
-/** Writes a table as `user<TAB>item<TAB>rating` lines (or CSV) under a header, atomically. */
+/**
+ * Writes a table as `user<TAB>item<TAB>rating` lines (or CSV) under a header, atomically; a
+ * table with timestamps gets a fourth column, `timestamp`, in epoch seconds.
+ */
 export async function writeRatingsFile(path: string, table: RatingsTable, options: WriteRatingsOptions = {}): Promise<void> {
-  const delimiter = options.format === 'csv' ? ',' : '\t';
-  await writeFileAtomic(path, ratingLines(table, delimiter));
+  await writeFileAtomic(path, ratingsFileText(table, options));
 }
 
-/** The file text in chunks of many lines: the header, then one line per row. */
-function* ratingLines(table: RatingsTable, delimiter: string): Generator<string> {
-  const { users, items, ratings } = table;
+/** The text of a ratings file in chunks of many lines: the header, then one line per row. */
+export function* ratingsFileText(table: RatingsTable, options: WriteRatingsOptions = {}): Generator<string> {
+  const delimiter = options.format === 'csv' ? ',' : '\t';
+  const { users, items, ratings, timestamps } = table;
   const userFields = table.userIds.map((id) => quoteField(id, delimiter));
   const itemFields = table.itemIds.map((id) => quoteField(id, delimiter));
-  yield ['user', 'item', 'rating'].join(delimiter) + '\n';
+  const header = ['user', 'item', options.valueName ?? 'rating'];
+  if (timestamps !== undefined) header.push('timestamp');
+  yield header.join(delimiter) + '\n';
+  const count = options.rows?.length ?? ratings.length;
   let chunk = '';
-  for (let r = 0; r < ratings.length; r++) {
-    chunk += `${userFields[users[r]!]}${delimiter}${itemFields[items[r]!]}${delimiter}${formatFloat32(ratings[r]!)}\n`;
-    if ((r + 1) % ROWS_PER_CHUNK === 0) {
+  for (let k = 0; k < count; k++) {
+    const r = options.rows === undefined ? k : options.rows[k]!;
+    chunk += `${userFields[users[r]!]}${delimiter}${itemFields[items[r]!]}${delimiter}${formatFloat32(ratings[r]!)}`;
+    chunk += timestamps === undefined ? '\n' : `${delimiter}${timestamps[r]!}\n`;
+    if ((k + 1) % ROWS_PER_CHUNK === 0) {
+      options.signal?.throwIfAborted();
       yield chunk;
       chunk = '';
     }
   }
+  options.signal?.throwIfAborted();
   if (chunk !== '') yield chunk;
 }
 

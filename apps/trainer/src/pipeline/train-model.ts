@@ -2,6 +2,7 @@ import {
   buildSeenItems,
   createIdIndex,
   evaluateRatings,
+  itemPopularity,
   scaleRating,
   serializeArtifact,
   type IdIndex,
@@ -26,6 +27,9 @@ import { readRatingsFile, type DuplicatePolicy, type RatingsFile } from '../data
 import { compactIds, indexAgainst, selectRows, splitRows } from '../data/split.js';
 import { alignFeatures, readFeatureFile, type AlignedFeatures } from '../data/side-features.js';
 import { UserError } from '../user-error.js';
+import { fitInteractionHead, interactionDefaults, type InteractionHeadHooks, type InteractionRecipe } from './interaction-head.js';
+import { interactionModel } from './interaction-model.js';
+import { rankingFigures, type RankingFigures } from './ranking-figures.js';
 
 /** Model hyperparameters a caller may set; the rest come from {@link DEFAULT_RECIPE}. */
 export type ModelOptions = Partial<Omit<TrainOptions, 'ratingUnitsPerTarget'>>;
@@ -58,10 +62,17 @@ export interface TrainModelOptions {
   itemFeatures?: string;
   /** Store each user's training items in the artifact (default true). */
   includeSeen?: boolean;
+  /**
+   * The interaction head trained beside the rating head, which `/recommendations` and the
+   * ranking figures use: false for none, else hyperparameters over the iALS defaults (default {}).
+   */
+  ranking?: Partial<InteractionRecipe> | false;
   /** Receives progress; all optional. */
   hooks?: TrainHooks & {
     onInfo?(line: string): void;
     onReadProgress?(file: string, bytesRead: number, totalBytes: number): void;
+    /** A sweep or epoch of the ranking head. */
+    onRankingEpoch?: InteractionHeadHooks['onEpoch'];
   };
 }
 
@@ -83,6 +94,10 @@ export interface TrainSummary {
   test?: RatingAccuracy;
   /** RMSE of always predicting the training mean, on the test rows (or validation if no test). */
   globalMeanRmse: number;
+  /** Ranking figures (every held-out item relevant) of the ranking head, or of the rating head without one. */
+  ranking: RankingFigures;
+  /** The ranking head: how it was trained, or null without one. */
+  rankingHead: { method: string; engine: string; seconds: number; bestEpoch: number; refitEpochs: number } | null;
 }
 
 /** A trained model, its artifact text, and what happened. */
@@ -164,7 +179,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
   );
 
   const globalMean = mean(trainTable.ratings);
-  const model: RecommenderModel = {
+  const ratingModel: RecommenderModel = {
     dim: recipe.dim,
     activation: recipe.activation,
     globalBias: result.globalBias,
@@ -179,10 +194,45 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
         ? buildSeenItems(users.size, concat(trainTable.users, earlyStopping.users), concat(trainTable.items, earlyStopping.items))
         : buildSeenItems(users.size, trainTable.users, trainTable.items),
   };
+  const popularity = itemPopularity(items.size, ratingModel.seen!);
+  const head = options.ranking === false ? undefined : await trainRankingHead();
+  const model: RecommenderModel = { ...ratingModel, popularity, ...(head ? { ranking: head.model } : {}) };
   // After a refit the final model has seen the validation rows: score them with the early-stopped one.
-  const validation = evaluateRatings({ ...model, ...result.validationTables }, validationRows);
+  const validation = evaluateRatings({ ...ratingModel, ...result.validationTables }, validationRows);
   const test = testRows && testRows.ratings.length > 0 ? evaluateRatings(model, testRows) : undefined;
   const baselineRows = testRows && testRows.ratings.length > 0 ? testRows : validationRows;
+  const trainSeen = buildSeenItems(users.size, trainTable.users, trainTable.items);
+  const ranking = rankingFigures({
+    validation: head
+      ? { model: { ...head.model, ...head.fit.validationTables }, rows: validationRows, seen: trainSeen }
+      : { model: { ...ratingModel, ...result.validationTables }, rows: validationRows, seen: trainSeen },
+    ...(testRows && testRows.ratings.length > 0 ? { test: { model, rows: testRows, seen: model.seen! } } : {}),
+  });
+
+  /** Fits the interaction head on the training ratings read as interactions (and validates on the validation rows). */
+  async function trainRankingHead() {
+    const given = options.ranking || {};
+    const headRecipe = { ...interactionDefaults(given.method ?? 'ials'), seed: recipe.seed, refit: recipe.refit, ...definedOnly(given) };
+    hooks.onInfo?.(`ranking head: ${headRecipe.method}, dim ${headRecipe.dim}`);
+    const ones = (n: number) => new Float32Array(n).fill(1);
+    const fit = await fitInteractionHead(
+      { users: users.size, items: items.size },
+      { users: Int32Array.from(trainTable.users), items: Int32Array.from(trainTable.items), weights: ones(trainTable.users.length) },
+      { users: earlyStopping.users, items: earlyStopping.items, weights: ones(earlyStopping.users.length) },
+      headRecipe,
+      {
+        backend: options.backend ?? 'auto',
+        trainSeen: buildSeenItems(users.size, trainTable.users, trainTable.items),
+        hooks: {
+          ...(hooks.onInfo ? { onInfo: hooks.onInfo } : {}),
+          ...(hooks.onRankingEpoch ? { onEpoch: hooks.onRankingEpoch } : {}),
+          ...(hooks.signal ? { signal: hooks.signal } : {}),
+        },
+      },
+    );
+    const headModel = interactionModel(fit, { users, items, seen: ratingModel.seen!, popularity, seed: headRecipe.seed });
+    return { fit, recipe: headRecipe, model: headModel };
+  }
 
   const summary: TrainSummary = {
     backend: backend.name,
@@ -202,6 +252,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
     validation,
     ...(test ? { test } : {}),
     globalMeanRmse: constantRmse(baselineRows.ratings, globalMean),
+    ranking,
+    rankingHead: head
+      ? { method: head.recipe.method, engine: head.fit.engine, seconds: head.fit.seconds, bestEpoch: head.fit.bestEpoch, refitEpochs: head.fit.refitEpochs }
+      : null,
   };
 
   const artifact = await serializeArtifact(
@@ -247,9 +301,18 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
           itemFeatures: options.itemFeatures ? `${basename(options.itemFeatures)} (${side.items?.featureNames.length ?? 0} features)` : null,
           duplicates: options.duplicates ?? 'last',
         },
-        metrics: { validation, ...(test ? { test } : {}) },
+        metrics: { validation, ...(test ? { test } : {}), ranking: ranking.stored },
         history: result.history,
       },
+      ...(head
+        ? {
+            rankingTraining: {
+              method: head.recipe.method,
+              seconds: head.fit.seconds,
+              hyperparameters: { ...head.recipe, bestEpoch: head.fit.bestEpoch, refitEpochs: head.fit.refitEpochs, engine: head.fit.engine },
+            },
+          }
+        : {}),
     },
     { tableEncoding: options.tableEncoding ?? 'f32-base64', includeSeen: options.includeSeen ?? true },
   );

@@ -125,14 +125,32 @@ export interface TunedConfig {
  * with mulberry32(seed). Repeated candidate values are dropped; bad values are a UserError.
  */
 export function planTrials(space: SearchSpace, options: { search: SearchMethod; trials: number; seed: number }): TrialPlan {
-  const keys: HyperparameterKey[] = [];
+  return planSearch(space, HYPERPARAMETER_KEYS, hyperparameterProblem, options) as TrialPlan;
+}
+
+/** A search plan over any hyperparameter table: the keys in table order, and each trial's values. */
+export interface SearchPlan<K extends string> {
+  keys: K[];
+  varied: K[];
+  combinations: number;
+  trials: Array<Partial<Record<K, unknown>>>;
+}
+
+/** {@link planTrials} for any table of hyperparameters: its keys in order and a check per value. */
+export function planSearch<K extends string>(
+  space: Partial<Record<K, ReadonlyArray<unknown>>>,
+  allKeys: readonly K[],
+  problemOf: (key: K, value: unknown) => string | undefined,
+  options: { search: SearchMethod; trials: number; seed: number },
+): SearchPlan<K> {
+  const keys: K[] = [];
   const lists: unknown[][] = [];
-  for (const key of HYPERPARAMETER_KEYS) {
+  for (const key of allKeys) {
     const values = space[key];
     if (values === undefined) continue;
     if (values.length === 0) throw new UserError(`no candidate values for ${key}`);
     for (const value of values) {
-      const problem = hyperparameterProblem(key, value);
+      const problem = problemOf(key, value);
       if (problem !== undefined) throw new UserError(`${key}: ${JSON.stringify(value)} ${problem}`);
     }
     keys.push(key);
@@ -163,7 +181,7 @@ export function planTrials(space: SearchSpace, options: { search: SearchMethod; 
       params[keys[k]!] = list[index % list.length];
       index = Math.floor(index / list.length);
     }
-    return Object.fromEntries(keys.map((key) => [key, params[key]])) as ModelOptions;
+    return Object.fromEntries(keys.map((key) => [key, params[key]])) as Partial<Record<K, unknown>>;
   });
   return { keys, varied, combinations, trials };
 }

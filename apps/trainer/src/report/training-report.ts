@@ -1,4 +1,4 @@
-import { artifactSchema, type TrainingInfo } from '@edgerec/core';
+import { artifactSchema, type EpochRecord, type HistoryRecord, type TrainingInfo } from '@edgerec/core';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { UserError } from '../user-error.js';
@@ -40,13 +40,20 @@ export async function writeTrainingReport(options: TrainingReportOptions): Promi
   if (!options.quiet) {
     const columns = stderr.isTTY && stderr.columns ? stderr.columns : 80;
     const color = stderr.isTTY === true && !process.env.NO_COLOR;
-    stderr.write(`${terminalCurves(training.history, { width: Math.min(64, columns - 1), height: 8, color })}\n`);
+    const epochs = ratingEpochs(training.history);
+    if (epochs) stderr.write(`${terminalCurves(epochs, { width: Math.min(64, columns - 1), height: 8, color })}\n`);
   }
 }
 
 /** Renders the curves of `training` to an SVG at `path`, atomically; `context` is appended to write errors. */
 export async function writePlot(path: string, training: TrainingInfo, context = ''): Promise<void> {
-  const svg = await renderCurvesSvg(training.history, curvesLabels(training));
+  const epochs = ratingEpochs(training.history);
+  if (!epochs) {
+    throw new UserError(
+      'curves are drawn for rating models (loss and RMSE per epoch); an interaction model prints its loss and validation NDCG per sweep while it trains',
+    );
+  }
+  const svg = await renderCurvesSvg(epochs, curvesLabels(training));
   try {
     await writeFileAtomic(path, svg);
   } catch (error) {
@@ -85,6 +92,16 @@ export function curvesLabels(training: TrainingInfo): CurvesOptions {
     subtitle: run.join(' · '),
     ...(hasBest ? { bestEpoch: training.bestEpoch } : {}),
   };
+}
+
+/** The history as rating epochs (loss, RMSE, train and validation), or undefined when it is not one (an interaction head's). */
+export function ratingEpochs(history: readonly HistoryRecord[]): EpochRecord[] | undefined {
+  const epochs: EpochRecord[] = [];
+  for (const { epoch, loss, valLoss, rmse, valRmse, seconds } of history) {
+    if (valLoss === undefined || rmse === undefined || valRmse === undefined) return undefined;
+    epochs.push({ epoch, loss, valLoss, rmse, valRmse, seconds });
+  }
+  return epochs;
 }
 
 /** The training section of artifact text just produced (its tables are not decoded). */

@@ -103,8 +103,8 @@ describe('artifact validation', () => {
 
   it('rejects another artifact version', async () => {
     const json = JSON.parse(await good());
-    json.version = 2;
-    await expectRejected(await resign(json), 'unsupported-version', /version 2; this build reads version 1/);
+    json.version = 3;
+    await expectRejected(await resign(json), 'unsupported-version', /version 3; this build reads versions 1 and 2/);
   });
 
   it('rejects a schema violation and names the field', async () => {

@@ -1,14 +1,32 @@
+import type { InteractionFoldIn } from '../ials/fold-in-params.js';
 import { createIdIndex } from '../ids.js';
 import { assertModelShape, type RecommenderModel } from '../recommender-model.js';
-import { assertValidScale } from '../scale.js';
+import { assertValidScale, SCORE_SCALE } from '../scale.js';
+import type { SeenItems } from '../seen-items.js';
 import { ArtifactError } from './errors.js';
 import { sha256Hex } from './hash.js';
-import { ARTIFACT_FORMAT, ARTIFACT_VERSION, artifactSchema, type ArtifactJson } from './schema.js';
+import {
+  ARTIFACT_FORMAT,
+  artifactSchema,
+  artifactSchemaV1,
+  READABLE_VERSIONS,
+  type ArtifactJson,
+  type ArtifactJsonV1,
+  type FoldInJson,
+} from './schema.js';
 import { decodeSeenItems } from './seen-encoding.js';
 import { decodeFactorTable, decodeTable, type EncodedTable } from './tables.js';
 
-/** Everything in an artifact except the decoded tables. */
-export type ArtifactMeta = Omit<ArtifactJson, 'users' | 'items' | 'seen'>;
+/**
+ * Everything in an artifact except the decoded tables, in the version-2 shape (a version-1
+ * file reads as a rating model); the ranking head keeps only its description.
+ */
+export type ArtifactMeta = Omit<ArtifactJson, 'users' | 'items' | 'seen' | 'foldIn' | 'ranking'> & {
+  /** The file's own schema version (1 or 2). */
+  readonly fileVersion: number;
+  /** The interaction head beside a rating head, without its tables. */
+  ranking?: Omit<NonNullable<ArtifactJson['ranking']>, 'users' | 'items' | 'foldIn'>;
+};
 
 /** A validated artifact: the model ready to score, and its metadata. */
 export interface LoadedArtifact {
@@ -49,13 +67,14 @@ export async function parseArtifact(text: string, options: ParseOptions = {}): P
       `${source} is not an edgerec model (format is ${JSON.stringify(head.format)}, expected "${ARTIFACT_FORMAT}")`,
     );
   }
-  if (head.version !== ARTIFACT_VERSION) {
+  if (!(READABLE_VERSIONS as readonly unknown[]).includes(head.version)) {
     throw new ArtifactError(
       'unsupported-version',
-      `${source} has artifact version ${JSON.stringify(head.version)}; this build reads version ${ARTIFACT_VERSION}`,
+      `${source} has artifact version ${JSON.stringify(head.version)}; this build reads versions ${READABLE_VERSIONS.join(' and ')}`,
     );
   }
-  const result = artifactSchema.safeParse(parsed);
+  const fileVersion = head.version as number;
+  const result = fileVersion === 1 ? artifactSchemaV1.safeParse(parsed) : artifactSchema.safeParse(parsed);
   if (!result.success) {
     const issues = result.error.issues.slice(0, 5).map((issue) => {
       const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
@@ -64,7 +83,7 @@ export async function parseArtifact(text: string, options: ParseOptions = {}): P
     const more = result.error.issues.length > 5 ? ` (and ${result.error.issues.length - 5} more)` : '';
     throw new ArtifactError('schema', `${source} does not match the artifact schema: ${issues.join('; ')}${more}`);
   }
-  const json = result.data;
+  const json = fileVersion === 1 ? upgradeV1(result.data as ArtifactJsonV1) : (result.data as ArtifactJson);
 
   if (!options.skipChecksum) {
     const stored = head.sha256 as string;
@@ -76,7 +95,12 @@ export async function parseArtifact(text: string, options: ParseOptions = {}): P
       );
     }
   }
-  return { model: decodeModel(json, source), meta: metaOf(json) };
+  return { model: decodeModel(json, source), meta: metaOf(json, fileVersion) };
+}
+
+/** A version-1 artifact in the version-2 shape: a rating model with none of the new fields. */
+function upgradeV1(json: ArtifactJsonV1): ArtifactJson {
+  return { ...json, version: 2, objective: 'rating' };
 }
 
 /**
@@ -100,7 +124,6 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
   const fail = (message: string): never => {
     throw new ArtifactError('inconsistent', `${source}: ${message}`);
   };
-  const { dim } = json.model;
   const checked = <T>(name: string, encoded: EncodedTable, expected: number, decode: () => T): T => {
     if (encoded.length !== expected) fail(`${name} declares ${encoded.length} values, expected ${expected}`);
     try {
@@ -110,11 +133,11 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
     }
   };
   // Factor tables keep int8 rows as they are (scored directly); rows must be `dim` wide.
-  const factors = (name: string, encoded: EncodedTable, rows: number) =>
+  const factors = (name: string, encoded: EncodedTable, rows: number, dim: number) =>
     checked(name, encoded, rows * dim, () => decodeFactorTable(encoded, dim));
   // Bias tables are always float32 (an int8 bias table, which this library never writes, is dequantized).
-  const biases = (name: string, encoded: EncodedTable, rows: number) =>
-    checked(name, encoded, rows, () => decodeTable(encoded, 1));
+  const floats = (name: string, encoded: EncodedTable, length: number) =>
+    checked(name, encoded, length, () => decodeTable(encoded, 1));
   const index = (name: string, ids: string[]) => {
     try {
       return createIdIndex(ids);
@@ -124,12 +147,14 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
   };
   const users = index('users.ids', json.users.ids);
   const items = index('items.ids', json.items.ids);
-  try {
-    assertValidScale(json.scale);
-  } catch (error) {
-    fail(`scale: ${(error as Error).message}`);
+  if (json.scale) {
+    try {
+      assertValidScale(json.scale);
+    } catch (error) {
+      fail(`scale: ${(error as Error).message}`);
+    }
   }
-  let seen;
+  let seen: SeenItems | undefined;
   if (json.seen) {
     try {
       seen = decodeSeenItems(json.seen, users.size, items.size);
@@ -137,19 +162,54 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
       fail(`seen ${(error as Error).message}`);
     }
   }
+  const popularity = json.items.popularity ? floats('items.popularity', json.items.popularity, items.size) : undefined;
+  if (popularity?.some((count) => count < 0)) fail('items.popularity has a negative count');
+  const foldIn = (name: string, encoded: FoldInJson | undefined, dim: number): InteractionFoldIn | undefined =>
+    encoded && {
+      method: encoded.method,
+      unobservedWeight: encoded.unobservedWeight,
+      l2: encoded.l2,
+      regExponent: encoded.regExponent,
+      confidence: { ...encoded.confidence },
+      gramian: Float64Array.from(floats(`${name}.gramian`, encoded.gramian, dim * dim)),
+    };
+  const shared = { users, items, ...(seen ? { seen } : {}), ...(popularity ? { popularity } : {}) };
+  const head = (
+    name: string,
+    model: ArtifactJson['model'],
+    tables: { users: { factors: EncodedTable; bias: EncodedTable }; items: { factors: EncodedTable; bias: EncodedTable } },
+    rest: Pick<RecommenderModel, 'objective' | 'scale' | 'recommendThreshold'>,
+    encodedFoldIn: FoldInJson | undefined,
+  ): RecommenderModel => {
+    const { dim } = model;
+    const decodedFoldIn = foldIn(name === '' ? 'foldIn' : `${name}.foldIn`, encodedFoldIn, dim);
+    return {
+      ...rest,
+      dim,
+      activation: model.activation,
+      globalBias: model.globalBias,
+      ...shared,
+      userFactors: factors(`${name}users.factors`, tables.users.factors, users.size, dim),
+      itemFactors: factors(`${name}items.factors`, tables.items.factors, items.size, dim),
+      userBias: floats(`${name}users.bias`, tables.users.bias, users.size),
+      itemBias: floats(`${name}items.bias`, tables.items.bias, items.size),
+      ...(decodedFoldIn ? { foldIn: decodedFoldIn } : {}),
+    };
+  };
+  const ranking = json.ranking
+    ? head('ranking.', json.ranking.model, json.ranking, {
+        objective: 'interaction',
+        scale: SCORE_SCALE,
+        recommendThreshold: json.ranking.recommendThreshold,
+      }, json.ranking.foldIn)
+    : undefined;
   const model: RecommenderModel = {
-    dim,
-    activation: json.model.activation,
-    globalBias: json.model.globalBias,
-    scale: json.scale,
-    recommendThreshold: json.recommendThreshold,
-    users,
-    items,
-    userFactors: factors('users.factors', json.users.factors, users.size),
-    itemFactors: factors('items.factors', json.items.factors, items.size),
-    userBias: biases('users.bias', json.users.bias, users.size),
-    itemBias: biases('items.bias', json.items.bias, items.size),
-    ...(seen ? { seen } : {}),
+    ...head('', json.model, json, {
+      objective: json.objective,
+      scale: json.scale ?? SCORE_SCALE,
+      recommendThreshold: json.recommendThreshold,
+    }, json.foldIn),
+    ...(ranking ? { ranking } : {}),
   };
   try {
     assertModelShape(model);
@@ -159,7 +219,9 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
   return model;
 }
 
-function metaOf(json: ArtifactJson): ArtifactMeta {
-  const { users: _users, items: _items, seen: _seen, ...meta } = json;
-  return meta;
+function metaOf(json: ArtifactJson, fileVersion: number): ArtifactMeta {
+  const { users: _users, items: _items, seen: _seen, foldIn: _foldIn, ranking, ...meta } = json;
+  if (!ranking) return { ...meta, fileVersion };
+  const { users: _u, items: _i, foldIn: _f, ...description } = ranking;
+  return { ...meta, fileVersion, ranking: description };
 }

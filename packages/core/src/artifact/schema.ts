@@ -1,23 +1,25 @@
 import { z } from 'zod';
 import { ACTIVATIONS } from '../activation.js';
+import { CONFIDENCE_MODES } from '../ials/confidence.js';
+import { OBJECTIVES } from '../objective.js';
 
 /** The artifact's format name. */
 export const ARTIFACT_FORMAT = 'edgerec-model';
 /**
- * The schema version this build writes and reads.
+ * The schema version this build writes. Version 2 added the model's objective (rating or
+ * interaction), an optional interaction head next to a rating head, item popularity, the iALS
+ * fold-in parameters, and ranking metrics; a version-1 reader would misread an interaction model
+ * as a rating model, so the version was bumped. Version-1 files stay readable
+ * ({@link READABLE_VERSIONS}): they are rating models with none of the new fields.
  *
- * Still 1 after the 'f16-base64' and 'int8-base64' table encodings were added: a new encoding
- * value is a backward-compatible addition. Every version-1 file written before stays readable
- * here unchanged, and a reader that predates an encoding rejects it cleanly rather than
- * misreading it: the table schema is a zod discriminated union on `encoding`, so an old build
- * fails with ArtifactError code 'schema' and a message naming the field and the encodings it
- * knows, e.g. `items.factors.encoding: Invalid discriminator value. Expected 'f32-base64' | 'json'`
- * (checked against the previous build). Bumping the version would buy nothing but a vaguer
- * error ("has artifact version 2") and would make the f32 files this build still writes by
- * default unreadable by old readers for no reason. Bump it only for a change old readers would
- * silently misinterpret (a field whose meaning changes) or that removes something.
+ * A new table encoding, by contrast, is a backward-compatible addition (the table schema is a
+ * zod discriminated union on `encoding`, so an old reader rejects an unknown one cleanly with a
+ * message naming the field and the encodings it knows).
  */
-export const ARTIFACT_VERSION = 1;
+export const ARTIFACT_VERSION = 2;
+
+/** Every artifact version this build reads. */
+export const READABLE_VERSIONS = [1, 2] as const;
 
 const finite = z.number().finite();
 const count = z.number().int().nonnegative();
@@ -70,17 +72,92 @@ const epochSchema = z.object({
   seconds: finite,
 });
 
-/** The artifact JSON schema (version 1). */
-export const artifactSchema = z.object({
-  format: z.literal(ARTIFACT_FORMAT),
-  version: z.literal(ARTIFACT_VERSION),
-  createdAt: z.string(),
-  model: z.object({
-    dim: z.number().int().positive(),
-    activation: z.enum(ACTIVATIONS),
-    globalBias: finite,
+const nonNegative = finite.nonnegative();
+const headModelSchema = z.object({
+  dim: z.number().int().positive(),
+  activation: z.enum(ACTIVATIONS),
+  globalBias: finite,
+});
+const scaleSchema = z.object({ min: finite, max: finite, targetMin: finite, targetMax: finite });
+
+/** Top-K ranking figures (relevant = every held-out item, or those rated at least `threshold`). */
+const rankingMetricsSchema = z.object({
+  k: z.number().int().positive(),
+  precision: finite,
+  recall: finite,
+  ndcg: finite,
+  map: finite,
+  hitRate: finite,
+  coverage: finite,
+  /** Users ranked. */
+  users: count,
+});
+
+const trainingMetricsSchema = z.object({
+  validation: metricsSchema.optional(),
+  test: metricsSchema.optional(),
+  /** Ranking figures of the head that ranks (version 2). */
+  ranking: z.object({ validation: rankingMetricsSchema.optional(), test: rankingMetricsSchema.optional() }).optional(),
+});
+
+/** One epoch (gradient training) or sweep (iALS); rating heads record the losses and RMSEs, interaction heads a validation NDCG. */
+const historySchema = z.object({
+  epoch: z.number().int().positive(),
+  loss: finite,
+  seconds: finite,
+  valLoss: finite.optional(),
+  rmse: finite.optional(),
+  valRmse: finite.optional(),
+  valNdcg: finite.optional(),
+});
+
+/** The closed-form iALS fold-in of a new user: the training objective's constants and the item Gramian. */
+const foldInSchema = z.object({
+  method: z.literal('ials'),
+  unobservedWeight: nonNegative,
+  l2: nonNegative,
+  regExponent: nonNegative,
+  confidence: z.object({ mode: z.enum(CONFIDENCE_MODES), alpha: nonNegative }),
+  /** QᵀQ of the stored item table, dim × dim row-major ('f32-base64' or 'json'). */
+  gramian: tableSchema,
+});
+
+/** An interaction head stored beside a rating head: the same ids, its own tables. */
+const rankingHeadSchema = z.object({
+  objective: z.literal('interaction'),
+  model: headModelSchema,
+  /** A score at or above this means "recommend" for this head. */
+  recommendThreshold: finite,
+  users: z.object({ factors: tableSchema, bias: tableSchema }),
+  items: z.object({ factors: tableSchema, bias: tableSchema }),
+  foldIn: foldInSchema.optional(),
+  training: z.object({
+    method: z.string(),
+    seconds: finite,
+    hyperparameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
   }),
-  scale: z.object({ min: finite, max: finite, targetMin: finite, targetMax: finite }),
+});
+
+const trainingSchema = z.object({
+  data: z.object({ file: z.string(), sha256: z.string(), format: z.string(), ratings: count }),
+  seed: z.number().int(),
+  epochs: count,
+  bestEpoch: count,
+  stoppedEarly: z.boolean(),
+  backend: z.string(),
+  seconds: finite,
+  hyperparameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+  metrics: trainingMetricsSchema,
+  history: z.array(historySchema),
+});
+
+/** The version-1 artifact JSON schema (rating models only); read and upgraded in memory. */
+export const artifactSchemaV1 = z.object({
+  format: z.literal(ARTIFACT_FORMAT),
+  version: z.literal(1),
+  createdAt: z.string(),
+  model: headModelSchema,
+  scale: scaleSchema,
   recommendThreshold: finite,
   stats: z.object({
     ratings: count,
@@ -94,26 +171,70 @@ export const artifactSchema = z.object({
   seen: z
     .object({ encoding: z.literal('csr-varint-delta-base64'), pairs: count, data: z.string() })
     .optional(),
-  training: z.object({
-    data: z.object({ file: z.string(), sha256: z.string(), format: z.string(), ratings: count }),
-    seed: z.number().int(),
-    epochs: count,
-    bestEpoch: count,
-    stoppedEarly: z.boolean(),
-    backend: z.string(),
-    seconds: finite,
-    hyperparameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
-    metrics: z.object({ validation: metricsSchema.optional(), test: metricsSchema.optional() }),
-    history: z.array(epochSchema),
-  }),
+  training: trainingSchema.extend({ history: z.array(epochSchema) }),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
 });
 
-/** The artifact as JSON (what the file holds). */
+/** The artifact JSON schema (version 2). */
+export const artifactSchema = z
+  .object({
+    format: z.literal(ARTIFACT_FORMAT),
+    version: z.literal(ARTIFACT_VERSION),
+    createdAt: z.string(),
+    /** What the main head predicts. */
+    objective: z.enum(OBJECTIVES),
+    model: headModelSchema,
+    /** The rating scale (rating models; absent for interaction models, whose output is a score). */
+    scale: scaleSchema.optional(),
+    /** A predicted rating (rating model) or score (interaction model) at or above this means "recommend". */
+    recommendThreshold: finite,
+    stats: z.object({
+      /** Training rows the served model learned from: ratings, or (user, item) interactions. */
+      ratings: count,
+      users: count,
+      items: count,
+      /** Mean training rating in rating units (rating models). */
+      globalMean: finite.optional(),
+    }),
+    users: sideSchema,
+    items: sideSchema.extend({
+      /** Per item, the training users who interacted with it (f32 or json): the cold-start ranking. */
+      popularity: tableSchema.optional(),
+    }),
+    foldIn: foldInSchema.optional(),
+    ranking: rankingHeadSchema.optional(),
+    seen: z
+      .object({ encoding: z.literal('csr-varint-delta-base64'), pairs: count, data: z.string() })
+      .optional(),
+    training: trainingSchema,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+  })
+  .superRefine((artifact, context) => {
+    if (artifact.objective === 'rating') {
+      if (!artifact.scale) context.addIssue({ code: 'custom', path: ['scale'], message: 'a rating model needs its rating scale' });
+      if (artifact.stats.globalMean === undefined) {
+        context.addIssue({ code: 'custom', path: ['stats', 'globalMean'], message: 'a rating model needs its global mean' });
+      }
+    } else if (artifact.ranking) {
+      context.addIssue({ code: 'custom', path: ['ranking'], message: 'only a rating model has a separate ranking head' });
+    }
+  });
+
+/** The artifact as JSON (what a version-2 file holds). */
 export type ArtifactJson = z.infer<typeof artifactSchema>;
-/** Evaluation figures stored in the artifact. */
+/** A version-1 artifact as JSON. */
+export type ArtifactJsonV1 = z.infer<typeof artifactSchemaV1>;
+/** Rating-accuracy figures stored in the artifact. */
 export type ArtifactMetrics = z.infer<typeof metricsSchema>;
-/** One epoch of training history. */
+/** Ranking figures stored in the artifact. */
+export type ArtifactRankingMetrics = z.infer<typeof rankingMetricsSchema>;
+/** One epoch of a rating model's training history. */
 export type EpochRecord = z.infer<typeof epochSchema>;
+/** One epoch or sweep of training history as stored (rating or interaction head). */
+export type HistoryRecord = z.infer<typeof historySchema>;
 /** Training metadata stored in the artifact. */
 export type TrainingInfo = ArtifactJson['training'];
+/** The fold-in parameters as stored. */
+export type FoldInJson = z.infer<typeof foldInSchema>;
+/** An interaction head stored beside a rating head. */
+export type RankingHeadJson = z.infer<typeof rankingHeadSchema>;

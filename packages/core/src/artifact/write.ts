@@ -1,15 +1,18 @@
-import type { RecommenderModel } from '../recommender-model.js';
+import { gramian } from '../ials/gramian.js';
+import { objectiveOf, type RecommenderModel } from '../recommender-model.js';
 import { assertModelShape } from '../recommender-model.js';
 import { sha256Hex } from './hash.js';
-import { ARTIFACT_FORMAT, ARTIFACT_VERSION, type ArtifactJson } from './schema.js';
+import { ARTIFACT_FORMAT, ARTIFACT_VERSION, type ArtifactJson, type FoldInJson, type RankingHeadJson } from './schema.js';
 import { encodeSeenItems } from './seen-encoding.js';
-import { encodeTable, type TableEncoding } from './tables.js';
+import { decodeTable, encodeTable, type EncodedTable, type TableEncoding } from './tables.js';
 
 /** What an artifact records besides the model tables. */
 export interface ArtifactMetadata {
   createdAt?: string;
   stats: ArtifactJson['stats'];
   training: ArtifactJson['training'];
+  /** How the ranking head (if the model has one) was trained. */
+  rankingTraining?: RankingHeadJson['training'];
 }
 
 /** Options for {@link serializeArtifact}. */
@@ -24,8 +27,10 @@ export interface SerializeOptions {
 }
 
 /**
- * Serializes a model and its metadata to artifact JSON text. The `sha256` field, written
- * last, is the hex sha256 of the JSON text of every other field (JSON.stringify, no spaces).
+ * Serializes a model and its metadata to artifact JSON text (the current version). The
+ * `sha256` field, written last, is the hex sha256 of the JSON text of every other field
+ * (JSON.stringify, no spaces). A fold-in Gramian is recomputed from the item table as written,
+ * so a quantized table's fold-in matches what the edge scores with.
  */
 export async function serializeArtifact(
   model: RecommenderModel,
@@ -34,31 +39,61 @@ export async function serializeArtifact(
 ): Promise<string> {
   assertModelShape(model);
   const encoding = options.tableEncoding ?? 'f32-base64';
-  const biases = biasEncoding(encoding);
+  const objective = objectiveOf(model);
+  const main = encodeHead(model, encoding);
+  const ranking = model.ranking;
+  if (ranking && !metadata.rankingTraining) throw new Error('a model with a ranking head needs metadata.rankingTraining');
   const body: Omit<ArtifactJson, 'sha256'> = {
     format: ARTIFACT_FORMAT,
     version: ARTIFACT_VERSION,
     createdAt: metadata.createdAt ?? new Date().toISOString(),
+    objective,
     model: { dim: model.dim, activation: model.activation, globalBias: model.globalBias },
-    scale: { ...model.scale },
+    ...(objective === 'rating' ? { scale: { ...model.scale } } : {}),
     recommendThreshold: model.recommendThreshold,
     stats: metadata.stats,
-    users: {
-      ids: [...model.users.ids],
-      factors: encodeTable(model.userFactors, encoding, model.dim),
-      bias: encodeTable(model.userBias, biases),
-    },
+    users: { ids: [...model.users.ids], ...main.users },
     items: {
       ids: [...model.items.ids],
-      factors: encodeTable(model.itemFactors, encoding, model.dim),
-      bias: encodeTable(model.itemBias, biases),
+      ...main.items,
+      ...(model.popularity ? { popularity: encodeTable(model.popularity, 'f32-base64') } : {}),
     },
+    ...(main.foldIn ? { foldIn: main.foldIn } : {}),
+    ...(ranking
+      ? {
+          ranking: {
+            objective: 'interaction' as const,
+            model: { dim: ranking.dim, activation: ranking.activation, globalBias: ranking.globalBias },
+            recommendThreshold: ranking.recommendThreshold,
+            ...encodeHead(ranking, encoding),
+            training: metadata.rankingTraining!,
+          },
+        }
+      : {}),
     ...(model.seen && options.includeSeen !== false ? { seen: encodeSeenItems(model.seen) } : {}),
     training: metadata.training,
   };
   const text = JSON.stringify(body);
   const hash = await sha256Hex(text);
   return `${text.slice(0, -1)},"sha256":"${hash}"}`;
+}
+
+/** A head's four tables in the requested encoding, and its fold-in parameters if it has them. */
+function encodeHead(
+  head: RecommenderModel,
+  encoding: TableEncoding,
+): { users: { factors: EncodedTable; bias: EncodedTable }; items: { factors: EncodedTable; bias: EncodedTable }; foldIn?: FoldInJson } {
+  const biases = biasEncoding(encoding);
+  const itemFactors = encodeTable(head.itemFactors, encoding, head.dim);
+  const out = {
+    users: { factors: encodeTable(head.userFactors, encoding, head.dim), bias: encodeTable(head.userBias, biases) },
+    items: { factors: itemFactors, bias: encodeTable(head.itemBias, biases) },
+  };
+  if (!head.foldIn) return out;
+  const stored = decodeTable(itemFactors, head.dim);
+  const { gramian: _trained, ...params } = head.foldIn;
+  const g = gramian(stored, head.items.size, head.dim);
+  return { ...out, foldIn: { ...params, confidence: { ...params.confidence }, gramian: encodeTable(Float32Array.from(g), 'f32-base64') } };
 }
 
 /**

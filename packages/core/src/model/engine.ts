@@ -34,7 +34,7 @@ export interface TrainingEngine {
   readonly name: string;
   /** Changes the learning rate for the following steps (per-epoch decay). */
   setLearningRate(rate: number): void;
-  /** One optimizer step on a batch; returns the batch's sum of squared errors. */
+  /** One optimizer step on a batch; returns the batch's summed loss (squared errors under MSE). */
   step(batch: TrainingBatch): number;
   /** Mean squared error (target units) of the current weights on rows, without dropout. */
   meanSquaredError(rows: TrainingRows): number;

@@ -32,3 +32,39 @@ export { buildMemberships, type Memberships } from './fused/memberships.js';
 export { MF_TRAIN_STEP, registerMfTrainStepKernel } from './fused/mf-step-kernel.js';
 export { createMfTables, foldTables, type MfStructure, type MfTables } from './fused/mf-tables.js';
 export type { Tf } from './tf.js';
+// iALS (implicit-feedback alternating least squares)
+export {
+  DEFAULT_IALS,
+  ialsLoss,
+  trainIals,
+  type IalsHooks,
+  type IalsInput,
+  type IalsIterationRecord,
+  type IalsOptions,
+  type IalsResult,
+  type IalsValidation,
+} from './ials/train-ials.js';
+export { buildCsr, transposeCsr, type Csr } from './ials/csr.js';
+export { ialsWorkersAvailable } from './ials/ials-pool.js';
+// sampled-negative interaction training
+export { MF_LOSSES, type MfLoss } from './fused/mf-losses.js';
+export type { FusedBatch, FusedEngine, FusedEngineConfig } from './fused/fused-engine.js';
+export {
+  SAMPLED_BPR_RECIPE,
+  SAMPLED_RECIPE,
+  trainSampledInteractions,
+  type InteractionValidation,
+  type SampledEpochRecord,
+  type SampledTrainHooks,
+  type SampledTrainOptions,
+  type SampledTrainResult,
+} from './sampled/train-sampled.js';
+export type { InteractionPositives } from './sampled/interaction-batches.js';
+export {
+  createNegativeSampler,
+  NEGATIVE_SAMPLERS,
+  type NegativeSampler,
+  type NegativeSamplerOptions,
+  type NegativeSampling,
+} from './sampled/negative-sampler.js';
+export { interactionRanker, type InteractionRankerOptions } from './sampled/interaction-ranker.js';

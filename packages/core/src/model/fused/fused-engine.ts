@@ -2,18 +2,36 @@ import type { EngineConfig, TrainingBatch, TrainingEngine, TrainingRows } from '
 import type { Tf } from '../tf.js';
 import type { Memberships } from './memberships.js';
 import { MF_TRAIN_STEP, registerMfTrainStepKernel, STRUCTURE_INPUTS, type MfTrainStepAttrs } from './mf-step-kernel.js';
+import type { MfLoss } from './mf-losses.js';
 import { mfMeanSquaredError } from './mf-step.js';
 import { createMfTables, foldTables, TABLE_NAMES, type MfStructure, type MfTables, type TableName } from './mf-tables.js';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
 type Variable = import('@tensorflow/tfjs').Variable;
 
+/** The fused engine's model description: an engine's, plus the loss the kernel optimises. */
+export interface FusedEngineConfig extends EngineConfig {
+  /** Default 'mse'; 'bce' needs the sigmoid activation, 'bpr' batches hold pairs (see MfLoss). */
+  loss?: MfLoss;
+}
+
+/** A batch for the fused engine: optional per-row loss weights (absent = 1). */
+export interface FusedBatch extends TrainingBatch {
+  weights?: Float32Array;
+}
+
+/** The fused engine: a TrainingEngine whose steps take weighted batches and return the summed loss. */
+export interface FusedEngine extends TrainingEngine {
+  step(batch: FusedBatch): number;
+}
+
 /**
  * The fast engine: parameters and Adam moments are tfjs variables on the cpu or wasm backend,
  * and each step is one call of the registered {@link MF_TRAIN_STEP} kernel, which updates only
- * the rows the batch touched. Supports implicit feedback, side features and non-negativity.
+ * the rows the batch touched. Supports implicit feedback, side features, non-negativity, and the
+ * MSE, BCE and BPR losses.
  */
-export function createFusedEngine(tf: Tf, config: EngineConfig, structure: MfStructure): TrainingEngine {
+export function createFusedEngine(tf: Tf, config: FusedEngineConfig, structure: MfStructure): FusedEngine {
   registerMfTrainStepKernel(tf);
   const initial = createMfTables(config, structure, config.initScale, config.seed, config.nonneg);
   const params: Partial<Record<TableName, Variable>> = {};
@@ -46,6 +64,7 @@ export function createFusedEngine(tf: Tf, config: EngineConfig, structure: MfStr
     beta2: 0.999,
     epsilon: 1e-7,
     nonneg: config.nonneg,
+    loss: config.loss ?? 'mse',
     step,
     seed: config.seed + 99,
   });
@@ -63,23 +82,24 @@ export function createFusedEngine(tf: Tf, config: EngineConfig, structure: MfStr
     setLearningRate(rate) {
       learningRate = rate;
     },
-    step(batch: TrainingBatch) {
+    step(batch: FusedBatch) {
       step++;
       const size = batch.size;
-      const batchTensors = {
+      const batchTensors: Record<string, Tensor> = {
         users: tf.tensor1d(batch.users.subarray(0, size), 'int32'),
         items: tf.tensor1d(batch.items.subarray(0, size), 'int32'),
         targets: tf.tensor1d(batch.targets.subarray(0, size)),
+        ...(batch.weights ? { weights: tf.tensor1d(batch.weights.subarray(0, size)) } : {}),
       };
       const out = tf.engine().runKernel(
         MF_TRAIN_STEP,
         { ...batchTensors, ...params, ...moments, ...structureTensors } as Record<string, Tensor>,
-        attrs() as unknown as Record<string, number>,
+        attrs() as unknown as Record<string, number | string>,
       ) as Tensor;
-      const sse = out.dataSync()[0]!;
+      const loss = out.dataSync()[0]!;
       out.dispose();
       for (const t of Object.values(batchTensors)) t.dispose();
-      return sse;
+      return loss;
     },
     meanSquaredError: (rows: TrainingRows) => mfMeanSquaredError(readTables(), structure, rows, config),
     snapshot: () => readTables(),

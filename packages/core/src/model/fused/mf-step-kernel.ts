@@ -76,7 +76,7 @@ function runStep(inputs: NamedTensorInfoMap, attrs: MfTrainStepAttrs, memory: Me
     structure,
     moments,
     scratch,
-    { users, items: i32('items'), targets: f32('targets'), size: users.length },
+    { users, items: i32('items'), targets: f32('targets'), weights: has('weights') ? f32('weights') : undefined, size: users.length },
     attrs,
     attrs.step,
   );

@@ -1,5 +1,6 @@
 import { activate, type Activation } from '../../activation.js';
 import { mulberry32 } from '../../random.js';
+import { lossGradients, type MfLoss } from './mf-losses.js';
 import type { Memberships } from './memberships.js';
 import { axpy, dot } from './vector-ops.js';
 import { effectiveItem, effectiveUser, foldTables, TABLE_NAMES, type MfStructure, type MfTables, type TableName } from './mf-tables.js';
@@ -19,6 +20,8 @@ export interface MfStepConfig {
   epsilon: number;
   /** Keep factor tables non-negative (NMF-style projected gradient). */
   nonneg: boolean;
+  /** The objective (default 'mse'); see {@link MfLoss} for each one's batch layout. */
+  loss?: MfLoss;
 }
 
 /** A batch of training rows. */
@@ -26,6 +29,8 @@ export interface MfBatch {
   users: Int32Array;
   items: Int32Array;
   targets: Float32Array;
+  /** Per-row loss weights (absent = 1); for 'bpr' the positive row's weight weighs its pair. */
+  weights?: Float32Array;
   size: number;
 }
 
@@ -46,6 +51,15 @@ export interface MfScratch {
   readonly userCount: Int32Array;
   readonly itemCount: Int32Array;
   readonly touched: Record<'users' | 'items' | 'Y' | 'UA' | 'IA', { flag: Uint8Array; list: Int32Array; size: number }>;
+  /** Per-row logits, dropout factors and loss gradients, grown to the largest batch seen. */
+  rows: RowBuffers;
+}
+
+/** Per-row scratch of one batch (float64: the values the step computes, unrounded). */
+export interface RowBuffers {
+  logit: Float64Array;
+  keep: Float64Array;
+  grad: Float64Array;
 }
 
 /** Zeroed arrays shaped like each table present. */
@@ -79,13 +93,14 @@ export function createMfScratch(tables: MfTables, structure: MfStructure, seed: 
       UA: space(structure.userFeatures?.memberCount ?? 0),
       IA: space(structure.itemFeatures?.memberCount ?? 0),
     },
+    rows: { logit: new Float64Array(0), keep: new Float64Array(0), grad: new Float64Array(0) },
   };
 }
 
 /**
- * One fused training step: forward pass, MSE (+ L2) gradients, and a lazy Adam update of only
- * the rows the batch touched. `step` is the 1-based Adam step. Returns the batch's sum of squared
- * errors (without the L2 term).
+ * One fused training step: forward pass, the gradients of the configured loss (+ L2), and a lazy
+ * Adam update of only the rows the batch touched. `step` is the 1-based Adam step. Returns the
+ * batch's summed loss without the L2 term (for MSE: the sum of squared errors).
  */
 export function mfTrainStep(
   tables: MfTables,
@@ -96,15 +111,16 @@ export function mfTrainStep(
   config: MfStepConfig,
   step: number,
 ): number {
-  const sse = accumulateGradients(tables, structure, scratch, batch, config);
+  const loss = accumulateGradients(tables, structure, scratch, batch, config);
   applyLazyAdam(tables, moments, scratch, batch, config, step);
-  return sse;
+  return loss;
 }
 
 /**
- * The gradient of  mean_batch (out - y)² + λ/B · Σ_rows-in-batch (|p_u|² + |q_i|² + b_u² + b_i²)
- * + λ/B · Σ_touched side rows |row|²  into scratch.grad, marking the touched rows. Returns the
- * batch's sum of squared errors.
+ * The gradient of  mean_batch loss + λ/B · Σ_rows-in-batch (|p_u|² + |q_i|² + b_u² + b_i²)
+ * + λ/B · Σ_touched side rows |row|²  into scratch.grad, marking the touched rows (B: rows in
+ * the batch, for 'bpr' twice its pairs; the losses are in {@link lossGradients}). Returns the
+ * batch's summed loss (for MSE: the sum of squared errors).
  */
 export function accumulateGradients(
   tables: MfTables,
@@ -113,20 +129,53 @@ export function accumulateGradients(
   batch: MfBatch,
   config: MfStepConfig,
 ): number {
-  const { grad, touched, userVec, itemVec, userB, itemB, userCount, itemCount } = scratch;
+  const loss = config.loss ?? 'mse';
+  checkBatch(batch, config.activation, loss);
+  const vectors = gatherEffectiveRows(tables, structure, scratch, batch);
+  const rows = rowBuffers(scratch, batch.size);
+  forwardLogits(vectors, tables.dim, scratch, batch, config, rows);
+  const total = lossGradients(
+    loss,
+    config.activation,
+    { logits: rows.logit, keeps: rows.keep, targets: batch.targets, weights: batch.weights, size: batch.size },
+    rows.grad,
+  );
+  // Under 'bpr' a pair's b_u terms cancel exactly; float32 sums of ±g would not, and Adam would magnify the residue.
+  backpropagateRows(vectors, tables.dim, scratch, batch, rows.grad, loss !== 'bpr');
+  addSideGradientsAndL2(tables, structure, scratch, batch.size, config.l2);
+  return total;
+}
+
+/** The factor and bias arrays the forward pass reads: effective copies, or the tables themselves. */
+interface RowVectors {
+  uVec: Float32Array;
+  iVec: Float32Array;
+  uB: Float32Array;
+  iB: Float32Array;
+}
+
+function checkBatch(batch: MfBatch, activation: MfStepConfig['activation'], loss: MfLoss): void {
+  if (loss === 'bce' && activation !== 'sigmoid') throw new Error(`the 'bce' loss needs the sigmoid activation, not ${activation}`);
+  if (loss !== 'bpr') return;
+  const pairs = batch.size / 2;
+  if (!Number.isInteger(pairs)) throw new Error(`a 'bpr' batch holds (positive, negative) pairs; got ${batch.size} rows`);
+  for (let r = 0; r < pairs; r++) {
+    if (batch.users[r] !== batch.users[r + pairs]) {
+      throw new Error(`'bpr' row ${r + pairs} (user ${batch.users[r + pairs]}) must be the negative of row ${r} (user ${batch.users[r]})`);
+    }
+  }
+}
+
+/** Marks the batch's users and items as touched and writes their effective vectors (with side structure). */
+function gatherEffectiveRows(tables: MfTables, structure: MfStructure, scratch: MfScratch, batch: MfBatch): RowVectors {
+  const { touched, userVec, itemVec, userB, itemB } = scratch;
   const { dim } = tables;
-  const B = batch.size;
   const users = touched.users;
   const items = touched.items;
-
   // Effective vectors of the users and items in this batch (plain tables need no copy).
   const userSide = structure.implicit !== undefined || structure.userFeatures !== undefined;
   const itemSide = structure.itemFeatures !== undefined;
-  const uVec = userSide ? userVec : tables.P;
-  const iVec = itemSide ? itemVec : tables.Q;
-  const uB = userSide ? userB : tables.BU;
-  const iB = itemSide ? itemB : tables.BI;
-  for (let r = 0; r < B; r++) {
+  for (let r = 0; r < batch.size; r++) {
     const u = batch.users[r]!;
     const i = batch.items[r]!;
     if (!users.flag[u]) {
@@ -140,51 +189,72 @@ export function accumulateGradients(
       if (itemSide) itemB[i] = effectiveItem(tables, structure, i, itemVec, i * dim);
     }
   }
+  return {
+    uVec: userSide ? userVec : tables.P,
+    iVec: itemSide ? itemVec : tables.Q,
+    uB: userSide ? userB : tables.BU,
+    iB: itemSide ? itemB : tables.BI,
+  };
+}
 
-  // Forward and backward through act(globalBias + keep · (b_u + b_i + p̃_u · q̃_i)).
+/** z = globalBias + keep · (b_u + b_i + p̃_u · q̃_i) per row, with its dropout factor. */
+function forwardLogits(vectors: RowVectors, dim: number, scratch: MfScratch, batch: MfBatch, config: MfStepConfig, rows: RowBuffers): void {
+  const { uVec, iVec, uB, iB } = vectors;
+  const { dropout, globalBias } = config;
+  for (let r = 0; r < batch.size; r++) {
+    const u = batch.users[r]!;
+    const i = batch.items[r]!;
+    const x = uB[u]! + iB[i]! + dot(uVec, u * dim, iVec, i * dim, dim);
+    let keep = 1;
+    if (dropout > 0) keep = scratch.random() < dropout ? 0 : 1 / (1 - dropout);
+    rows.keep[r] = keep;
+    rows.logit[r] = globalBias + keep * x;
+  }
+}
+
+/** Adds each row's dLoss/dx to its user's and item's effective-vector and bias gradients (user bias optional). */
+function backpropagateRows(
+  vectors: RowVectors,
+  dim: number,
+  scratch: MfScratch,
+  batch: MfBatch,
+  rowGrad: Float64Array,
+  userBias: boolean,
+): void {
+  const { uVec, iVec } = vectors;
+  const { grad, userCount, itemCount } = scratch;
   const gP = grad.P!;
   const gQ = grad.Q!;
   const gBU = grad.BU!;
   const gBI = grad.BI!;
-  const { activation, dropout, globalBias } = config;
-  const targets = batch.targets;
-  let sse = 0;
-  for (let r = 0; r < B; r++) {
+  for (let r = 0; r < batch.size; r++) {
     const u = batch.users[r]!;
     const i = batch.items[r]!;
-    const uo = u * dim;
-    const io = i * dim;
-    const x = uB[u]! + iB[i]! + dot(uVec, uo, iVec, io, dim);
-    let keep = 1;
-    if (dropout > 0) keep = scratch.random() < dropout ? 0 : 1 / (1 - dropout);
-    const z = globalBias + keep * x;
-    let out: number;
-    let slope: number;
-    if (activation === 'linear') {
-      out = z;
-      slope = 1;
-    } else if (activation === 'tanh') {
-      out = Math.tanh(z);
-      slope = 1 - out * out;
-    } else {
-      out = 1 / (1 + Math.exp(-z));
-      slope = out * (1 - out);
-    }
-    const err = out - targets[r]!;
-    sse += err * err;
-    const g = (2 * err * slope * keep) / B;
+    const g = rowGrad[r]!;
     if (g !== 0) {
+      const uo = u * dim;
+      const io = i * dim;
       axpy(gP, uo, g, iVec, io, dim);
       axpy(gQ, io, g, uVec, uo, dim);
-      gBU[u]! += g;
+      if (userBias) gBU[u]! += g;
       gBI[i]! += g;
     }
     userCount[u]!++;
     itemCount[i]!++;
   }
+}
 
-  // Spread effective-vector gradients to the side tables, then add the L2 terms.
-  const reg = (2 * config.l2) / B;
+/** Spreads effective-vector gradients to the side tables, then adds the L2 terms (λ/B per occurrence). */
+function addSideGradientsAndL2(tables: MfTables, structure: MfStructure, scratch: MfScratch, B: number, l2: number): void {
+  const { grad, touched, userCount, itemCount } = scratch;
+  const { dim } = tables;
+  const users = touched.users;
+  const items = touched.items;
+  const gP = grad.P!;
+  const gQ = grad.Q!;
+  const gBU = grad.BU!;
+  const gBI = grad.BI!;
+  const reg = (2 * l2) / B;
   for (let n = 0; n < users.size; n++) {
     const u = users.list[n]!;
     spread(gP, u * dim, gBU[u]!, grad.Y, undefined, structure.implicit, u, dim, touched.Y);
@@ -213,7 +283,15 @@ export function accumulateGradients(
       if (biasName) grad[biasName]![row]! += reg * tables[biasName]![row]!;
     }
   }
-  return sse;
+}
+
+/** The per-row buffers, grown to hold `size` rows. */
+function rowBuffers(scratch: MfScratch, size: number): RowBuffers {
+  if (scratch.rows.logit.length < size) {
+    const capacity = Math.max(size, 2 * scratch.rows.logit.length);
+    scratch.rows = { logit: new Float64Array(capacity), keep: new Float64Array(capacity), grad: new Float64Array(capacity) };
+  }
+  return scratch.rows;
 }
 
 /** Lazy Adam (tfjs' update rule, bias-corrected) on the rows the batch touched; clears the scratch. */

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { generateSynthetic } from '../data/synth.js';
+import { generateInteractions } from '../data/synth-interactions.js';
 import { writeRatingsFile } from '../data/write-ratings.js';
 import { integerAtLeast, numberBetween } from '../options.js';
 
@@ -14,17 +15,25 @@ interface SynthFlags {
   seed: number;
   format: 'tsv' | 'csv';
   quiet: boolean;
+  interactions?: number;
+  affinity: number;
+  weights: boolean;
 }
 
 /** `edgerec synth`: write a synthetic ratings file with planted low-rank structure. */
 export function synthCommand(): Command {
   return new Command('synth')
-    .description('Generate synthetic 1–5 ratings from planted low-rank factors plus noise (known ground truth).')
-    .option('-o, --out <file>', 'where to write the ratings (header user,item,rating)', 'ratings.tsv')
+    .description(
+      'Generate synthetic 1–5 ratings from planted low-rank factors plus noise, or (--interactions N) implicit feedback with planted taste groups (known ground truth).',
+    )
+    .option('-o, --out <file>', 'where to write the ratings (header user,item,rating) or interactions (user,item,weight)', 'ratings.tsv')
     .option('--users <n>', 'number of users', integerAtLeast(1), 1000)
     .option('--items <n>', 'number of items', integerAtLeast(1), 500)
     .option('--ratings <n>', 'number of ratings', integerAtLeast(1), 50_000)
-    .option('--rank <n>', 'rank of the planted factors', integerAtLeast(1), 8)
+    .option('--rank <n>', 'rank of the planted factors (with --interactions: the number of taste groups)', integerAtLeast(1), 8)
+    .option('--interactions <n>', 'write N implicit-feedback pairs instead of ratings: users pick items mostly from their own taste group', integerAtLeast(1))
+    .option('--affinity <p>', 'with --interactions: chance an interaction is inside the user’s group', numberBetween(0, 1), 0.7)
+    .option('--weights', 'with --interactions: give each pair a count weight (heavier inside the group) instead of 1', false)
     .option('--noise <std>', 'std of the Gaussian noise added before rounding (rating units)', numberBetween(0, 10), 0.5)
     .option('--popularity <exponent>', 'Zipf exponent of item popularity (0 = uniform)', numberBetween(0, 5), 1)
     .option('--seed <n>', 'random seed', integerAtLeast(0), 42)
@@ -33,8 +42,32 @@ export function synthCommand(): Command {
       return v;
     }, 'tsv')
     .option('-q, --quiet', 'print nothing but errors', false)
-    .addHelpText('after', '\nExample:\n  edgerec synth --users 1000 --items 500 --ratings 50000 --seed 7 --out ratings.tsv')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  edgerec synth --users 1000 --items 500 --ratings 50000 --seed 7 --out ratings.tsv\n' +
+        '  edgerec synth --users 1000 --items 500 --interactions 40000 --rank 10 --out clicks.tsv',
+    )
     .action(async (flags: SynthFlags) => {
+      if (flags.interactions !== undefined) {
+        const data = generateInteractions({
+          users: flags.users,
+          items: flags.items,
+          interactions: flags.interactions,
+          clusters: flags.rank,
+          affinity: flags.affinity,
+          popularity: flags.popularity,
+          weights: flags.weights,
+          seed: flags.seed,
+        });
+        await writeRatingsFile(flags.out, { ...data, ratings: data.weights }, { format: flags.format, valueName: 'weight' });
+        if (!flags.quiet) {
+          process.stdout.write(
+            `wrote ${flags.out}: ${data.users.length} interactions, ${flags.users} users, ${flags.items} items\n` +
+              `planted ${flags.rank} taste groups; ${Math.round(flags.affinity * 100)}% of each user's items come from their own group\n`,
+          );
+        }
+        return;
+      }
       const { table, truth } = generateSynthetic({
         users: flags.users,
         items: flags.items,

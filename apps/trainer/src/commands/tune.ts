@@ -17,7 +17,18 @@ import {
 } from '../pipeline/tune.js';
 import { UserError } from '../user-error.js';
 import { formatTable } from '../report/table.js';
-import { parseHyperparameter, readModelConfig, type HyperparameterKey, type Hyperparameters } from './model-config.js';
+import { INTERACTION_HYPERPARAMETERS, type InteractionKey } from './interaction-config.js';
+import { OBJECTIVES, type Objective } from '@edgerec/core';
+import type { InteractionRecipe } from '../pipeline/interaction-head.js';
+import {
+  rankInteractionTrials,
+  tuneInteractions,
+  tunedInteractionConfig,
+  type InteractionSearchSpace,
+  type InteractionTrial,
+  type InteractionTuneResult,
+} from '../pipeline/tune-interactions.js';
+import { parseBySpec, parseHyperparameter, readConfig, type HyperparameterKey, type Hyperparameters } from './model-config.js';
 
 /** Candidate lists searched unless given on the command line or fixed by --config. */
 const DEFAULT_SPACE = {
@@ -40,6 +51,27 @@ const LIST_FLAGS = [
 
 type ListKey = (typeof LIST_FLAGS)[number][0];
 
+/** Interaction lists searched unless given or fixed by --config (iALS; the shared --dim and --l2 lists apply too). */
+const DEFAULT_INTERACTION_SPACE = {
+  dim: [64, 128],
+  l2: [0.01, 0.02, 0.04],
+  unobservedWeight: [0.1, 0.2, 0.3],
+} as const satisfies InteractionSearchSpace;
+
+/** Interaction-only hyperparameters with a value-list flag. */
+const INTERACTION_LIST_FLAGS = [
+  ['method', '--method <list>', 'interaction methods (ials, bce, bpr)'],
+  ['iterations', '--iterations <list>', 'iALS sweeps'],
+  ['unobservedWeight', '--unobserved-weight <list>', 'iALS weights w0 of the unobserved pairs'],
+  ['regExponent', '--reg-exponent <list>', 'iALS L2 frequency exponents ν'],
+  ['confidence', '--confidence <list>', 'iALS confidence maps (binary, linear, log)'],
+  ['alpha', '--alpha <list>', 'iALS confidence α'],
+  ['negatives', '--negatives <list>', 'bce/bpr negatives per positive'],
+] as const satisfies ReadonlyArray<readonly [InteractionKey, string, string]>;
+
+/** The rating list flags that also search an interaction model. */
+const SHARED_LIST_KEYS = ['dim', 'l2', 'learningRate', 'batchSize'] as const;
+
 /** Parsed flags of `edgerec tune`. */
 type TuneFlags = { [K in ListKey]?: Array<Hyperparameters[K]> } & {
   ratings: string;
@@ -57,7 +89,10 @@ type TuneFlags = { [K in ListKey]?: Array<Hyperparameters[K]> } & {
   duplicates: NonNullable<TrainModelOptions['duplicates']>;
   json: boolean;
   quiet: boolean;
-};
+  objective: Objective;
+  minRating?: number;
+  weightColumn?: string;
+} & { [K in (typeof INTERACTION_LIST_FLAGS)[number][0]]?: unknown[] };
 
 /** `edgerec tune`: search hyperparameters on a validation split and write the best as a config for `train --config`. */
 export function tuneCommand(): Command {
@@ -71,6 +106,11 @@ export function tuneCommand(): Command {
         .choices(SEARCH_METHODS)
         .default('random'),
     )
+    .addOption(
+      new Option('--objective <name>', 'rating: search the rating model by validation RMSE; interaction: the interaction model by validation NDCG@10')
+        .choices(OBJECTIVES)
+        .default('rating'),
+    )
     .option('--trials <n>', 'trials of a random search', integerAtLeast(1), 12)
     .option('--seed <n>', 'seed for the split, the trial draw and training (default: from --config, else 42)', integerAtLeast(0))
     .option('-o, --out <file>', 'where to write the best config (JSON)', 'best.json')
@@ -81,7 +121,13 @@ export function tuneCommand(): Command {
     const fallback = defaults ? defaults.join(',') : 'not searched';
     command.option(flags, `${what} to try, comma-separated (default: ${fallback})`, listOf(key));
   }
+  for (const [key, flags, what] of INTERACTION_LIST_FLAGS) {
+    const defaults: readonly unknown[] | undefined = (DEFAULT_INTERACTION_SPACE as InteractionSearchSpace)[key];
+    command.option(flags, `--objective interaction: ${what} to try, comma-separated (default: ${defaults ? defaults.join(',') : 'not searched'})`, interactionListOf(key));
+  }
   return command
+    .option('--min-rating <x>', '--objective interaction on a ratings file: keep rows rated at least this', numberBetween(-1e9, 1e9))
+    .option('--weight-column <column>', '--objective interaction: the weight column, by header name or 1-based number')
     .option('--epochs <n>', 'maximum epochs per trial (default: from --config, else 100)', integerAtLeast(1))
     .option('--patience <n>', 'epochs without val_loss improvement before a trial stops (default: from --config, else 5)', integerAtLeast(1))
     .option('--config <file>', 'JSON hyperparameters (as train --config reads) for everything not searched')
@@ -104,8 +150,15 @@ config has refit on), which is what train --config reports for the same file and
 A hyperparameter that --config sets is fixed at that value unless its list flag is given.
 The best config is written as { "model": { … }, "tuned": { … } }.
 
+With --objective interaction each trial is an interaction model trained on the training rows of
+a per-user split (no refit) and scored by NDCG@10 on each user's held-out validation rows (every
+held-out item relevant); defaults search dim 64,128, l2 0.01,0.02,0.04 and unobserved weight
+0.1,0.2,0.3 of iALS. The config it writes has "objective": "interaction".
+
 Examples:
   edgerec tune --ratings ml-100k/u1.base --trials 8 --out best.json
+  edgerec tune --objective interaction --ratings split/train.tsv --trials 10 --out ranker.json
+  edgerec train --objective interaction --ratings split/train.tsv --config ranker.json --out ranker-model.json
   edgerec train --ratings ml-100k/u1.base --config best.json --out model.json
   edgerec tune --ratings ratings.tsv --search grid --dim 32,64 --l2 0.01,0.03 --learning-rate 0.003`,
     )
@@ -113,7 +166,15 @@ Examples:
       if (resolve(flags.out) === resolve(flags.ratings)) {
         throw new UserError(`--out ${flags.out} would overwrite the ratings file; choose another file`);
       }
-      const config = flags.config !== undefined ? await readModelConfig(flags.config) : {};
+      if (flags.objective === 'interaction') {
+        await tuneInteractionCommand(flags);
+        return;
+      }
+      const loaded = flags.config !== undefined ? await readConfig(flags.config) : undefined;
+      if (loaded && loaded.objective !== 'rating') {
+        throw new UserError(`${flags.config} holds interaction-model hyperparameters; add --objective interaction`);
+      }
+      const config: ModelOptions = loaded?.model ?? {};
       const explicit: ModelOptions = {
         ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
         ...(flags.patience !== undefined ? { patience: flags.patience } : {}),
@@ -231,4 +292,112 @@ function describeParams(params: ModelOptions): string {
 function describeOutcome(r: TrialResult): string {
   if (r.diverged) return `diverged (${r.diverged})`;
   return `val RMSE ${r.valRmse.toFixed(4)} (${r.epochs} epochs, best ${r.bestEpoch}, ${r.seconds.toFixed(1)}s)`;
+}
+
+/** `tune --objective interaction`: the search, the config file, and the printed table. */
+async function tuneInteractionCommand(flags: TuneFlags): Promise<void> {
+  if (resolve(flags.out) === resolve(flags.ratings)) {
+    throw new UserError(`--out ${flags.out} would overwrite the ratings file; choose another file`);
+  }
+  const loaded = flags.config !== undefined ? await readConfig(flags.config) : undefined;
+  if (loaded && loaded.objective !== 'interaction') {
+    throw new UserError(`${flags.config} holds rating-model hyperparameters; it cannot configure an interaction search`);
+  }
+  const config: Partial<InteractionRecipe> = loaded?.model ?? {};
+  const space: Record<string, readonly unknown[]> = {};
+  const lists = flags as unknown as Record<string, unknown[] | undefined>;
+  for (const key of [...SHARED_LIST_KEYS, ...INTERACTION_LIST_FLAGS.map(([k]) => k)]) {
+    const given = lists[key];
+    const fallback: readonly unknown[] | undefined = (DEFAULT_INTERACTION_SPACE as Record<string, readonly unknown[]>)[key];
+    if (given !== undefined) space[key] = given;
+    else if (config[key as InteractionKey] === undefined && fallback !== undefined) space[key] = fallback;
+  }
+  const base: Partial<InteractionRecipe> = {
+    ...config,
+    ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
+    ...(flags.patience !== undefined ? { patience: flags.patience } : {}),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+  };
+  for (const key of Object.keys(space)) delete base[key as InteractionKey];
+  const log = (line: string) => {
+    if (!flags.quiet) process.stderr.write(`${line}\n`);
+  };
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\ninterrupted: stopping after this trial step (Ctrl-C again to quit now)\n');
+    controller.abort(Object.assign(new Error('tuning cancelled by Ctrl-C; nothing was written'), { name: 'AbortError' }));
+  };
+  process.on('SIGINT', onSigint);
+  let result: InteractionTuneResult;
+  try {
+    result = await tuneInteractions(flags.ratings, {
+      space: space as InteractionSearchSpace,
+      search: flags.search,
+      trials: flags.trials,
+      base,
+      validationFraction: flags.validation,
+      testFraction: flags.testFraction,
+      format: flags.format,
+      ...(flags.minRating !== undefined ? { minRating: flags.minRating } : {}),
+      ...(flags.weightColumn !== undefined ? { weightColumn: flags.weightColumn } : {}),
+      backend: flags.backend,
+      hooks: {
+        signal: controller.signal,
+        onInfo: log,
+        onTrialStart: (trial, trials, params) => log(`trial ${trial}/${trials}: ${describeParams(params as ModelOptions)}`),
+        onTrialEnd: (r, trials) =>
+          log(`trial ${r.trial}/${trials}: val NDCG@10 ${r.valNdcg.toFixed(4)} (${r.epochs} sweeps/epochs, best ${r.bestEpoch}, ${r.seconds.toFixed(1)}s)`),
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  await writeFileAtomic(flags.out, `${JSON.stringify(tunedInteractionConfig(result), null, 2)}\n`);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ out: flags.out, ...result }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `${formatInteractionTuneResult(result)}\nwrote ${flags.out} (use it with: edgerec train --objective interaction --config ${flags.out} …)\n`,
+  );
+}
+
+/** The ranked trial table and the winner, as `tune --objective interaction` prints them. */
+export function formatInteractionTuneResult(result: InteractionTuneResult): string {
+  const keys = result.varied;
+  const rows = rankInteractionTrials(result.trials).map((t: InteractionTrial) => [
+    t.trial === result.best.trial ? `${t.trial} *` : String(t.trial),
+    ...keys.map((key) => String(t.params[key])),
+    String(t.epochs),
+    t.seconds.toFixed(1),
+    t.valNdcg.toFixed(4),
+    t.valPrecision.toFixed(4),
+  ]);
+  const lines = [
+    formatTable(['trial', ...keys, 'sweeps', 'seconds', 'val NDCG@10', 'val P@10'], rows),
+    `* highest validation NDCG@10 (${result.rows.validation} held-out interactions; measured before any refit)`,
+    `best: trial ${result.best.trial} (${describeParams(result.best.params as ModelOptions)}), val NDCG@10 ${result.best.valNdcg.toFixed(4)}`,
+  ];
+  if (result.test) {
+    lines.push(
+      `test NDCG@10 ${result.test.model.ndcg.toFixed(4)}  P@10 ${result.test.model.precision.toFixed(4)}  ` +
+        `(popularity ${result.test.popularity.ndcg.toFixed(4)} / ${result.test.popularity.precision.toFixed(4)}; ${result.test.model.users} users)`,
+    );
+  } else {
+    lines.push('no test rows (--test-fraction 0): no test figures');
+  }
+  return lines.join('\n');
+}
+
+/** A commander argParser for a comma-separated list of values of interaction hyperparameter `key`. */
+function interactionListOf(key: InteractionKey): (value: string) => unknown[] {
+  return (value) =>
+    value.split(',').map((word) => {
+      try {
+        return parseBySpec(INTERACTION_HYPERPARAMETERS[key], word);
+      } catch (error) {
+        throw new InvalidArgumentError(`${(error as Error).message} (expected a comma-separated list)`);
+      }
+    });
 }

@@ -189,6 +189,8 @@ async function runFold(
     ...(options.userFeatures ? { userFeatures: options.userFeatures } : {}),
     ...(options.itemFeatures ? { itemFeatures: options.itemFeatures } : {}),
     includeSeen: false,
+    // RMSE is what a fold reports: no ranking head.
+    ranking: false,
     hooks: {
       ...(options.hooks?.signal ? { signal: options.hooks.signal } : {}),
       onInfo: (line) => {

@@ -18,6 +18,7 @@ import { UserError } from '../user-error.js';
 import { fitInteractionHead, interactionDefaults, type InteractionHeadHooks, type InteractionRecipe, type InteractionRows } from './interaction-head.js';
 import { interactionModel } from './interaction-model.js';
 import { rankingFigures, type RankingFigures } from './ranking-figures.js';
+import { concatIndices, definedOnly } from './arrays.js';
 
 /** Everything {@link trainInteractionModel} needs. */
 export interface TrainInteractionsOptions {
@@ -123,7 +124,7 @@ export async function trainInteractionModel(options: TrainInteractionsOptions): 
     hooks,
   });
   const seen: SeenItems =
-    head.refitEpochs > 0 ? buildSeenItems(users.size, concat(trainRows.users, validation.users), concat(trainRows.items, validation.items)) : trainSeen;
+    head.refitEpochs > 0 ? buildSeenItems(users.size, concatIndices(trainRows.users, validation.users), concatIndices(trainRows.items, validation.items)) : trainSeen;
   const model = interactionModel(head, { users, items, seen, popularity: itemPopularity(items.size, seen), seed: recipe.seed });
   const ranking = rankingFigures({
     ...(validation.users.length > 0
@@ -228,15 +229,4 @@ function reportData(onInfo: ((line: string) => void) | undefined, file: Interact
     `read ${file.file}: ${file.users.length} interactions, ${file.userIds.length} users, ${file.itemIds.length} items ` +
       `(format ${file.format}${notes.length > 0 ? `; ${notes.join('; ')}` : ''})`,
   );
-}
-
-function concat(a: ArrayLike<number>, b: ArrayLike<number>): Uint32Array {
-  const out = new Uint32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -30,6 +30,7 @@ import { UserError } from '../user-error.js';
 import { fitInteractionHead, interactionDefaults, type InteractionHeadHooks, type InteractionRecipe } from './interaction-head.js';
 import { interactionModel } from './interaction-model.js';
 import { rankingFigures, type RankingFigures } from './ranking-figures.js';
+import { concatIndices, definedOnly } from './arrays.js';
 
 /** Model hyperparameters a caller may set; the rest come from {@link DEFAULT_RECIPE}. */
 export type ModelOptions = Partial<Omit<TrainOptions, 'ratingUnitsPerTarget'>>;
@@ -191,7 +192,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
     // A refit trains on the validation rows too, so they count as seen.
     seen:
       result.refitEpochs > 0
-        ? buildSeenItems(users.size, concat(trainTable.users, earlyStopping.users), concat(trainTable.items, earlyStopping.items))
+        ? buildSeenItems(users.size, concatIndices(trainTable.users, earlyStopping.users), concatIndices(trainTable.items, earlyStopping.items))
         : buildSeenItems(users.size, trainTable.users, trainTable.items),
   };
   const popularity = itemPopularity(items.size, ratingModel.seen!);
@@ -378,12 +379,6 @@ function knownRows(rows: IndexedRatings, scale: RatingScale): TrainingRows {
   };
 }
 
-function concat(a: ArrayLike<number>, b: ArrayLike<number>): Uint32Array {
-  const out = new Uint32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
 
 function mean(values: Float32Array): number {
   let sum = 0;
@@ -395,8 +390,4 @@ function constantRmse(values: Float32Array, constant: number): number {
   let sum = 0;
   for (const v of values) sum += (v - constant) ** 2;
   return Math.sqrt(sum / values.length);
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

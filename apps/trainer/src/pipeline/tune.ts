@@ -12,6 +12,7 @@ import { readRatingsFile, type DuplicatePolicy, type RatingsFile } from '../data
 import { splitRows, type RowSplit } from '../data/split.js';
 import { UserError } from '../user-error.js';
 import { trainModel, type ModelOptions } from './train-model.js';
+import { definedOnly } from './arrays.js';
 
 /** Candidate values per hyperparameter; the search picks one value of each list per trial. */
 export type SearchSpace = { [K in HyperparameterKey]?: ReadonlyArray<Hyperparameters[K]> };
@@ -234,6 +235,8 @@ export async function tune(ratings: string | RatingsFile, options: TuneOptions):
       ...(options.ratingMin !== undefined ? { ratingMin: options.ratingMin } : {}),
       ...(options.ratingMax !== undefined ? { ratingMax: options.ratingMax } : {}),
       includeSeen: false,
+      // Trials are chosen by RMSE: no ranking head.
+      ranking: false,
       hooks: {
         ...(hooks.signal ? { signal: hooks.signal } : {}),
         onInfo: (line) => {
@@ -344,8 +347,4 @@ function sampleDistinct(n: number, count: number, random: () => number): number[
   const chosen = new Set<number>();
   while (chosen.size < count) chosen.add(Math.floor(random() * n));
   return [...chosen];
-}
-
-function definedOnly(value: ModelOptions): ModelOptions {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as ModelOptions;
 }

@@ -53,7 +53,13 @@ const mib = (bytes.length / 1024 / 1024).toFixed(2);
 console.log(`Bundled model ${relative(BASE, TARGET)}`);
 console.log(`  from     ${relative(BASE, source) || source}`);
 console.log(`  sha256   ${meta.sha256}`);
-console.log(`  counts   ${model.users.size} users, ${model.items.size} items, ${meta.stats.ratings} ratings`);
-console.log(`  model    dim ${model.dim}, ${model.activation}, ratings ${model.scale.min}..${model.scale.max}, threshold ${model.recommendThreshold}`);
+// An interaction model's scale is the identity on scores: never show it as a rating range.
+const interaction = meta.objective === 'interaction';
+const head = model.ranking ? `; ranking head dim ${model.ranking.dim}, ${model.ranking.activation}` : '';
+console.log(`  counts   ${model.users.size} users, ${model.items.size} items, ${meta.stats.ratings} ${interaction ? 'interactions' : 'ratings'}`);
+console.log(
+  `  model    ${meta.objective} (artifact version ${meta.fileVersion}), dim ${model.dim}, ${model.activation}, ` +
+    `${interaction ? 'score threshold' : `ratings ${model.scale.min}..${model.scale.max}, threshold`} ${model.recommendThreshold}${head}`,
+);
 console.log(`  size     ${mib} MiB${model.seen ? '' : ' (no seen lists: recommendations will not exclude rated items)'}`);
 console.log('Next: pnpm --filter @edgerec/worker dev   (or deploy)');

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'unknown_user',
   'unknown_item',
   'no_known_items',
+  'fold_in_unsupported',
   'model_unavailable',
   'internal_error',
   // POST /admin/reload (src/auth.ts, src/routes/admin.ts; not in the OpenAPI paths, listed for completeness)

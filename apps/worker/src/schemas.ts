@@ -1,6 +1,7 @@
-import { DEFAULT_FOLD_IN_L2 } from '@edgerec/core';
+import { ACTIVATIONS, DEFAULT_FOLD_IN_L2, OBJECTIVES } from '@edgerec/core';
 import { z } from '@hono/zod-openapi';
 import { ERROR_CODES } from './errors';
+import { COLD_START_RANKINGS, FOLD_IN_KINDS } from './model-capabilities';
 import { ServedInfoSchema } from './model-source';
 
 /** Most pairs one `POST /v1/score` may carry. */
@@ -19,9 +20,26 @@ export const MAX_CANDIDATES = 1000;
 export const MAX_EXCLUDE = 1000;
 /** Most ratings one fold-in request (`POST /v1/recommendations`) may carry. */
 export const MAX_FOLD_IN_RATINGS = 200;
-/** Bounds of the fold-in ridge `l2` a request may set (the default is core's DEFAULT_FOLD_IN_L2). */
+/**
+ * Most items one interaction fold-in request may carry: at ML-1M size (3,706 items) the fold-in
+ * and top-10 of 1,000 items take about 2 ms of CPU at dim 64 and 8.5 ms at dim 128, inside the
+ * Free plan's 10 ms (README, "What a fold-in costs"); the cost grows with items × dim².
+ */
+export const MAX_FOLD_IN_ITEMS = 1000;
+/** Largest weight of one interaction in a fold-in (a count or a duration; core turns it into a confidence). */
+export const MAX_INTERACTION_WEIGHT = 1e6;
+/**
+ * Bounds of the fold-in ridge `l2` a request may set (the default is core's DEFAULT_FOLD_IN_L2 for
+ * ratings, the ranking head's trained λ for items).
+ */
 export const FOLD_IN_L2_MIN = 1e-4;
 export const FOLD_IN_L2_MAX = 100;
+/** `order=rating` re-ranks the ranking head's best max(RERANK_POOL_FACTOR·k, RERANK_POOL_MIN) items by predicted rating. */
+export const RERANK_POOL_FACTOR = 5;
+export const RERANK_POOL_MIN = 50;
+/** How recommendations of a rating model with a ranking head are ordered. */
+export const RANK_ORDERS = ['score', 'rating'] as const;
+export type RankOrder = (typeof RANK_ORDERS)[number];
 
 const required = (what: string) => (issue: { input: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}`;
@@ -35,7 +53,7 @@ const idSchema = (kind: 'user' | 'item') =>
 
 const thresholdDoc = {
   description:
-    "Recommend threshold in rating units, inside the model's rating scale. Defaults to the artifact's threshold (or the RECOMMEND_THRESHOLD override).",
+    "Recommend threshold, in the unit of the model's pair scores: for a rating model a rating inside its rating scale; for an interaction model a score (0 to 1 for a sigmoid head, any finite number for a linear iALS head; the trainer sets the default so that `recommend: true` means about \"would be in this user's top 10\"). Defaults to the artifact's threshold (or the RECOMMEND_THRESHOLD override).",
   example: 4,
 };
 /** A number sent as a query string: blank or non-numeric text fails instead of coercing to 0. */
@@ -69,29 +87,77 @@ export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Healt
 const metricsSchema = z
   .object({ rmse: z.number(), mae: z.number(), count: z.number().int() })
   .nullable()
-  .openapi({ description: 'Accuracy on the split, in rating units; null when the trainer did not evaluate it.' });
+  .openapi({ description: 'Accuracy on the split, in rating units; null when the trainer did not evaluate it (always for an interaction model).' });
+
+const rankingMetricsSchema = z
+  .object({
+    k: z.number().int().openapi({ description: 'The cut-off: figures are @k.' }),
+    precision: z.number(),
+    recall: z.number(),
+    ndcg: z.number(),
+    map: z.number(),
+    hitRate: z.number(),
+    coverage: z.number().openapi({ description: 'Share of the catalogue recommended to at least one user.' }),
+    users: z.number().int().openapi({ description: 'Users ranked.' }),
+  })
+  .nullable()
+  .openapi({ description: 'Top-k figures of the head that ranks, on the split; null when the trainer did not compute them (every version-1 artifact).' });
+
+/** The interaction head stored beside a rating head, as `GET /v1/model` describes it. */
+export const RankingHeadInfoSchema = z
+  .object({
+    objective: z.literal('interaction'),
+    dim: z.number().int(),
+    activation: z.enum(ACTIVATIONS),
+    method: z.string().openapi({ description: 'How the head was trained (e.g. "ials").', example: 'ials' }),
+    recommendThreshold: z.number().openapi({ description: "The head's own threshold, in its score units (not used by /v1/score, which scores with the rating head)." }),
+  })
+  .openapi('RankingHeadInfo');
 
 /** `GET /v1/model`. */
 export const ModelInfoSchema = z
   .object({
     format: z.string().openapi({ example: 'edgerec-model' }),
-    version: z.number().int().openapi({ example: 1 }),
+    version: z.number().int().openapi({ description: "The file's artifact schema version (1 or 2; version-1 files are rating models).", example: 2 }),
     sha256: z.string().openapi({ description: 'The artifact\'s content sha256.' }),
     createdAt: z.string(),
+    objective: z.enum(OBJECTIVES).openapi({
+      description:
+        'What the model predicts: `rating` (pair scores are predicted ratings) or `interaction` (pair scores are ranking scores, never ratings: the model has no rating scale).',
+    }),
     dim: z.number().int(),
-    activation: z.enum(['tanh', 'sigmoid', 'linear']),
+    activation: z.enum(ACTIVATIONS).openapi({
+      description: 'Output activation of the main head. For an interaction model: `linear` (iALS: a predicted preference, not a probability) or `sigmoid` (a probability).',
+    }),
     counts: z.object({
       users: z.number().int(),
       items: z.number().int(),
-      ratings: z.number().int().openapi({ description: 'Ratings the model was trained on.' }),
+      ratings: z.number().int().openapi({ description: 'Training rows the model learned from: ratings, or (user, item) interactions for an interaction model.' }),
     }),
-    scale: z.object({ min: z.number(), max: z.number() }).openapi({ description: 'The rating scale.' }),
+    scale: z
+      .object({ min: z.number(), max: z.number() })
+      .nullable()
+      .openapi({ description: 'The rating scale; null for an interaction model.' }),
     recommendThreshold: z.object({
-      value: z.number().openapi({ description: 'The threshold used when a request does not give one.' }),
+      value: z.number().openapi({ description: 'The threshold used when a request does not give one (a rating, or a score for an interaction model).' }),
       source: z.enum(['artifact', 'env']).openapi({ description: '"env" when RECOMMEND_THRESHOLD overrides the artifact.' }),
       artifact: z.number().openapi({ description: 'The threshold stored in the artifact.' }),
     }),
-    metrics: z.object({ validation: metricsSchema, test: metricsSchema }),
+    ranking: RankingHeadInfoSchema.nullable().openapi({
+      description: 'The interaction head that ranks recommendations of a rating model, stored beside it; null when there is none (the model ranks with its own head).',
+    }),
+    coldStart: z.enum(COLD_START_RANKINGS).openapi({
+      description: 'How an unknown user is ranked: `popularity` (training users per item) or `item-bias` (artifacts without popularity, e.g. version 1).',
+    }),
+    foldIn: z.enum(FOLD_IN_KINDS).openapi({
+      description:
+        'What POST /v1/recommendations accepts: `ratings`, `interactions` (an `items` body), both, or `none` (an interaction head not trained with iALS).',
+    }),
+    metrics: z.object({
+      validation: metricsSchema,
+      test: metricsSchema,
+      ranking: z.object({ validation: rankingMetricsSchema, test: rankingMetricsSchema }),
+    }),
     training: z.object({
       epochs: z.number().int(),
       bestEpoch: z.number().int(),
@@ -120,7 +186,27 @@ export const ScoreSchema = z
     recommend: z.boolean().openapi({ description: 'Whether rating >= threshold.' }),
     threshold: z.number().openapi({ example: 3.5 }),
   })
-  .openapi('Score');
+  .openapi('Score', { description: 'A pair scored by a rating model.' });
+
+/** One pair scored by an interaction model: a score, never a rating. */
+export const InteractionScoreSchema = z
+  .object({
+    user: z.string(),
+    item: z.string(),
+    score: z.number().openapi({
+      description: "The model's output for the pair: a ranking score (iALS: a predicted preference around 0 to 1, not a probability), not a rating.",
+      example: 0.41,
+    }),
+    probability: z.number().optional().openapi({ description: 'Sigmoid heads only: the same number, which is then the probability that the user interacts.' }),
+    recommend: z.boolean().openapi({
+      description: "Whether score >= threshold. With the artifact's threshold this means about \"the item would be in this user's top 10\".",
+    }),
+    threshold: z.number().openapi({ example: 0.3 }),
+  })
+  .openapi('InteractionScore', { description: 'A pair scored by an interaction model.' });
+
+/** `GET /v1/score` response: a rating model's or an interaction model's score. */
+export const PairScoreSchema = z.union([ScoreSchema, InteractionScoreSchema]);
 
 /** A pair of a batch that could not be scored. */
 export const PairErrorSchema = z
@@ -151,8 +237,8 @@ export const BatchRequestSchema = z
 /** `POST /v1/score` response. */
 export const BatchResponseSchema = z
   .object({
-    results: z.array(z.union([ScoreSchema, PairErrorSchema])).openapi({
-      description: 'One entry per requested pair, in request order: a score, or an error for an unknown id.',
+    results: z.array(z.union([ScoreSchema, InteractionScoreSchema, PairErrorSchema])).openapi({
+      description: 'One entry per requested pair, in request order: a score (`Score` for a rating model, `InteractionScore` for an interaction model), or an error for an unknown id.',
     }),
   })
   .openapi('BatchScores');
@@ -217,6 +303,12 @@ function distinct(ids: readonly string[]): string[] {
 const excludeDoc = `Item ids never to return (at most ${MAX_EXCLUDE}). Unknown ids are ignored and counted in \`exclude.unknown\`.`;
 const candidatesDoc = `Rank only these item ids (at most ${MAX_CANDIDATES}; re-ranking), in any order. Unknown ids are listed in \`candidates.unknown\`; fewer than k items come back when fewer candidates are eligible.`;
 
+const orderDoc =
+  `For a rating model with a ranking head: \`score\` (default) ranks by the ranking head; \`rating\` takes the ranking head's best max(${RERANK_POOL_FACTOR}k, ${RERANK_POOL_MIN}) items and re-ranks them by the rating head's predicted rating (for an unknown user: the most popular ones, by item-bias rating). ` +
+  'Other rating models always rank by their rating head (both values give the same answer); an interaction model answers 400 to `rating`.';
+const orderSchema = () =>
+  z.enum(RANK_ORDERS, { error: 'must be "score" or "rating"' }).openapi({ description: orderDoc, example: 'score' });
+
 /** `GET /v1/users/{user}/recommendations` query. */
 export const RecommendationsQuerySchema = z.object({
   k: kQuerySchema,
@@ -227,19 +319,36 @@ export const RecommendationsQuerySchema = z.object({
     .default('fallback')
     .openapi({
       description:
-        'What an unknown user gets: `fallback` (default) ranks items by item bias and flags the response `coldStart: true`; `error` answers 404 `unknown_user`.',
+        'What an unknown user gets: `fallback` (default) ranks items by popularity (or by item bias when the artifact stores no popularity) and flags the response `coldStart: true`; `error` answers 404 `unknown_user`.',
       example: 'fallback',
     }),
+  order: orderSchema().default('score'),
 });
 
 /** One ranked item. */
 export const RecommendedItemSchema = z
   .object({
     item: z.string(),
-    rating: z.number().openapi({ description: 'Predicted rating, clipped to the rating scale.', example: 4.42 }),
-    raw: z.number().openapi({ description: 'The model output before unscaling.', example: 0.86 }),
+    score: z.number().optional().openapi({
+      description:
+        "The ranking head's output for the pair: a ranking score, not a rating. Interaction models, and rating models with a ranking head.",
+      example: 0.52,
+    }),
+    probability: z.number().optional().openapi({ description: 'Sigmoid ranking heads only: the same number as `score`, a probability.' }),
+    rating: z.number().optional().openapi({
+      description: "Rating models only: the rating head's predicted rating, clipped to the rating scale.",
+      example: 4.42,
+    }),
+    raw: z.number().optional().openapi({ description: "Rating models only: the rating head's output before unscaling.", example: 0.86 }),
+    popularity: z.number().optional().openapi({
+      description: 'Cold start by popularity only: how many training users interacted with the item.',
+      example: 1203,
+    }),
   })
-  .openapi('RecommendedItem');
+  .openapi('RecommendedItem', {
+    description:
+      'An item and its scores: `{ item, rating, raw }` from a rating model, `{ item, score, rating, raw }` from a rating model with a ranking head, `{ item, score, probability? }` from an interaction model; a cold-start item by popularity has `popularity` (and, from a rating model, the item-bias `rating` and `raw`).',
+  });
 
 /** How the `exclude` ids of a request were applied. */
 export const ExcludeInfoSchema = z
@@ -272,8 +381,12 @@ export const RecommendationsSchema = z
     coldStart: z.boolean().openapi({
       description: 'True when the model does not know the user and the items are ranked by the fallback.',
     }),
-    fallback: z.literal('item-bias').optional().openapi({
-      description: 'With `coldStart: true`: how the items were ranked (`item-bias`: by item bias alone, the same for every unknown user).',
+    fallback: z.enum(COLD_START_RANKINGS).optional().openapi({
+      description:
+        'With `coldStart: true`: how the items were ranked, the same for every unknown user: `popularity` (most training users first) or `item-bias` (by item bias alone; artifacts without popularity).',
+    }),
+    order: z.enum(RANK_ORDERS).optional().openapi({
+      description: 'Rating models with a ranking head only: how the items are ordered (see the `order` parameter).',
     }),
     exclude: ExcludeInfoSchema.optional().openapi({ description: 'Present when the request gave `exclude`.' }),
     candidates: CandidatesInfoSchema.optional().openapi({ description: 'Present when the request gave `candidates`.' }),
@@ -304,28 +417,61 @@ export const SimilarItemsSchema = z
   })
   .openapi('SimilarItems');
 
-/** `POST /v1/recommendations` body. */
+const ratingsSchema = z
+  .array(
+    z.object({
+      item: idSchema('item'),
+      rating: z.number({ error: 'must be a number' }).openapi({
+        description: "The user's rating, inside the model's rating scale (see GET /v1/model).",
+        example: 4,
+      }),
+    }),
+    { error: required('an array') },
+  )
+  .min(1, 'must hold at least one rating')
+  .max(MAX_FOLD_IN_RATINGS, {
+    error: (issue) =>
+      `at most ${MAX_FOLD_IN_RATINGS} ratings per request${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
+  })
+  .openapi({
+    description: `Rating models: the new user's ratings (1 to ${MAX_FOLD_IN_RATINGS}). Unknown items are skipped and listed in \`foldedIn.unknownItems\`; a repeated item keeps its last rating. With an iALS ranking head, the rated items also fold into the head as interactions of weight 1.`,
+  });
+
+const weightMessage = `must be a number greater than 0 and at most ${MAX_INTERACTION_WEIGHT}`;
+
+const interactionSchema = z
+  .object({
+    item: idSchema('item'),
+    weight: z
+      .number({ error: weightMessage })
+      .positive(weightMessage)
+      .max(MAX_INTERACTION_WEIGHT, weightMessage)
+      .optional()
+      .openapi({
+        description: `How much the user interacted (a count, a duration; default 1, at most ${MAX_INTERACTION_WEIGHT}). The model's confidence map turns it into the fold-in's weight; a repeated item sums its weights.`,
+        example: 3,
+      }),
+  })
+  .openapi('Interaction');
+
+const itemsSchema = z
+  .array(z.union([idSchema('item'), interactionSchema], { error: 'must be an item id or an object { "item": id, "weight"?: number }' }), {
+    error: required('an array'),
+  })
+  .min(1, 'must hold at least one item')
+  .max(MAX_FOLD_IN_ITEMS, {
+    error: (issue) => `at most ${MAX_FOLD_IN_ITEMS} items per request${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
+  })
+  .openapi({
+    description: `Models whose ranking head has an iALS fold-in (GET /v1/model \`foldIn\` includes \`interactions\`): the items the new user interacted with (1 to ${MAX_FOLD_IN_ITEMS}), each an id or \`{ "item": id, "weight": number }\`. Unknown items are skipped and listed in \`foldedIn.unknownItems\`; a repeated item sums its weights.`,
+    example: ['item-5', { item: 'item-47', weight: 3 }],
+  });
+
+/** `POST /v1/recommendations` body: `ratings` or `items`, not both. */
 export const FoldInRequestSchema = z
   .object({
-    ratings: z
-      .array(
-        z.object({
-          item: idSchema('item'),
-          rating: z.number({ error: 'must be a number' }).openapi({
-            description: "The user's rating, inside the model's rating scale (see GET /v1/model).",
-            example: 4,
-          }),
-        }),
-        { error: required('an array') },
-      )
-      .min(1, 'must hold at least one rating')
-      .max(MAX_FOLD_IN_RATINGS, {
-        error: (issue) =>
-          `at most ${MAX_FOLD_IN_RATINGS} ratings per request${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
-      })
-      .openapi({
-        description: `The new user's ratings (1 to ${MAX_FOLD_IN_RATINGS}). Unknown items are skipped and listed in \`foldedIn.unknownItems\`; a repeated item keeps its last rating.`,
-      }),
+    ratings: ratingsSchema.optional(),
+    items: itemsSchema.optional(),
     k: kBodySchema,
     exclude: idListBody(MAX_EXCLUDE, excludeDoc).optional(),
     candidates: idListBody(MAX_CANDIDATES, candidatesDoc).optional(),
@@ -333,24 +479,49 @@ export const FoldInRequestSchema = z
       .number({ error: 'must be a number' })
       .min(FOLD_IN_L2_MIN, `must be a number from ${FOLD_IN_L2_MIN} to ${FOLD_IN_L2_MAX}`)
       .max(FOLD_IN_L2_MAX, `must be a number from ${FOLD_IN_L2_MIN} to ${FOLD_IN_L2_MAX}`)
-      .default(DEFAULT_FOLD_IN_L2)
+      .optional()
       .openapi({
-        description: `Ridge regularisation of the fold-in (${FOLD_IN_L2_MIN} to ${FOLD_IN_L2_MAX}, default ${DEFAULT_FOLD_IN_L2}): weighs like that many extra ratings pulling the user's vector and bias towards zero, in squared units of the model's [0, 1] target scale. Lower trusts few ratings more; higher moves the ranking towards item bias.`,
+        description:
+          `Ridge regularisation of the fold-in (${FOLD_IN_L2_MIN} to ${FOLD_IN_L2_MAX}). With \`ratings\` (default ${DEFAULT_FOLD_IN_L2}, core's DEFAULT_FOLD_IN_L2): weighs like that many extra ratings pulling the user's vector and bias towards zero, in squared units of the model's [0, 1] target scale; lower trusts few ratings more, higher moves the ranking towards item bias. ` +
+          "With `items` (default: the λ the head was trained with, reported in the answer's `foldedIn.l2`): the iALS ridge λ on the user's vector. A ranking head folding in rated items always uses its trained λ.",
         example: DEFAULT_FOLD_IN_L2,
       }),
+    order: orderSchema().optional().openapi({
+      description: `${orderDoc} With \`items\` only \`score\` applies (there are no ratings to rank by).`,
+    }),
   })
-  .openapi('FoldInRequest');
+  .superRefine((body, context) => {
+    if (body.ratings === undefined && body.items === undefined) {
+      context.addIssue({ code: 'custom', path: ['ratings'], message: 'is required (or send "items": the items the user interacted with)' });
+    } else if (body.ratings !== undefined && body.items !== undefined) {
+      context.addIssue({ code: 'custom', path: ['items'], message: 'give "ratings" or "items", not both' });
+    }
+  })
+  .openapi('FoldInRequest', {
+    description: 'A new user: `ratings` (rating models) or `items` (models with an iALS interaction fold-in), exactly one of them.',
+    oneOf: [{ required: ['ratings'] }, { required: ['items'] }],
+  });
+
+/** How the new user was folded in. */
+const FoldedInSchema = z.object({
+  ratings: z.number().int().optional().openapi({ description: '`ratings` body: distinct known items whose ratings were used (and excluded from the ranking).' }),
+  items: z.number().int().optional().openapi({ description: '`items` body: distinct known items folded in (and excluded from the ranking).' }),
+  unknownItems: z.array(z.string()).openapi({ description: 'Item ids of the body the model does not know (skipped).' }),
+  l2: z.number().openapi({ description: 'The ridge of the fold-in the body\'s `l2` sets (given or default).' }),
+  interactionL2: z.number().optional().openapi({
+    description: '`ratings` on a model with an iALS ranking head: the head\'s trained ridge, used to fold the rated items into it.',
+  }),
+});
 
 /** `POST /v1/recommendations` response. */
 export const FoldInResponseSchema = z
   .object({
     k: z.number().int(),
-    items: z.array(RecommendedItemSchema).openapi({ ...itemsDoc, description: `${itemsDoc.description} Never an item the user rated.` }),
-    foldedIn: z.object({
-      ratings: z.number().int().openapi({ description: 'Distinct known items whose ratings were used (and excluded from the ranking).' }),
-      unknownItems: z.array(z.string()).openapi({ description: 'Rated item ids the model does not know (skipped).' }),
-      l2: z.number().openapi({ description: 'The ridge regularisation used.' }),
+    items: z.array(RecommendedItemSchema).openapi({ ...itemsDoc, description: `${itemsDoc.description} Never an item of the body.` }),
+    order: z.enum(RANK_ORDERS).optional().openapi({
+      description: 'Rating models with a ranking head only: how the items are ordered (`rating` also when the head cannot fold in the ratings).',
     }),
+    foldedIn: FoldedInSchema,
     exclude: ExcludeInfoSchema.optional().openapi({ description: 'Present when the request gave `exclude`.' }),
     candidates: CandidatesInfoSchema.optional().openapi({ description: 'Present when the request gave `candidates`.' }),
   })

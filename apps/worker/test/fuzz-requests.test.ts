@@ -3,13 +3,15 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env as workerEnv, exports } from 'cloudflare:workers';
 import { expect, it } from 'vitest';
 import { ERROR_CODES } from '../src/errors';
-import { MAX_BATCH, MAX_BODY_BYTES, MAX_CANDIDATES, MAX_FOLD_IN_RATINGS, MAX_ID_LENGTH } from '../src/schemas';
+import { MAX_BATCH, MAX_BODY_BYTES, MAX_CANDIDATES, MAX_FOLD_IN_ITEMS, MAX_FOLD_IN_RATINGS, MAX_ID_LENGTH } from '../src/schemas';
 import worker from '../src/index';
+import { loadArtifact, makeInteractionArtifact, makeRankedArtifact, makeVersion1Artifact } from './helpers/interaction-model';
 import { ODD_USER_ID, TEST_MODEL } from './helpers/test-model';
 import { loadTestArtifact, unitApp } from './helpers/unit-app';
 
 // Request fuzzing: FUZZ_REQUESTS requests from a seeded generator, sent inside workerd to apps built
-// around the test model (f32, f16 and int8 tables, with and without seen lists) and to the worker's
+// around the test model (f32, f16 and int8 tables, with and without seen lists, as a version-1
+// file), around interaction models (iALS and sigmoid) and a rating model with a ranking head, and to the worker's
 // own fetch handler (the bundled artifact). Paths (known routes with mutated segments, unknown
 // paths, encoded / unicode / over-long ids, `..`, `%00`), methods, query parameters, bodies
 // (invalid JSON, every wrong type, missing and extra fields, arrays over the limits, deep nesting,
@@ -166,6 +168,7 @@ const THRESHOLD_VALUES = [
   'abc', 'null', '1e-400', '.5e1',
 ];
 const COLD_START_VALUES = ['fallback', 'error', '', 'FALLBACK', 'Error', 'true', '1', 'none', ' fallback'];
+const ORDER_VALUES = ['score', 'rating', '', 'RATING', 'popularity', ' score', '1'];
 
 /** A list of n ids for exclude / candidates. */
 function idList(d: Dice, n: number): string[] {
@@ -210,6 +213,7 @@ function queryFor(d: Dice, route: 'score' | 'recommendations' | 'similar' | 'oth
       }
       maybe(0.3, () => add('coldStart', d.pick(COLD_START_VALUES)));
       maybe(0.03, () => add('coldStart', d.pick(COLD_START_VALUES)));
+      maybe(0.2, () => add('order', d.pick(ORDER_VALUES)));
     } else {
       maybe(0.05, () => add('exclude', 'item-1'));
     }
@@ -260,6 +264,21 @@ function rating(d: Dice): unknown {
   ])();
 }
 
+/** An entry of an `items` fold-in body: an id, `{ item, weight? }`, or something wrong. */
+function interaction(d: Dice): unknown {
+  const item = () => (d.chance(0.8) ? d.pick(KNOWN_ITEMS) : anyId(d, 'item'));
+  return d.weighted<() => unknown>([
+    [8, item],
+    [6, () => ({ item: item(), weight: d.pick([1, 2.5, 1000, 1e6]) })],
+    [2, () => ({ item: item() })],
+    [2, () => ({ item: d.pick(KNOWN_ITEMS), weight: d.pick([0, -1, 1e6 + 1, 5e-324, 1e308, -0, 2 ** 53]) })],
+    [1, () => ({ weight: 2 })],
+    [1, () => ({ item: anyValue(d), weight: anyValue(d) })],
+    [1, () => ({ item: d.pick(KNOWN_ITEMS), rating: 4 })],
+    [1, () => anyValue(d)],
+  ])();
+}
+
 /** Raw JSON number texts JSON.stringify cannot write. */
 const RAW_NUMBERS = ['1e309', '-1e309', '1e-400', '-0', '0.1e1', '4.000000000000000000000001', '100000000000000000000000000000'];
 
@@ -288,9 +307,19 @@ function scoreBody(d: Dice): string {
 /** A body for POST /v1/recommendations (fold-in). */
 function foldInBody(d: Dice): string {
   const obj: Record<string, unknown> = {};
-  if (d.chance(0.9)) {
+  const form = d.weighted([
+    [6, 'ratings'],
+    [5, 'items'],
+    [0.5, 'both'],
+    [0.5, 'neither'],
+  ] as const);
+  if (form === 'ratings' || form === 'both') {
     obj.ratings = d.chance(0.85) ? Array.from({ length: batchSizeOf(d, MAX_FOLD_IN_RATINGS) }, () => rating(d)) : anyValue(d);
   }
+  if (form === 'items' || form === 'both') {
+    obj.items = d.chance(0.85) ? Array.from({ length: batchSizeOf(d, MAX_FOLD_IN_ITEMS) }, () => interaction(d)) : anyValue(d);
+  }
+  if (d.chance(0.15)) obj.order = d.chance(0.8) ? d.pick(['score', 'rating']) : anyValue(d);
   if (d.chance(0.4)) obj.k = d.chance(0.6) ? d.pick([1, 3, 10, 100, 0, 101, -1, 2.5, 1e21]) : anyValue(d);
   if (d.chance(0.2)) obj.l2 = d.chance(0.7) ? d.pick([1e-4, 1e-5, 0, 0.3, 100, 101, -1, 5e-324, 1e-4 * 0.999]) : anyValue(d);
   for (const name of ['exclude', 'candidates']) {
@@ -545,16 +574,25 @@ const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 /** What a 2xx body of each route must hold (numbers finite: a NaN would have been written as null). */
 function checkSuccessBody(path: string, method: string, body: unknown): string | undefined {
   const b = body as Record<string, unknown>;
+  // An item carries a rating and raw output (rating models), a score (ranking heads), or a popularity
+  // count (cold start), and every number it has is finite.
   const ranked = (items: unknown) =>
-    Array.isArray(items) && items.every((it) => typeof it?.item === 'string' && isNumber(it.rating) && isNumber(it.raw));
+    Array.isArray(items) &&
+    items.every(
+      (it) =>
+        typeof it?.item === 'string' &&
+        ((isNumber(it.rating) && isNumber(it.raw)) || isNumber(it.score) || isNumber(it.popularity)) &&
+        ['score', 'probability', 'rating', 'raw', 'popularity'].every((key) => !(key in it) || isNumber(it[key])),
+    );
+  const scored = (r: Record<string, unknown>) => ((isNumber(r.rating) && isNumber(r.raw)) || isNumber(r.score)) && typeof r.recommend === 'boolean';
   if (typeof body !== 'object' || body === null) return 'body is not a JSON object';
   if (path === '/v1/score' && method === 'GET') {
-    return isNumber(b.rating) && isNumber(b.raw) && typeof b.recommend === 'boolean' ? undefined : 'bad score';
+    return scored(b) ? undefined : 'bad score';
   }
   if (path === '/v1/score') {
     const ok =
       Array.isArray(b.results) &&
-      b.results.every((r: Record<string, unknown>) => (r.error ? typeof (r.error as { code?: unknown }).code === 'string' : isNumber(r.rating) && isNumber(r.raw)));
+      b.results.every((r: Record<string, unknown>) => (r.error ? typeof (r.error as { code?: unknown }).code === 'string' : scored(r)));
     return ok ? undefined : 'bad batch results';
   }
   if (/^\/v1\/users\/[^/]+\/recommendations$/.test(path) || path === '/v1/recommendations') {
@@ -638,7 +676,14 @@ it(`answers ${FUZZ_REQUESTS} fuzzed requests without a 5xx, a malformed body or 
     { seen: false },
     { tableEncoding: 'json' },
   ];
-  const apps = encodings.map((options) => unitApp(() => loadTestArtifact(options)).app);
+  const apps = [
+    ...encodings.map((options) => unitApp(() => loadTestArtifact(options)).app),
+    unitApp(async () => loadArtifact(await makeVersion1Artifact())).app,
+    unitApp(async () => loadArtifact(await makeInteractionArtifact())).app,
+    unitApp(async () => loadArtifact(await makeInteractionArtifact({ activation: 'sigmoid' }))).app,
+    unitApp(async () => loadArtifact(await makeRankedArtifact())).app,
+    unitApp(async () => loadArtifact(await makeRankedArtifact({ activation: 'sigmoid' }))).app,
+  ];
   // Target apps.length is the worker's own fetch handler (bundled artifact, real bindings).
   const targets = apps.length + 1;
   const d = dice(mulberry32(FUZZ_SEED));

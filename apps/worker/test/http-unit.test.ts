@@ -251,7 +251,7 @@ describe('OpenAPI document', () => {
   it('documents the parameters and bodies of the new routes', async () => {
     const doc = await document();
     const params = (op: string) => (operation(doc, op).parameters ?? []).map((p) => `${p.in}:${p.name}`).sort();
-    expect(params('GET /v1/users/{user}/recommendations')).toEqual(['path:user', 'query:candidates', 'query:coldStart', 'query:exclude', 'query:k']);
+    expect(params('GET /v1/users/{user}/recommendations')).toEqual(['path:user', 'query:candidates', 'query:coldStart', 'query:exclude', 'query:k', 'query:order']);
     expect(params('GET /v1/items/{item}/similar')).toEqual(['path:item', 'query:k']);
     const coldStart = operation(doc, 'GET /v1/users/{user}/recommendations').parameters!.find((p) => p.name === 'coldStart')!;
     expect(coldStart.schema).toMatchObject({ enum: ['fallback', 'error'], default: 'fallback' });
@@ -264,13 +264,57 @@ describe('OpenAPI document', () => {
       k: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
       exclude: { type: 'array', maxItems: 1000 },
       candidates: { type: 'array', maxItems: 1000 },
-      l2: { type: 'number', default: 0.3 },
+      l2: { type: 'number', minimum: 0.0001, maximum: 100 },
     });
-    expect(schemas.FoldInRequest!.required).toEqual(['ratings']);
+    // The default l2 depends on the body (0.3 for ratings, the head's trained λ for items), so the schema states none.
+    expect(schemas.FoldInRequest!.properties!.l2).not.toHaveProperty('default');
+    expect(schemas.FoldInRequest!.required).toBeUndefined();
     expect(Object.keys(schemas.Recommendations!.properties!)).toEqual(
       expect.arrayContaining(['coldStart', 'fallback', 'exclude', 'candidates']),
     );
     expect(Object.keys(schemas)).toEqual(expect.arrayContaining(['SimilarItems', 'FoldInRecommendations', 'ServedModel', 'RecommendedItem']));
+  });
+
+  it('documents the objective: ModelInfo fields, interaction scores, item fields, the items body and order', async () => {
+    const doc = await document();
+    const { schemas } = doc.components;
+    const modelInfo = schemas.ModelInfo!;
+    expect(modelInfo.required).toEqual(expect.arrayContaining(['objective', 'ranking', 'coldStart', 'foldIn', 'scale', 'version']));
+    expect(modelInfo.properties).toMatchObject({
+      objective: { enum: ['rating', 'interaction'] },
+      coldStart: { enum: ['popularity', 'item-bias'] },
+      foldIn: { enum: ['ratings', 'interactions', 'ratings+interactions', 'none'] },
+      scale: { nullable: true },
+    });
+    expect(JSON.stringify(modelInfo.properties!.ranking)).toContain('#/components/schemas/RankingHeadInfo');
+    expect(Object.keys(schemas.RankingHeadInfo!.properties!).sort()).toEqual(['activation', 'dim', 'method', 'objective', 'recommendThreshold']);
+    const metrics = modelInfo.properties!.metrics as { properties: Record<string, { properties?: Record<string, { properties?: Record<string, unknown> }> }> };
+    expect(Object.keys(metrics.properties).sort()).toEqual(['ranking', 'test', 'validation']);
+    expect(Object.keys(metrics.properties.ranking!.properties!.validation!.properties!).sort()).toEqual(
+      ['coverage', 'hitRate', 'k', 'map', 'ndcg', 'precision', 'recall', 'users'],
+    );
+
+    expect(Object.keys(schemas.InteractionScore!.properties!).sort()).toEqual(['item', 'probability', 'recommend', 'score', 'threshold', 'user']);
+    expect(schemas.InteractionScore!.required).not.toContain('probability');
+    expect(JSON.stringify(schemas.InteractionScore)).toContain('top 10');
+    const score = operation(doc, 'GET /v1/score').responses['200']!.content!['application/json']!.schema as { anyOf?: { $ref: string }[] };
+    expect(score.anyOf!.map((s) => s.$ref)).toEqual(['#/components/schemas/Score', '#/components/schemas/InteractionScore']);
+    expect(JSON.stringify(schemas.BatchScores)).toContain('#/components/schemas/InteractionScore');
+
+    expect(Object.keys(schemas.RecommendedItem!.properties!).sort()).toEqual(['item', 'popularity', 'probability', 'rating', 'raw', 'score']);
+    expect(schemas.RecommendedItem!.required).toEqual(['item']);
+    expect(schemas.Recommendations!.properties).toMatchObject({ fallback: { enum: ['popularity', 'item-bias'] }, order: { enum: ['score', 'rating'] } });
+    const order = operation(doc, 'GET /v1/users/{user}/recommendations').parameters!.find((p) => p.name === 'order')!;
+    expect(order.schema).toMatchObject({ enum: ['score', 'rating'], default: 'score' });
+
+    const foldIn = schemas.FoldInRequest! as { properties: Record<string, Record<string, unknown>>; oneOf?: unknown };
+    expect(foldIn.properties.items).toMatchObject({ type: 'array', minItems: 1, maxItems: 1000 });
+    expect(JSON.stringify(foldIn.properties.items)).toContain('#/components/schemas/Interaction');
+    expect(schemas.Interaction!.properties).toMatchObject({ weight: { type: 'number', maximum: 1e6 } });
+    expect(foldIn.properties.order).toMatchObject({ enum: ['score', 'rating'] });
+    expect(foldIn.oneOf).toEqual([{ required: ['ratings'] }, { required: ['items'] }]);
+    const foldedIn = (schemas.FoldInRecommendations!.properties!.foldedIn as { properties: Record<string, unknown> }).properties;
+    expect(Object.keys(foldedIn).sort()).toEqual(['interactionL2', 'items', 'l2', 'ratings', 'unknownItems']);
   });
 
   it('includes `served` in ModelInfo, and every error code in Error', async () => {
@@ -280,7 +324,7 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(modelInfo.properties!.served)).toContain('#/components/schemas/ServedModel');
     const code = (doc.components.schemas.Error!.properties!.error as { properties: { code: { enum: string[] } } }).properties.code;
     expect(code.enum).toEqual([...ERROR_CODES]);
-    expect(code.enum).toEqual(expect.arrayContaining(['unauthorized', 'admin_disabled', 'model_rejected', 'no_known_items']));
+    expect(code.enum).toEqual(expect.arrayContaining(['unauthorized', 'admin_disabled', 'model_rejected', 'no_known_items', 'fold_in_unsupported']));
   });
 
   it('GET /v1/model answers with what ModelInfo documents', async () => {

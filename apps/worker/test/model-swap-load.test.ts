@@ -1,6 +1,6 @@
 import { mulberry32, predict, type RecommenderModel } from '@edgerec/core';
 import { expect, it } from 'vitest';
-import { recommendFor } from '../src/scoring';
+import { recommendFor } from '../src/ranking';
 import { V1_SEED, V2_SEED, testVersion } from './helpers/artifacts';
 import { modelsBucket, pointerTo, r2App, tag, uniquePrefix } from './helpers/r2';
 import { TEST_MODEL, makeTestModel } from './helpers/test-model';

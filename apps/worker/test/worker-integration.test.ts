@@ -35,17 +35,22 @@ describe('bundled model', () => {
     const info = await readJson<Record<string, unknown>>(await fetchWorker('/v1/model'));
     expect(info).toEqual({
       format: 'edgerec-model',
-      version: 1,
+      version: 2,
       sha256: inject('testArtifactSha256'),
       createdAt: '2026-04-26T12:00:00.000Z',
+      objective: 'rating',
       dim: TEST_MODEL.dim,
       activation: 'sigmoid',
       counts: { users: TEST_MODEL.users, items: TEST_MODEL.items, ratings: model.seen!.items.length },
       scale: { min: 1, max: 5 },
       recommendThreshold: { value: 3.5, source: 'artifact', artifact: 3.5 },
+      ranking: null,
+      coldStart: 'item-bias',
+      foldIn: 'ratings',
       metrics: {
         validation: { rmse: 0.91, mae: 0.72, count: 120 },
         test: { rmse: 0.93, mae: 0.74, count: 118 },
+        ranking: { validation: null, test: null },
       },
       training: { epochs: 12, bestEpoch: 10, backend: 'cpu', seconds: 1.25 },
       seenItems: true,

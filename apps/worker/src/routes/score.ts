@@ -7,8 +7,8 @@ import {
   BatchResponseSchema,
   MAX_BATCH,
   MAX_BODY_BYTES,
+  PairScoreSchema,
   ScoreQuerySchema,
-  ScoreSchema,
   errorContent,
   jsonContent,
 } from '../schemas';
@@ -20,10 +20,13 @@ const scoreRoute = createRoute({
   path: '/v1/score',
   tags: ['Scores'],
   summary: 'Score one (user, item) pair',
-  description: 'Predicted rating of `item` by `user`, and whether it reaches the recommend threshold.',
+  description:
+    'A rating model (also one with a ranking head: pairs are scored by its rating head) answers the predicted rating of `item` by `user` (`Score`). ' +
+    'An interaction model answers a ranking score, never a rating (`InteractionScore`: `score`, and `probability` for a sigmoid head). ' +
+    "Either way `recommend` says whether the number reaches the threshold: the artifact's (set by the trainer so that, for an interaction model, `recommend: true` means about \"would be in this user's top 10\"), RECOMMEND_THRESHOLD, or the request's `threshold`.",
   request: { query: ScoreQuerySchema },
   responses: {
-    200: jsonContent(ScoreSchema, 'The score.'),
+    200: jsonContent(PairScoreSchema, 'The score: `Score` (rating model) or `InteractionScore` (interaction model).'),
     400: errorContent('A parameter is missing or invalid (`invalid_request`).'),
     404: errorContent(
       'The model does not know the user (`unknown_user`) or the item (`unknown_item`). There is no cold-start fallback here: a score needs a known user and item.',
@@ -37,7 +40,7 @@ const batchRoute = createRoute({
   path: '/v1/score',
   tags: ['Scores'],
   summary: 'Score a batch of pairs',
-  description: `Scores 1 to ${MAX_BATCH} (MAX_BATCH) pairs in one request. Unknown ids do not fail the batch: their entries carry an \`error\` instead of a score. Bodies over ${MAX_BODY_BYTES} bytes are refused with 413 \`payload_too_large\`.`,
+  description: `Scores 1 to ${MAX_BATCH} (MAX_BATCH) pairs in one request, each like GET /v1/score (a rating, or a score for an interaction model). Unknown ids do not fail the batch: their entries carry an \`error\` instead of a score. Bodies over ${MAX_BODY_BYTES} bytes are refused with 413 \`payload_too_large\`.`,
   middleware: [limitBody()] as const,
   request: {
     body: { content: { 'application/json': { schema: BatchRequestSchema } }, required: true },

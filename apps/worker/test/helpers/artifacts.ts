@@ -23,7 +23,7 @@ export function brokenVariants(text: string): { name: string; text: string; code
     { name: 'a flipped byte', text: flipByte(text), code: 'checksum', message: /failed its integrity check: content sha256 is [0-9a-f]{64}, the artifact says [0-9a-f]{64}/ },
     { name: 'a truncated file', text: text.slice(0, Math.floor(text.length / 2)), code: 'invalid-json', message: /is not valid JSON/ },
     { name: 'a schema-invalid artifact', text: edit(text, (json) => delete (json.users as Record<string, unknown>).bias), code: 'schema', message: /does not match the artifact schema: users\.bias/ },
-    { name: 'a wrong artifact version', text: edit(text, (json) => (json.version = 2)), code: 'unsupported-version', message: /has artifact version 2/ },
+    { name: 'a wrong artifact version', text: edit(text, (json) => (json.version = 3)), code: 'unsupported-version', message: /has artifact version 3/ },
   ];
 }
 

@@ -69,3 +69,15 @@ export function bruteSimilar(model: RecommenderModel, i: number): { index: numbe
 export function allItems(model: RecommenderModel): number[] {
   return Array.from({ length: model.items.size }, (_, i) => i);
 }
+
+/** Every object key anywhere in a JSON value (to assert that a field never appears in a response). */
+export function keysDeep(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) for (const entry of value) keysDeep(entry, into);
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, entry] of Object.entries(value)) {
+      into.add(key);
+      keysDeep(entry, into);
+    }
+  }
+  return into;
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm demo`: synthetic ratings -> train -> artifact -> wrangler dev on 127.0.0.1 -> real requests.
+// `pnpm demo`: synthetic ratings and interactions -> train -> artifacts -> wrangler dev on 127.0.0.1 -> real requests.
 // Keeps serving until Ctrl-C; `pnpm demo --exit` (or EDGEREC_DEMO_EXIT=1) stops after the requests.
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
@@ -12,8 +12,10 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(dirname(fileURLToPath(import.meta.resolve('@edgerec/trainer'))), 'cli.js');
 const USAGE = `usage: pnpm demo [--exit] [--port N] [--users N] [--items N] [--ratings N]
 
-Generates synthetic ratings, trains a model, serves it with wrangler dev on 127.0.0.1 and sends a
-few requests. Without --exit it keeps serving until Ctrl-C. EDGEREC_DEMO_EXIT=1 also stops early.`;
+Generates synthetic ratings, trains a rating model (with its interaction head for ranking),
+serves it with wrangler dev on 127.0.0.1 and sends a few requests; then does the same for an
+interaction (implicit-feedback) model on synthetic clicks, served on port N+1. Without --exit it
+keeps serving both until Ctrl-C. EDGEREC_DEMO_EXIT=1 also stops early.`;
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +35,8 @@ if (values.help) {
 const dir = join(REPO, '.edgerec', 'demo');
 const ratingsFile = join(dir, 'ratings.tsv');
 const modelFile = join(dir, 'model.json');
+const clicksFile = join(dir, 'clicks.tsv');
+const rankerFile = join(dir, 'ranker.json');
 const show = (path) => relative(process.cwd(), path) || path;
 const step = (text) => console.log(`\n\x1b[1m▶ ${text}\x1b[0m`);
 
@@ -63,26 +67,31 @@ async function request(base, method, path, body) {
 await mkdir(dir, { recursive: true });
 process.chdir(REPO);
 
-step('1/4 Generate synthetic ratings (planted low-rank structure, known noise floor)');
-await edgerec(['synth', '--users', values.users, '--items', values.items, '--ratings', values.ratings, '--seed', '42', '--out', show(ratingsFile)]);
+step('1/7 Generate synthetic ratings (planted low-rank structure, known noise floor; users rate more of what they like)');
+await edgerec([
+  'synth', '--users', values.users, '--items', values.items, '--ratings', values.ratings, '--selection', '4', '--seed', '42', '--out', show(ratingsFile),
+]);
 
-step('2/4 Train the model and export the artifact');
+step('2/7 Train the rating model (and its iALS ranking head) and export the artifact');
 await edgerec(['train', '--ratings', show(ratingsFile), '--out', show(modelFile)]);
 
-step(`3/4 Serve it at the edge, locally: wrangler dev on 127.0.0.1:${values.port}`);
-const server = await startLocalServer({ model: modelFile, port: Number(values.port) });
+step(`3/7 Serve it at the edge, locally: wrangler dev on 127.0.0.1:${values.port}`);
+const servers = [await startLocalServer({ model: modelFile, port: Number(values.port) })];
+const [server] = servers;
 let stopping = false;
 const shutdown = async (code) => {
   if (stopping) return;
   stopping = true;
-  await server.stop();
+  // One at a time, newest first: a wrangler dev watching its folder rebuilds (and esbuild may
+  // print a panic) when another one removes its run folder next to it at the same moment.
+  for (const s of [...servers].reverse()) await s.stop();
   process.exit(code);
 };
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 try {
-  step('4/4 Ask it things: model info, recommendations, scores, similar items, a new user, cold start');
+  step('4/7 Ask it things: model info, recommendations, scores, similar items, a new user, cold start');
   const base = server.url;
   await request(base, 'GET', '/v1/model');
   const recs = await request(base, 'GET', '/v1/users/u1/recommendations?k=5');
@@ -105,23 +114,45 @@ try {
     ],
     k: 3,
   });
-  // An unknown user on the GET route gets the item-bias fallback, flagged coldStart.
+  // An unknown user on the GET route gets the most popular items, flagged coldStart.
   await request(base, 'GET', '/v1/users/nobody/recommendations?k=3');
+
+  step('5/7 Generate synthetic clicks (implicit feedback: users pick mostly from their taste group)');
+  await edgerec([
+    'synth', '--users', values.users, '--items', values.items, '--interactions', String(Math.round(Number(values.ratings) * 0.8)),
+    '--rank', '10', '--weights', '--seed', '42', '--out', show(clicksFile),
+  ]);
+  step('6/7 Train an interaction model (iALS) for top-K, next to popularity');
+  await edgerec(['train', '--objective', 'interaction', '--ratings', show(clicksFile), '--out', show(rankerFile)]);
+  const interactionPort = Number(values.port) + 1;
+  step(`7/7 Serve it on 127.0.0.1:${interactionPort}: scores (not ratings), recommendations, a new user from their clicks`);
+  const ranker = await startLocalServer({ model: rankerFile, port: interactionPort });
+  servers.push(ranker);
+  const model = await request(ranker.url, 'GET', '/v1/model');
+  console.log(`(objective ${model.objective}; cold start ${model.coldStart}; fold-in ${model.foldIn})`);
+  const clicks = await request(ranker.url, 'GET', '/v1/users/u1/recommendations?k=5');
+  const first = clicks.items?.[0]?.item ?? 'i1';
+  await request(ranker.url, 'GET', `/v1/score?user=u1&item=${encodeURIComponent(first)}`);
+  // A visitor the model has never seen: the items they clicked, folded in by the closed-form iALS solve.
+  await request(ranker.url, 'POST', '/v1/recommendations', { items: clicks.items.slice(0, 3).map((r) => r.item), k: 5 });
+  await request(ranker.url, 'GET', '/v1/users/nobody/recommendations?k=3');
 } catch (error) {
   console.error(`demo request failed: ${error.message}`);
   await shutdown(1);
 }
 
 if (values.exit) {
-  console.log('\nDemo done (--exit): stopping the local worker.');
+  console.log('\nDemo done (--exit): stopping the local workers.');
   await shutdown(0);
 } else {
-  console.log(`\nThe worker keeps serving at ${server.url} — try:
+  const ranker = servers[1];
+  console.log(`\nThe workers keep serving: the rating model at ${server.url}, the interaction model at ${ranker.url} — try:
   curl -s '${server.url}/v1/users/u7/recommendations?k=3'
   curl -s '${server.url}/v1/score?user=u7&item=i42'
+  curl -s '${ranker.url}/v1/users/u7/recommendations?k=3'
   open ${server.url}/docs (API docs) or ${server.url}/openapi.json
 Press Ctrl-C to stop.`);
-  const code = await server.exited;
+  const code = await Promise.race(servers.map((s) => s.exited));
   if (!stopping) {
     console.error(`the local worker stopped unexpectedly (exit ${code})`);
     process.exit(1);

@@ -11,7 +11,7 @@ import { isPlainObject, plural, quoteList, specProblem, type HyperparameterSpec 
 export const INTERACTION_HYPERPARAMETERS = {
   method: { kind: 'choice', values: INTERACTION_METHODS },
   dim: { kind: 'integer', min: 1 },
-  l2: { kind: 'number', min: 0, max: 10_000 },
+  l2: { kind: 'number', min: 0, max: 100 },
   seed: { kind: 'integer', min: 0 },
   refit: { kind: 'boolean' },
   patience: { kind: 'integer', min: 1 },

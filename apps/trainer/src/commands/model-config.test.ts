@@ -66,7 +66,7 @@ describe('parseModelConfig', () => {
       /b\.json: unknown hyperparameter "model\.backend"; allowed: dim,/,
     );
     expect(() => parseModelConfig('{ "model": {}, "dim": 8 }', 'b.json')).toThrow(
-      /unknown top-level key "dim" next to "model"; allowed: model, tuned/,
+      /unknown top-level key "dim" next to "model"; allowed: objective, model, tuned/,
     );
   });
 

@@ -222,10 +222,13 @@ export async function applyModelConfig(command: Command): Promise<void> {
   if (typeof path !== 'string') return;
   const config = await readConfig(path);
   const values: Record<string, unknown> = { ...config.model };
-  if (config.objective === 'interaction' && command.options.some((option) => option.attributeName() === 'objective')) {
+  if (config.objective === 'interaction') {
+    const hasObjective = command.options.some((option) => option.attributeName() === 'objective');
+    if (!hasObjective) throw new UserError(`${path} holds interaction-model hyperparameters; this command trains rating models only`);
+    if (givenExplicitly(command, 'objective') && command.getOptionValue('objective') !== 'interaction') {
+      throw new UserError(`${path} holds interaction-model hyperparameters ("objective": "interaction"); use it with --objective interaction`);
+    }
     values.objective = 'interaction';
-  } else if (config.objective === 'interaction') {
-    throw new UserError(`${path} holds interaction-model hyperparameters; this command trains rating models only`);
   }
   for (const [key, value] of Object.entries(values)) {
     if (!givenExplicitly(command, key)) command.setOptionValueWithSource(key, value, 'config');

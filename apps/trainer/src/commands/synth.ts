@@ -12,6 +12,7 @@ interface SynthFlags {
   rank: number;
   noise: number;
   popularity: number;
+  selection: number;
   seed: number;
   format: 'tsv' | 'csv';
   quiet: boolean;
@@ -36,6 +37,7 @@ export function synthCommand(): Command {
     .option('--weights', 'with --interactions: give each pair a count weight (heavier inside the group) instead of 1', false)
     .option('--noise <std>', 'std of the Gaussian noise added before rounding (rating units)', numberBetween(0, 10), 0.5)
     .option('--popularity <exponent>', 'Zipf exponent of item popularity (0 = uniform)', numberBetween(0, 5), 1)
+    .option('--selection <beta>', 'ratings: how much users pick what they rate by taste (0 = by popularity alone)', numberBetween(0, 10), 0)
     .option('--seed <n>', 'random seed', integerAtLeast(0), 42)
     .option('--format <format>', 'tsv or csv', (v) => {
       if (v !== 'tsv' && v !== 'csv') throw new Error('must be tsv or csv');
@@ -63,7 +65,8 @@ export function synthCommand(): Command {
         if (!flags.quiet) {
           process.stdout.write(
             `wrote ${flags.out}: ${data.users.length} interactions, ${flags.users} users, ${flags.items} items\n` +
-              `planted ${flags.rank} taste groups; ${Math.round(flags.affinity * 100)}% of each user's items come from their own group\n`,
+              `planted ${flags.rank} taste groups; ${(data.inGroupShare * 100).toFixed(1)}% of the pairs are inside the user's own group ` +
+              `(affinity ${flags.affinity}, plus chance picks, minus repeats redrawn)\n`,
           );
         }
         return;
@@ -75,6 +78,7 @@ export function synthCommand(): Command {
         rank: flags.rank,
         noise: flags.noise,
         popularity: flags.popularity,
+        selection: flags.selection,
         seed: flags.seed,
       });
       await writeRatingsFile(flags.out, table, { format: flags.format });

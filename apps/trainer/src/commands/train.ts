@@ -10,6 +10,8 @@ import type { RankingFigures } from '../pipeline/ranking-figures.js';
 import { writeTrainingReport } from '../report/training-report.js';
 import { addInteractionOptions, interactionRecipeFrom, rankingHeadRecipeFrom, type InteractionFlags } from './interaction-flags.js';
 import { addModelOptions, modelOptionsFrom, type ModelFlags } from './model-flags.js';
+import { givenExplicitly } from './model-config.js';
+import { UserError } from '../user-error.js';
 
 /** Parsed flags: the model flags (hyperparameters by their TrainOptions names, backend), plus the run's own. */
 interface TrainFlags extends ModelFlags, InteractionFlags {
@@ -58,7 +60,11 @@ export function trainCommand(): Command {
   return addInteractionOptions(addModelOptions(command))
     .option('--rating-min <x>', 'lowest rating of the scale (default: lowest in the data)', finiteNumber)
     .option('--rating-max <x>', 'highest rating of the scale (default: highest in the data)', finiteNumber)
-    .option('--threshold <rating>', 'predicted rating at which the edge says "recommend" (default: 62.5% up the scale)', finiteNumber)
+    .option(
+      '--threshold <value>',
+      'predicted rating (interaction: score) at which the edge says "recommend" (default: 62.5% up the rating scale; interaction: the median 10th-best score)',
+      finiteNumber,
+    )
     .addOption(
       new Option('--table-encoding <encoding>', 'how tables are stored in the artifact')
         .choices(TABLE_ENCODINGS)
@@ -159,6 +165,12 @@ Examples:
 
 /** `train --objective interaction`: fits the interaction model, writes it, prints the summary. */
 async function trainInteractionCommand(flags: TrainFlags, command: Command, progress: TrainingProgress, signal: AbortSignal): Promise<void> {
+  const ratingOnly = ['plot', 'ratingMin', 'ratingMax', 'duplicates', 'userFeatures', 'itemFeatures', 'activation', 'dropout', 'implicit', 'nonneg', 'globalOffset', 'engine']
+    .filter((key) => givenExplicitly(command, key))
+    .map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  if (ratingOnly.length > 0) {
+    throw new UserError(`${ratingOnly.join(', ')} ${ratingOnly.length === 1 ? 'applies' : 'apply'} to rating models only, not with --objective interaction`);
+  }
   const recipe = interactionRecipeFrom(command, flags as TrainFlags & Record<string, unknown>);
   const label = (recipe.method ?? 'ials') === 'ials' ? 'sweep' : 'epoch';
   const { artifact, summary } = await trainInteractionModel({
@@ -173,6 +185,7 @@ async function trainInteractionCommand(flags: TrainFlags, command: Command, prog
     backend: flags.backend,
     tableEncoding: flags.tableEncoding,
     includeSeen: flags.seen,
+    ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
     hooks: {
       signal,
       onInfo: (line) => progress.info(line),
@@ -196,7 +209,7 @@ function interactionSummaryLines(summary: InteractionTrainSummary, file: string,
     `trained ${summary.method} in ${summary.seconds.toFixed(1)}s on ${summary.engine} (${summary.epochs} ${unit}, best ${summary.bestEpoch}` +
       `${summary.refitEpochs > 0 ? `, then ${summary.refitEpochs} ${unit} on training + validation rows` : ''})`,
     ...rankingLines(summary.ranking, 'model'),
-    `recommend threshold: score ≥ ${summary.recommendThreshold.toFixed(4)} (the median 10th-best score of training users)`,
+    `recommend threshold: score ≥ ${summary.recommendThreshold.toFixed(4)}${summary.thresholdGiven ? ' (--threshold)' : ' (the median 10th-best score of training users)'}`,
     `wrote ${file} (${(bytes / 1024).toFixed(0)} KiB)`,
   ];
 }

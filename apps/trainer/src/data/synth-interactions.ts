@@ -29,6 +29,8 @@ export interface SynthInteractions {
   /** The planted group of each user and item: the ground truth a model should recover. */
   userCluster: Uint32Array;
   itemCluster: Uint32Array;
+  /** Share of the pairs inside the user's own group (affinity, plus chance picks, minus repeats redrawn). */
+  inGroupShare: number;
 }
 
 const MAX_CLUSTERS = 4096;
@@ -99,10 +101,13 @@ export function generateInteractions(options: SynthInteractionsOptions): SynthIn
       need--;
     }
   }
+  let inGroup = 0;
+  for (let r = 0; r < row; r++) if (itemCluster[items[r]!] === userCluster[users[r]!]) inGroup++;
   return {
     users,
     items,
     weights,
+    inGroupShare: row > 0 ? inGroup / row : 0,
     userIds: Array.from({ length: o.users }, (_, u) => `u${u + 1}`),
     itemIds: Array.from({ length: o.items }, (_, i) => `i${i + 1}`),
     userCluster,

@@ -14,6 +14,12 @@ export interface SynthOptions {
   noise?: number;
   /** Zipf exponent of item popularity (default 1.0; 0 = uniform). Users get half this skew. */
   popularity?: number;
+  /**
+   * How much users choose what they rate by taste (default 0: pairs follow popularity alone).
+   * With β > 0 a popularity draw is kept with probability σ(β · z), z the standardized planted
+   * affinity p_u·q_i, so users rate more of the items they would like, as on real sites.
+   */
+  selection?: number;
   /** Random seed (default 42). */
   seed?: number;
 }
@@ -59,7 +65,7 @@ export function generateSynthetic(options: SynthOptions): { table: RatingsTable;
   const nextSeed = () => Math.floor(seeds() * 4294967296);
   const factors = plantFactors(o, nextSeed(), nextSeed());
   const degree = userDegrees(o, nextSeed());
-  const pairs = drawPairs(o, degree, nextSeed());
+  const pairs = drawPairs(o, degree, nextSeed(), factors);
   const rated = rate(o, pairs.users, pairs.items, factors, nextSeed());
   const table: RatingsTable = {
     users: pairs.users,
@@ -82,7 +88,7 @@ export function generateSynthetic(options: SynthOptions): { table: RatingsTable;
 
 /** Fills in defaults and rejects options that are not sensible, naming the command-line flag. */
 function checkSynthOptions(options: SynthOptions): Required<SynthOptions> {
-  const o: Required<SynthOptions> = { rank: 8, noise: 0.5, popularity: 1, seed: 42, ...options };
+  const o: Required<SynthOptions> = { rank: 8, noise: 0.5, popularity: 1, seed: 42, selection: 0, ...options };
   checkInteger('--users', o.users, 1, MAX_USERS);
   checkInteger('--items', o.items, 1, MAX_ITEMS);
   checkInteger('--ratings', o.ratings, 1, MAX_RATINGS);
@@ -90,6 +96,7 @@ function checkSynthOptions(options: SynthOptions): Required<SynthOptions> {
   checkInteger('--seed', o.seed, 0, 2 ** 32 - 1);
   checkNumber('--noise', o.noise, 0, 10);
   checkNumber('--popularity', o.popularity, 0, 5);
+  checkNumber('--selection', o.selection, 0, 10);
   if (o.ratings > o.users * o.items) {
     throw new UserError(
       `--ratings must be at most --users × --items = ${o.users * o.items} (each pair is rated once), got ${o.ratings}`,
@@ -150,7 +157,7 @@ export function userDegrees(o: Pick<Required<SynthOptions>, 'users' | 'items' | 
  * by Zipf popularity, rejecting items the user already has; a user who rates most of the
  * catalogue falls back to taking unrated items in order from a random start.
  */
-function drawPairs(o: Required<SynthOptions>, degree: Uint32Array, seed: number) {
+function drawPairs(o: Required<SynthOptions>, degree: Uint32Array, seed: number, factors: ReturnType<typeof plantFactors>) {
   const random = mulberry32(seed);
   const itemByRank = shuffleInPlace(iota(o.items), random);
   const placeOrder = shuffleInPlace(iota(o.items), random);
@@ -179,6 +186,7 @@ function drawPairs(o: Required<SynthOptions>, degree: Uint32Array, seed: number)
     for (let attempts = 8 * need + 64; need > 0 && attempts > 0; attempts--) {
       const item = itemByRank[drawRank()]!;
       if (ratedBy[item] === user) continue;
+      if (o.selection > 0 && !chosenByTaste(o, factors, user, item, random)) continue;
       add(user, item);
       need--;
     }
@@ -189,6 +197,13 @@ function drawPairs(o: Required<SynthOptions>, degree: Uint32Array, seed: number)
     }
   }
   return { users, items };
+}
+
+/** Keeps a drawn (user, item) pair with probability σ(selection · p_u·q_i / INTERACTION_STD). */
+function chosenByTaste(o: Required<SynthOptions>, f: ReturnType<typeof plantFactors>, user: number, item: number, random: () => number): boolean {
+  let dot = 0;
+  for (let d = 0; d < o.rank; d++) dot += f.userFactors[user * o.rank + d]! * f.itemFactors[item * o.rank + d]!;
+  return random() < 1 / (1 + Math.exp((-o.selection * dot) / INTERACTION_STD));
 }
 
 /** Integer ratings round(clip(latent + noise)), with the RMSE of the noiseless latent and of the mean. */

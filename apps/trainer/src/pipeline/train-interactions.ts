@@ -42,6 +42,8 @@ export interface TrainInteractionsOptions {
   backend?: BackendChoice;
   tableEncoding?: TableEncoding;
   includeSeen?: boolean;
+  /** The score at which the edge says "recommend" (default: the median 10th-best score of training users). */
+  threshold?: number;
   hooks?: InteractionHeadHooks & { onReadProgress?(file: string, bytesRead: number, totalBytes: number): void };
 }
 
@@ -58,6 +60,8 @@ export interface InteractionTrainSummary {
   users: number;
   items: number;
   recommendThreshold: number;
+  /** Whether the threshold was given rather than placed from the scores. */
+  thresholdGiven: boolean;
   ranking: RankingFigures;
 }
 
@@ -125,7 +129,8 @@ export async function trainInteractionModel(options: TrainInteractionsOptions): 
   });
   const seen: SeenItems =
     head.refitEpochs > 0 ? buildSeenItems(users.size, concatIndices(trainRows.users, validation.users), concatIndices(trainRows.items, validation.items)) : trainSeen;
-  const model = interactionModel(head, { users, items, seen, popularity: itemPopularity(items.size, seen), seed: recipe.seed });
+  const placed = interactionModel(head, { users, items, seen, popularity: itemPopularity(items.size, seen), seed: recipe.seed });
+  const model = options.threshold === undefined ? placed : { ...placed, recommendThreshold: options.threshold };
   const ranking = rankingFigures({
     ...(validation.users.length > 0
       ? { validation: { model: { ...model, ...head.validationTables }, rows: asIndexed(validation), seen: trainSeen } }
@@ -146,6 +151,7 @@ export async function trainInteractionModel(options: TrainInteractionsOptions): 
     users: users.size,
     items: items.size,
     recommendThreshold: model.recommendThreshold,
+    thresholdGiven: options.threshold !== undefined,
     ranking,
   };
   const artifact = await serializeArtifact(

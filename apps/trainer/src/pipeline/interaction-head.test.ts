@@ -7,6 +7,7 @@ import { bruteGramian, bruteRanking, bruteScores, bruteTopK, maxAbsDifference } 
 import {
   DEFAULT_INTERACTION_RECIPE,
   fitInteractionHead,
+  IALS_REFIT_SWEEPS,
   interactionDefaults,
   type InteractionHead,
   type InteractionRecipe,
@@ -79,7 +80,7 @@ describe('interaction recipes', () => {
 });
 
 describe('fitInteractionHead: iALS', () => {
-  it('keeps the best validation sweep, stops after `patience` sweeps without progress, and refits for the best count', async () => {
+  it('keeps the best validation sweep, stops after `patience` sweeps without progress, and refits warm for a few sweeps', async () => {
     // Little regularisation and many sweeps: validation NDCG peaks early, then overfits.
     const { head, reported } = await fit({ dim: 24, l2: 0.001, regExponent: 0, unobservedWeight: 0.05, iterations: 25, patience: 2 });
     const scores = head.history.map((r) => r.valNdcg!);
@@ -89,9 +90,11 @@ describe('fitInteractionHead: iALS', () => {
     expect(head.stoppedEarly).toBe(true);
     expect(head.history.length).toBe(best + 2);
     expect(head.history.length).toBeLessThan(25);
-    expect(head.refitEpochs).toBe(best);
+    // The refit starts from the validated tables, so a few sweeps settle the added pairs.
+    const refitSweeps = Math.min(best, IALS_REFIT_SWEEPS);
+    expect(head.refitEpochs).toBe(refitSweeps);
     expect(reported.filter((r) => r.phase === 'train').map((r) => r.record)).toEqual(head.history);
-    expect(reported.filter((r) => r.phase === 'refit').map((r) => r.record.epoch)).toEqual(Array.from({ length: best }, (_, k) => k + 1));
+    expect(reported.filter((r) => r.phase === 'refit').map((r) => r.record.epoch)).toEqual(Array.from({ length: refitSweeps }, (_, k) => k + 1));
 
     // The early-stopped tables are the best sweep's: their NDCG is the recorded one.
     expect(validationNdcg(head, head.validationTables)).toBeCloseTo(scores[best - 1]!, 12);

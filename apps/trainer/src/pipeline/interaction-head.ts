@@ -125,6 +125,9 @@ export interface InteractionHead {
   seconds: number;
 }
 
+/** Sweeps of an iALS refit, warm-started from the validated tables. */
+export const IALS_REFIT_SWEEPS = 3;
+
 /** Users sampled for the per-sweep validation NDCG (all of them when there are fewer). */
 const VALIDATION_USERS = 2000;
 const VALIDATION_K = 10;
@@ -149,8 +152,11 @@ export async function fitInteractionHead(
   let refitEpochs = 0;
   if (recipe.refit && validation && validation.users.length > 0) {
     const all = concatRows(train, validation);
-    final = await fitOnce(sizes, all, { ...recipe, iterations: first.bestEpoch, epochs: first.bestEpoch }, 'refit', hooks, options.backend);
-    refitEpochs = first.bestEpoch;
+    // iALS continues from the validated tables (a few sweeps settle the added rows); the sampled
+    // methods start afresh for the validated number of epochs, as the rating model does.
+    const warm = recipe.method === 'ials';
+    refitEpochs = warm ? Math.min(first.bestEpoch, IALS_REFIT_SWEEPS) : first.bestEpoch;
+    final = await fitOnce(sizes, all, { ...recipe, iterations: refitEpochs, epochs: refitEpochs }, 'refit', hooks, options.backend, undefined, warm ? first.tables : undefined);
   }
   return {
     ...final,
@@ -184,6 +190,7 @@ async function fitOnce(
   hooks: InteractionHeadHooks,
   backend: BackendChoice | undefined,
   score?: Scorer,
+  start?: FactorTables,
 ): Promise<FitOnce> {
   const history: HistoryRecord[] = [];
   const record = (r: HistoryRecord) => {
@@ -215,6 +222,7 @@ async function fitOnce(
       score
         ? { evaluate: (userFactors, itemFactors) => score({ userFactors, itemFactors, ...zeros }, 0, 'linear'), patience: recipe.patience }
         : undefined,
+      start ? { userFactors: start.userFactors, itemFactors: start.itemFactors } : undefined,
     );
     const tables = { userFactors: result.userFactors, itemFactors: result.itemFactors, ...zeros };
     return {

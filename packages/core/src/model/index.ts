@@ -42,6 +42,7 @@ export {
   type IalsIterationRecord,
   type IalsOptions,
   type IalsResult,
+  type IalsStart,
   type IalsValidation,
 } from './ials/train-ials.js';
 export { buildCsr, transposeCsr, type Csr } from './ials/csr.js';

@@ -105,6 +105,19 @@ describe('trainIals', () => {
     expect(Array.from(a.itemFactors)).not.toEqual(Array.from(c.itemFactors));
   });
 
+  it('continues from given tables: 3 sweeps then 1 warm-started sweep equal 4 sweeps', async () => {
+    const three = await trainIals(sizes, data.train, { ...options, iterations: 3 });
+    const warm = await trainIals(sizes, data.train, { ...options, iterations: 1 }, {}, undefined, {
+      userFactors: three.userFactors,
+      itemFactors: three.itemFactors,
+    });
+    const four = await trainIals(sizes, data.train, { ...options, iterations: 4 });
+    expect(Array.from(warm.itemFactors)).toEqual(Array.from(four.itemFactors));
+    await expect(
+      trainIals(sizes, data.train, options, {}, undefined, { userFactors: new Float32Array(3), itemFactors: three.itemFactors }),
+    ).rejects.toThrow(/do not fit/);
+  });
+
   it('uses confidences: a heavily weighted pair scores higher than without its weight', async () => {
     const weights = new Float32Array(data.train.users.length).fill(1);
     weights[0] = 50;

@@ -55,6 +55,12 @@ export interface IalsIterationRecord {
   seconds: number;
 }
 
+/** Tables to start from instead of random ones (a warm start, e.g. a refit on more rows). */
+export interface IalsStart {
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+}
+
 /** Progress and cancellation for {@link trainIals}. */
 export interface IalsHooks {
   onIteration?(record: IalsIterationRecord): void;
@@ -98,6 +104,7 @@ export async function trainIals(
   options: IalsOptions,
   hooks: IalsHooks = {},
   validation?: IalsValidation,
+  start?: IalsStart,
 ): Promise<IalsResult> {
   checkOptions(options);
   const started = performance.now();
@@ -113,10 +120,18 @@ export async function trainIals(
 
   const userFactors = allocate.float32(sizes.users * dim);
   const itemFactors = allocate.float32(sizes.items * dim);
-  const normal = gaussian(options.seed);
-  const std = options.initScale / Math.sqrt(dim);
-  for (let k = 0; k < userFactors.length; k++) userFactors[k] = normal() * std;
-  for (let k = 0; k < itemFactors.length; k++) itemFactors[k] = normal() * std;
+  if (start) {
+    if (start.userFactors.length !== userFactors.length || start.itemFactors.length !== itemFactors.length) {
+      throw new RangeError(`the start tables do not fit ${sizes.users} users × ${sizes.items} items × dim ${dim}`);
+    }
+    userFactors.set(start.userFactors);
+    itemFactors.set(start.itemFactors);
+  } else {
+    const normal = gaussian(options.seed);
+    const std = options.initScale / Math.sqrt(dim);
+    for (let k = 0; k < userFactors.length; k++) userFactors[k] = normal() * std;
+    for (let k = 0; k < itemFactors.length; k++) itemFactors[k] = normal() * std;
+  }
 
   const regularization = { l2: options.l2, exponent: options.regExponent, unobservedWeight: options.unobservedWeight };
   const solver = createIalsSolver({ dim, users, items, userFactors, itemFactors }, threads);

@@ -2,48 +2,54 @@
 // `pnpm bench:train`: training-speed and accuracy figures for `edgerec train` (a benchmark, not a test).
 // Every run is a separate `node apps/trainer/dist/cli.js train … --json` process, one after another,
 // so each has its own clean peak-RSS figure. See apps/trainer/bench/README.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cleanUpOnInterrupt, CLI, DEFAULT_PEERS_DIR, hostInfo, lastLine, measured, progress, REPO, show, tempDir } from './process-runner.mjs';
+import { f1, f2, f3, f4, fmtInt, fmtLoad, fmtMb, fmtMinutes, hostLines, medianOf, ratio, section } from './report-tables.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const REPO = resolve(BENCH_DIR, '../../..');
-// Self-reference: this folder belongs to @edgerec/trainer, so its own name resolves to its dist.
-const CLI = join(dirname(fileURLToPath(import.meta.resolve('@edgerec/trainer'))), 'cli.js');
 const SEED_RECIPE_FILE = join(BENCH_DIR, '..', 'configs', 'seed-recipe.json');
-const MAX_RSS_PRELOAD = pathToFileURL(join(BENCH_DIR, 'max-rss.mjs')).href;
-const GNU_TIME = '/usr/bin/time';
-const DEFAULT_TORCH_SCRIPT = '/work/shared/peers/torch_mf.py';
+const DEFAULT_TORCH_SCRIPT = join(DEFAULT_PEERS_DIR, 'torch_mf.py');
 const RSS_TARGET_MB = 6144;
+/** The 25M-shaped iALS run's targets on 2 cores. */
+const IALS_TARGETS = { wallSeconds: 15 * 60, peakRssMb: 4096 };
 
-const SECTIONS = ['ml100k', 'torch', 'synth25m'];
+const SECTIONS = ['ml100k', 'torch', 'synth25m', 'ials25m'];
 const DEFAULT_SECTIONS = ['ml100k', 'torch'];
+const SKIPPED = {
+  synth25m: 'not selected (add --all, or --only …,synth25m; takes about 30 min)',
+  ials25m: 'not selected (add --all, or --only …,ials25m; takes about 15–20 min)',
+};
 
 const USAGE = `usage: pnpm bench:train [options]      (or: node apps/trainer/bench/train-bench.mjs [options])
 
 Sections (run in this order, one process at a time):
   ml100k     MovieLens 100K u1.base -> u1.test: seed recipe on fused/autodiff x wasm/cpu, plain MF,
              the defaults (SVD++ + refit), the defaults + side features; tfjs-node if it loads
-  torch      /work/shared/peers/torch_mf.py (PyTorch) on the same split, next to edgerec's seed recipe
+  torch      ../shared/peers/torch_mf.py (PyTorch) on the same split, next to edgerec's seed recipe
   synth25m   a synthetic set shaped like ML-25M (160,000 x 60,000, 25M ratings) generated into a temp
-             dir, trained with --no-implicit --epochs 8 (about 15 min; not run by default)
+             dir, trained with --no-implicit --epochs 8 (about 30 min; not run by default)
+  ials25m    the same file trained with the default interaction recipe (iALS, every row an interaction,
+             --validation 0 --test-fraction 0): wall time, peak RSS and where the time goes against
+             targets of 15 min and 4 GB (about 15-20 min; not run by default)
 
 Options:
   --only LIST           comma-separated sections (default: ${DEFAULT_SECTIONS.join(',')}); e.g. --only ml100k,synth25m
-  --all                 every section, including synth25m
+  --all                 every section, including synth25m and ials25m (about 50 min)
   --ml100k DIR          MovieLens 100K directory (env EDGEREC_ML100K; default .data/ml-100k in the repo)
   --repeat N            ML-100K: run each configuration N times and keep the median (default 1)
   --python FILE         Python with torch (default /usr/bin/python3)
   --torch-script FILE   the PyTorch peer (env EDGEREC_TORCH_MF; default ${DEFAULT_TORCH_SCRIPT})
-  --synth-users N       synth25m shape (default 160000)
+  --synth-users N       synth25m and ials25m shape (default 160000)
   --synth-items N       (default 60000)
   --synth-ratings N     (default 25000000)
   --synth-epochs N      epoch cap for synth25m (default 8)
-  --tmp DIR             where synth25m writes its temporary files (default: the OS temp dir)
+  --tmp DIR             where synth25m and ials25m write their temporary files (default: the OS temp dir)
   --json                print the results as JSON instead of tables
   --markdown            print Markdown tables (for the README) instead of plain tables
   --save FILE           also write the JSON results to FILE
@@ -98,16 +104,10 @@ for (const section of selected) {
 }
 const ml100kDir = resolve(REPO, flags.ml100k ?? process.env.EDGEREC_ML100K ?? '.data/ml-100k');
 const torchScript = resolve(flags['torch-script'] ?? process.env.EDGEREC_TORCH_MF ?? DEFAULT_TORCH_SCRIPT);
-const hasGnuTime = existsSync(GNU_TIME);
 
 // ─── main ─────────────────────────────────────────────────────────────────────────────────────
 
-const cleanups = new Set();
-let currentChild;
-process.on('SIGINT', () => {
-  currentChild?.kill('SIGINT');
-  void Promise.allSettled([...cleanups].map((f) => f())).then(() => process.exit(130));
-});
+cleanUpOnInterrupt();
 
 async function runBenchmark() {
   if (!existsSync(CLI)) fail(`${CLI} does not exist: build first (pnpm bench:train builds; or pnpm build)`);
@@ -121,18 +121,20 @@ async function runBenchmark() {
     sections: {},
   };
   progress(`edgerec training benchmark: sections ${selected.join(', ')}; load average ${fmtLoad(results.loadAverageStart)}`);
-  for (const section of SECTIONS) {
-    if (!selected.includes(section)) {
-      results.sections[section] = {
-        status: 'skipped',
-        message: section === 'synth25m' ? 'not selected (add --all, or --only …,synth25m; takes about 15 min)' : 'not selected',
-      };
-      continue;
+  try {
+    for (const section of SECTIONS) {
+      if (!selected.includes(section)) {
+        results.sections[section] = { status: 'skipped', message: SKIPPED[section] ?? 'not selected' };
+        continue;
+      }
+      progress(`\n== ${section} ==`);
+      if (section === 'ml100k') results.sections.ml100k = await ml100kSection();
+      if (section === 'torch') results.sections.torch = await torchSection(results.sections.ml100k);
+      if (section === 'synth25m') results.sections.synth25m = await synthSection();
+      if (section === 'ials25m') results.sections.ials25m = await ialsSection();
     }
-    progress(`\n== ${section} ==`);
-    if (section === 'ml100k') results.sections.ml100k = await ml100kSection();
-    if (section === 'torch') results.sections.torch = await torchSection(results.sections.ml100k);
-    if (section === 'synth25m') results.sections.synth25m = await synthSection();
+  } finally {
+    await removeSynthetic();
   }
   results.finishedAt = new Date().toISOString();
   results.totalSeconds = (Date.now() - startedAt.getTime()) / 1000;
@@ -326,53 +328,139 @@ function parseTorch(result) {
   };
 }
 
-// ─── section 3: synthetic, shaped like ML-25M ────────────────────────────────────────────────
+// ─── sections 3 and 4: synthetic, shaped like ML-25M ─────────────────────────────────────────
 
-async function synthSection() {
+/** The synthetic file synth25m and ials25m train on: generated once per run, deleted at its end. */
+let synthetic;
+function syntheticRatings() {
+  synthetic ??= generateSynthetic();
+  return synthetic;
+}
+
+async function generateSynthetic() {
   const base = flags.tmp ? resolve(flags.tmp) : os.tmpdir();
   const work = await tempDir('edgerec-bench-synth-', base);
   const ratingsFile = join(work.path, 'ratings.tsv');
-  const shape = { ...synthShape };
-  try {
-    const synthArgs = [
-      'synth', '--users', String(shape.users), '--items', String(shape.items), '--ratings', String(shape.ratings), '--out', ratingsFile,
-    ];
-    progress(`edgerec ${synthArgs.join(' ')}`);
-    const gen = await measured(process.execPath, [CLI, ...synthArgs], { node: true });
-    if (gen.code !== 0) {
-      const message = `edgerec synth failed (exit ${gen.code}): ${lastLine(gen.stderr)}`;
-      progress(message);
-      return { status: 'failed', message, shape };
-    }
-    const floor = gen.stdout.match(/noise-floor RMSE (\S+), global-mean RMSE (\S+)/);
-    const generate = {
-      wallSeconds: gen.wallSeconds,
-      peakRssMb: gen.peakRssMb,
-      fileBytes: (await stat(ratingsFile)).size,
-      noiseFloorRmse: floor ? Number(floor[1]) : undefined,
-      globalMeanRmse: floor ? Number(floor[2]) : undefined,
-      load1: gen.load1,
-    };
-    progress(`    ${f1(generate.wallSeconds)} s, ${fmtMb(generate.fileBytes / 2 ** 20)} MB file, peak RSS ${fmtMb(generate.peakRssMb)} MB`);
-
-    const trainArgs = [
-      '--ratings', ratingsFile, '--out', join(work.path, 'model.json'),
-      '--no-implicit', '--epochs', String(shape.epochs), '--engine', 'fused', '--backend', 'wasm',
-    ];
-    progress(`edgerec train ${trainArgs.join(' ')} --json   (progress below)`);
-    const run = await trainRun(trainArgs, { quiet: false });
-    progress(`    ${describeRun(run)}`);
-    return {
-      status: run.status === 'ok' ? 'ran' : 'failed',
-      shape,
-      generate,
-      train: { ...run, args: [...trainArgs.slice(4)] },
-      rssTargetMb: RSS_TARGET_MB,
-    };
-  } finally {
-    await work.remove();
-    progress(`removed ${work.path}`);
+  const synthArgs = [
+    'synth', '--users', String(synthShape.users), '--items', String(synthShape.items), '--ratings', String(synthShape.ratings), '--out', ratingsFile,
+  ];
+  progress(`edgerec ${synthArgs.join(' ')}`);
+  const gen = await measured(process.execPath, [CLI, ...synthArgs], { node: true });
+  if (gen.code !== 0) {
+    const failure = `edgerec synth failed (exit ${gen.code}): ${lastLine(gen.stderr)}`;
+    progress(failure);
+    return { work, failure };
   }
+  const floor = gen.stdout.match(/noise-floor RMSE (\S+), global-mean RMSE (\S+)/);
+  const generate = {
+    wallSeconds: gen.wallSeconds,
+    peakRssMb: gen.peakRssMb,
+    fileBytes: (await stat(ratingsFile)).size,
+    noiseFloorRmse: floor ? Number(floor[1]) : undefined,
+    globalMeanRmse: floor ? Number(floor[2]) : undefined,
+    load1: gen.load1,
+  };
+  progress(`    ${f1(generate.wallSeconds)} s, ${fmtMb(generate.fileBytes / 2 ** 20)} MB file, peak RSS ${fmtMb(generate.peakRssMb)} MB`);
+  return { work, ratingsFile, generate };
+}
+
+async function removeSynthetic() {
+  if (!synthetic) return;
+  const { work } = await synthetic;
+  await work.remove();
+  progress(`removed ${work.path}`);
+}
+
+async function synthSection() {
+  const shape = { ...synthShape };
+  const data = await syntheticRatings();
+  if (data.failure) return { status: 'failed', message: data.failure, shape };
+  const trainArgs = [
+    '--ratings', data.ratingsFile, '--out', join(data.work.path, 'model.json'),
+    '--no-implicit', '--epochs', String(shape.epochs), '--engine', 'fused', '--backend', 'wasm', '--ranking-head', 'none',
+  ];
+  progress(`edgerec train ${trainArgs.join(' ')} --json   (progress below)`);
+  const run = await trainRun(trainArgs, { quiet: false });
+  progress(`    ${describeRun(run)}`);
+  await rm(join(data.work.path, 'model.json'), { force: true });
+  return {
+    status: run.status === 'ok' ? 'ran' : 'failed',
+    shape,
+    generate: data.generate,
+    train: { ...run, args: [...trainArgs.slice(4)] },
+    rssTargetMb: RSS_TARGET_MB,
+  };
+}
+
+/**
+ * The default interaction recipe (iALS) on the synthetic file, every row an interaction, with
+ * no validation or test share: ranking a held-out share would score 60,000 items for each of
+ * 160,000 users, longer than the training. Times each phase from when its progress line arrives.
+ */
+async function ialsSection() {
+  const shape = { ...synthShape };
+  const data = await syntheticRatings();
+  if (data.failure) return { status: 'failed', message: data.failure, shape };
+  const artifact = join(data.work.path, 'ials-model.json');
+  const trainArgs = ['--ratings', data.ratingsFile, '--out', artifact, '--objective', 'interaction', '--validation', '0', '--test-fraction', '0'];
+  progress(`edgerec train ${trainArgs.join(' ')} --json   (progress below)`);
+  const run = await ialsRun(trainArgs);
+  progress(`    ${run.status === 'ok' ? `${f1(run.wallSeconds)} s wall, ${run.sweeps.length} sweeps, peak RSS ${fmtMb(run.peakRssMb)} MB` : `${run.status}: ${run.message}`}`);
+  await rm(artifact, { force: true });
+  return {
+    status: run.status === 'ok' ? 'ran' : 'failed',
+    shape,
+    generate: data.generate,
+    train: { ...run, args: [...trainArgs.slice(4)] },
+    targets: IALS_TARGETS,
+  };
+}
+
+const SWEEP_LINE = /^(refit )?sweep\s+(\d+)\s+loss (\S+)(?:\s+val NDCG@10 (\S+))?\s+([\d.]+)s$/;
+
+/** `edgerec train --objective interaction … --json`, with the time each progress line arrived, split into phases. */
+async function ialsRun(args) {
+  const marks = {};
+  const sweeps = [];
+  const result = await measured(process.execPath, [CLI, 'train', ...args, '--json'], {
+    node: true,
+    onStderrLine: (line, at) => {
+      const sweep = line.match(SWEEP_LINE);
+      if (sweep) sweeps.push({ n: Number(sweep[2]), loss: Number(sweep[3]), seconds: Number(sweep[5]), at, refit: Boolean(sweep[1]) });
+      else if (/^read /.test(line)) marks.read = at;
+      else if (/^training /.test(line)) marks.training = at;
+      if (/^(read|training|notice|(refit )?sweep)/.test(line)) progress(`    │ ${line}`);
+    },
+  });
+  const base = { wallSeconds: result.wallSeconds, peakRssMb: result.peakRssMb, load1: result.load1 };
+  if (result.code !== 0) {
+    const message = (result.stderr.match(/^edgerec: (?:unexpected )?error: (?:Error: )?(.*)$/m)?.[1] ?? lastLine(result.stderr)).trim();
+    return { status: 'failed', message, exitCode: result.code, sweeps, ...base };
+  }
+  const summary = JSON.parse(result.stdout);
+  const sweepSeconds = sweeps.reduce((a, s) => a + s.seconds, 0);
+  const lastSweepAt = sweeps.length > 0 ? sweeps[sweeps.length - 1].at : marks.training;
+  // fitInteractionHead starts right after the "training …" line and its seconds end after the last sweep's wrap-up.
+  const phases = {
+    read: marks.read,
+    splitAndIndex: marks.training - marks.read,
+    csrAndInit: sweeps.length > 0 ? sweeps[0].at - marks.training - sweeps[0].seconds : undefined,
+    sweeps: sweepSeconds,
+    finalTables: summary.seconds - (lastSweepAt - marks.training),
+    thresholdSerializeWrite: result.wallSeconds - (marks.training + summary.seconds),
+  };
+  return {
+    status: 'ok',
+    engine: summary.engine,
+    trainSeconds: summary.seconds,
+    rows: summary.rows,
+    users: summary.users,
+    items: summary.items,
+    artifactBytes: summary.bytes,
+    sweeps,
+    phases,
+    ...base,
+  };
 }
 
 // ─── running and measuring ────────────────────────────────────────────────────────────────────
@@ -431,93 +519,6 @@ async function trainRun(args, { quiet = true } = {}) {
   };
 }
 
-/**
- * Runs a command to completion, timing it and measuring its peak RSS: with GNU time
- * (`/usr/bin/time -f '%e %M'`) when installed, else for Node children with a preload that
- * reports process.resourceUsage().maxRSS.
- */
-async function measured(command, args, { node = false, onStderrLine } = {}) {
-  const dir = await tempDir('edgerec-bench-rss-');
-  const rssFile = join(dir.path, 'rss');
-  let argv;
-  let env = process.env;
-  if (hasGnuTime) {
-    argv = [GNU_TIME, '-f', '%e %M', '-o', rssFile, command, ...args];
-  } else if (node) {
-    argv = [command, '--import', MAX_RSS_PRELOAD, ...args];
-    env = { ...process.env, EDGEREC_BENCH_RSS_FILE: rssFile };
-  } else {
-    argv = [command, ...args];
-  }
-  const load1 = os.loadavg()[0];
-  const started = performance.now();
-  try {
-    const { code, stdout, stderr } = await new Promise((resolveRun, reject) => {
-      const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      currentChild = child;
-      const out = [];
-      const err = [];
-      let partial = '';
-      child.stdout.on('data', (chunk) => out.push(chunk));
-      child.stderr.on('data', (chunk) => {
-        err.push(chunk);
-        if (!onStderrLine) return;
-        const lines = (partial + chunk.toString('utf8')).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) onStderrLine(line.replace(/\r$/, ''));
-      });
-      child.on('error', reject);
-      child.on('close', (exit) => {
-        currentChild = undefined;
-        if (onStderrLine && partial) onStderrLine(partial);
-        resolveRun({ code: exit, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-      });
-    });
-    const parentWall = (performance.now() - started) / 1000;
-    let wallSeconds = parentWall;
-    let peakRssMb;
-    const text = existsSync(rssFile) ? (await readFile(rssFile, 'utf8')).trim() : '';
-    if (hasGnuTime) {
-      // GNU time puts "Command exited with non-zero status N" before the format line on failure.
-      const m = text.split('\n').pop()?.match(/^([\d.]+) (\d+)$/);
-      if (m) {
-        wallSeconds = Number(m[1]);
-        peakRssMb = Number(m[2]) / 1024;
-      }
-    } else if (text) {
-      peakRssMb = Number(text) / 1024;
-    }
-    return { code, stdout, stderr, wallSeconds, peakRssMb, load1 };
-  } finally {
-    await dir.remove();
-  }
-}
-
-async function tempDir(prefix, base = os.tmpdir()) {
-  const path = await mkdtemp(join(base, prefix));
-  const remove = async () => {
-    cleanups.delete(remove);
-    await rm(path, { recursive: true, force: true });
-  };
-  cleanups.add(remove);
-  return { path, remove };
-}
-
-function hostInfo() {
-  const cpus = os.cpus();
-  const git = (...args) => spawnSync('git', args, { cwd: REPO, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const dirty = git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).length;
-  return {
-    node: process.version,
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    cpu: cpus[0]?.model?.trim() ?? 'unknown',
-    cores: cpus.length,
-    memoryGiB: os.totalmem() / 2 ** 30,
-    commit: git('rev-parse', '--short', 'HEAD'),
-    modifiedFiles: dirty,
-    rssMethod: hasGnuTime ? `${GNU_TIME} -f '%e %M'` : 'process.resourceUsage().maxRSS (node --import preload)',
-  };
-}
 
 // ─── rendering ────────────────────────────────────────────────────────────────────────────────
 
@@ -525,31 +526,17 @@ function hostInfo() {
 function render(results, mode) {
   const md = mode === 'markdown';
   const out = [];
-  const h = results.host;
   const title = `edgerec training benchmark — ${results.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
   out.push(md ? `### ${title}` : `${title}\n${'═'.repeat(title.length)}`);
-  const headerLines = [
-    `node ${h.node}, ${h.cpu}, ${h.cores} cores, ${h.memoryGiB.toFixed(1)} GiB RAM, ${h.platform}`,
-    `git ${h.commit}${h.modifiedFiles > 0 ? ` + ${h.modifiedFiles} modified files in the working tree` : ''}; runs are sequential, one process each; peak RSS by ${h.rssMethod}`,
-    `load average (1/5/15 min): ${fmtLoad(results.loadAverageStart)} at start` +
-      (results.loadAverageEnd ? `, ${fmtLoad(results.loadAverageEnd)} at end; total ${fmtMinutes(results.totalSeconds)}` : ''),
-  ];
+  const headerLines = hostLines(results);
   out.push(md ? headerLines.map((l) => `${l}  `).join('\n') : headerLines.join('\n'));
 
   const s = results.sections;
   out.push(section(md, '1. MovieLens 100K: u1.base → u1.test', ml100kView(s.ml100k)));
   out.push(section(md, '2. PyTorch side by side (seed model, ML-100K u1, batch 1024)', torchView(s.torch)));
   out.push(section(md, '3. synth25m: synthetic data shaped like ML-25M', synthView(s.synth25m)));
+  out.push(section(md, '4. ials25m: the default interaction recipe (iALS) on the same shape', ialsView(s.ials25m)));
   return `${out.join('\n\n')}\n`;
-}
-
-function section(md, heading, view) {
-  const parts = [md ? `#### ${heading}` : `${heading}\n${'─'.repeat(heading.length)}`];
-  for (const block of view) {
-    if (typeof block === 'string') parts.push(md ? block : wrap(block));
-    else parts.push(md ? markdownTable(block) : textTable(block));
-  }
-  return parts.join(md ? '\n\n' : '\n');
 }
 
 function statusView(sectionResult) {
@@ -698,58 +685,49 @@ function synthView(r) {
   const notes = [
     '--no-implicit: SVD++ implicit feedback costs grow with ratings per user (each step touches every item its users rated; ' +
       `here ~${Math.round(sh.ratings / sh.users)} per user on average, far more for heavy users), so the plain model is what scales to this size. ` +
+      '--ranking-head none: the default also fits an iALS ranking head, whose cost at this size section 4 (ials25m) measures. ' +
       'The temporary files were deleted afterwards.',
   ];
   return [{ columns: [{ header: 'figure', align: 'left' }, { header: 'value', align: 'left' }], rows }, ...notes];
 }
 
-function textTable({ columns, rows }) {
-  const widths = columns.map((c) => c.header.length);
-  const cells = rows;
-  for (const row of cells) {
-    row.forEach((cell, i) => {
-      if (typeof cell === 'string') widths[i] = Math.max(widths[i], cell.length);
-    });
+function ialsView(r) {
+  const status = statusView(r);
+  if (status) return status;
+  const sh = r.shape;
+  const rows = [['shape', `${fmtInt(sh.users)} users × ${fmtInt(sh.items)} items, ${fmtInt(sh.ratings)} rows of edgerec synth, each an interaction (weight ignored: binary confidence)`]];
+  if (r.generate) rows.push(['generate (edgerec synth)', `${f1(r.generate.wallSeconds)} s wall, ${fmtMb(r.generate.fileBytes / 2 ** 20)} MB TSV, peak RSS ${fmtMb(r.generate.peakRssMb)} MB`]);
+  const t = r.train;
+  if (!t || t.status !== 'ok') {
+    rows.push(['train', `${t?.status ?? 'not run'}${t?.message ? `: ${t.message}` : ''}`]);
+    if (r.message) rows.push(['error', r.message]);
+    return [{ columns: [{ header: 'figure', align: 'left' }, { header: 'value', align: 'left' }], rows }];
   }
-  const pad = (text, i) => (columns[i].align === 'right' ? text.padStart(widths[i]) : text.padEnd(widths[i]));
-  const line = (row) =>
-    row
-      .map((cell, i) => (typeof cell === 'string' ? pad(cell, i) : cell.span))
-      .join('  ')
-      .trimEnd();
-  return [line(columns.map((c) => c.header)), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
-}
-
-function markdownTable({ columns, rows }) {
-  const esc = (text) => text.replace(/\|/g, '\\|');
-  const head = `| ${columns.map((c) => c.header).join(' | ')} |`;
-  const rule = `|${columns.map((c) => (c.align === 'right' ? '---:' : '---')).join('|')}|`;
-  const body = rows.map((row) => {
-    const cells = [];
-    for (const cell of row) {
-      if (typeof cell === 'string') cells.push(esc(cell));
-      else {
-        cells.push(esc(cell.span));
-        while (cells.length < columns.length) cells.push('');
-      }
-    }
-    return `| ${cells.join(' | ')} |`;
-  });
-  return [head, rule, ...body].join('\n');
-}
-
-function wrap(text, width = 110) {
-  const words = text.split(' ');
-  const lines = [];
-  let line = '';
-  for (const word of words) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `  ${word}`;
-    } else line = line ? `${line} ${word}` : `• ${word}`;
-  }
-  if (line) lines.push(line);
-  return lines.join('\n');
+  const target = r.targets;
+  const verdict = (ok) => (ok ? 'met' : 'MISSED');
+  rows.push(['train command', `edgerec train --ratings ratings.tsv ${t.args.join(' ')}`]);
+  rows.push(['engine', `${t.engine}; ${fmtInt(t.rows.train)} interactions, ${fmtInt(t.users)} users, ${fmtInt(t.items)} items`]);
+  rows.push(['wall (whole process)', `${f1(t.wallSeconds)} s (${fmtMinutes(t.wallSeconds)}) — target ≤ ${fmtMinutes(target.wallSeconds)}: ${verdict(t.wallSeconds <= target.wallSeconds)}`]);
+  rows.push(['peak RSS', `${fmtInt(t.peakRssMb)} MB — target ≤ ${fmtInt(target.peakRssMb)} MB: ${verdict(t.peakRssMb <= target.peakRssMb)}`]);
+  const p = t.phases;
+  const share = (x) => `${f1(x)} s (${((100 * x) / t.wallSeconds).toFixed(0)}%)`;
+  rows.push(['read the file', `${share(p.read)} incl. Node start-up`]);
+  rows.push(['split, ids, seen lists', share(p.splitAndIndex)]);
+  rows.push(['CSR + transpose + init', share(p.csrAndInit)]);
+  const xs = t.sweeps.map((x) => x.seconds);
+  rows.push(['sweeps', `${share(p.sweeps)}: ${xs.length} sweeps, ${f1(medianOf(xs))} s median (${f1(Math.min(...xs))}–${f1(Math.max(...xs))}); each = 2 Gramians + user and item row solves + the loss`]);
+  rows.push(['per sweep', xs.map((x) => f1(x)).join(', ')]);
+  rows.push(['final tables + Gramian', share(p.finalTables)]);
+  rows.push(['threshold, popularity, serialize, write', share(p.thresholdSerializeWrite)]);
+  rows.push(['loss per sweep', t.sweeps.map((x) => x.loss.toFixed(4)).join(', ')]);
+  rows.push(['artifact', `${fmtMb(t.artifactBytes / 2 ** 20)} MB (incl. every user's seen items)`]);
+  rows.push(['load at start', f2(t.load1)]);
+  const notes = [
+    'Phases are timed by when each progress line of the CLI arrives (read, training, each sweep) and the summary\'s training seconds; ' +
+      `no ranking figures: a held-out share would be ranked over all ${fmtInt(sh.items)} items for each of ${fmtInt(sh.users)} users, longer than the training. ` +
+      'The temporary files are deleted at the end of the run.',
+  ];
+  return [{ columns: [{ header: 'figure', align: 'left' }, { header: 'value', align: 'left' }], rows }, ...notes];
 }
 
 // ─── small helpers ────────────────────────────────────────────────────────────────────────────
@@ -762,48 +740,6 @@ function describeRun(run) {
   );
 }
 
-function medianOf(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-function ratio(a, b) {
-  return `${(a / b).toFixed(1)}×`;
-}
-
-/** A path as shown: relative to the repo when inside it, else absolute. */
-function show(path) {
-  const rel = relative(REPO, path);
-  return rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : path;
-}
-
-function lastLine(text) {
-  return (text ?? '').trim().split('\n').pop()?.trim() ?? '';
-}
-
-const num = (digits) => (x) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
-const f1 = num(1);
-const f2 = num(2);
-const f3 = num(3);
-const f4 = num(4);
-function fmtInt(x) {
-  return typeof x === 'number' && Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a';
-}
-function fmtMb(x) {
-  return typeof x === 'number' && Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a';
-}
-function fmtLoad(load) {
-  return load.map((x) => x.toFixed(2)).join(' / ');
-}
-function fmtMinutes(seconds) {
-  if (typeof seconds !== 'number') return 'n/a';
-  const total = Math.round(seconds);
-  return `${Math.floor(total / 60)} min ${total % 60} s`;
-}
-
-function progress(line) {
-  process.stderr.write(`${line}\n`);
-}
 
 function fail(message) {
   process.stderr.write(`bench:train: ${message}\n`);

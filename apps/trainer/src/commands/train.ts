@@ -86,7 +86,7 @@ scores say what a user would pick, not how they would rate it.
 Examples:
   edgerec synth --out ratings.tsv && edgerec train --ratings ratings.tsv --out model.json
   edgerec train --ratings ml-100k/u1.base --test ml-100k/u1.test --out ml100k.json
-  edgerec split --ratings ml-100k/u.data --by-user 0.75 --out-dir split/
+  edgerec split ml-100k/u.data --by-user 0.75 --out-dir split/
   edgerec train --objective interaction --ratings split/train.tsv --test split/test.tsv --out ranker.json
   edgerec train --objective interaction --ratings clicks.csv --weight-column count --confidence log`,
     )

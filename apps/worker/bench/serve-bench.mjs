@@ -89,7 +89,7 @@ Options:
   --http-amount N             a fixed number of requests per run instead of a duration (e.g. 100000)
   --no-wrangler-coldstart     coldstart: Node figures only, no wrangler dev servers
   --ml100k DIR                MovieLens 100K directory for quant (env EDGEREC_ML100K; default
-                              /work/data/ml-100k, else .data/ml-100k in the repo)
+                              .data/ml-100k in the repo)
   --foldin-dims LIST          foldin: head dims (default 64,128)
   --foldin-items LIST         foldin: items a new user interacted with (default 20,200,1000)
   --foldin-ms N               foldin: measuring time per Node row, ms (default 1500)
@@ -225,7 +225,7 @@ for (const s of [...selected, ...list(flags.skip)]) if (!SECTIONS.includes(s)) f
 selected = selected.filter((s) => !list(flags.skip).includes(s));
 const ml100kDir = resolve(
   REPO,
-  flags.ml100k ?? process.env.EDGEREC_ML100K ?? (existsSync('/work/data/ml-100k/u1.base') ? '/work/data/ml-100k' : '.data/ml-100k'),
+  flags.ml100k ?? process.env.EDGEREC_ML100K ?? '.data/ml-100k',
 );
 
 // ─── main ─────────────────────────────────────────────────────────────────────────────────────

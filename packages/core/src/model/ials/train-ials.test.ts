@@ -161,7 +161,10 @@ describe('trainIals', () => {
   });
 
   it('gives the same tables on two worker threads as inline (compiled build)', async () => {
-    const built = (await import('../../../dist/model/index.js')) as typeof import('../index.js');
+    // The worker script exists only in the build (turbo builds before testing); a path in a variable keeps
+    // typechecking independent of whether dist/ exists yet.
+    const compiled = '../../../dist/model/index.js';
+    const built = (await import(compiled)) as typeof import('../index.js');
     expect(built.ialsWorkersAvailable()).toBe(true);
     const inline = await built.trainIals(sizes, data.train, { ...options, iterations: 3, threads: 1 });
     const threaded = await built.trainIals(sizes, data.train, { ...options, iterations: 3, threads: 2 });

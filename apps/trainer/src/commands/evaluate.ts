@@ -1,6 +1,5 @@
 import {
   biasRanker,
-  buildSeenItems,
   createIdIndex,
   evaluateBaseline,
   evaluateRanking,
@@ -11,7 +10,6 @@ import {
   modelRanker,
   objectiveOf,
   popularityRanker,
-  seenBy,
   type IdIndex,
   type LoadedArtifact,
   type RankingAccuracy,
@@ -34,6 +32,7 @@ import {
   type RankingVerdict,
 } from '../pipeline/evaluate-interactions.js';
 import { formatTable } from '../report/table.js';
+import { trainingItems } from '../pipeline/training-items.js';
 import { UserError } from '../user-error.js';
 
 /** Regularisation of the bias baseline (Koren 2008's λ3 for users, λ2 for items). */
@@ -135,7 +134,7 @@ export async function evaluateModelFiles(options: EvaluateOptions): Promise<Eval
     const baseline = fitBiasBaseline(trainRows, { users: users.size, items: items.size }, BIAS_LAMBDAS);
     const heldOutForBaseline = indexAgainst(heldOutFile, undefined, users, items);
     seen = trainingItems(model.users.size, model.items.size, trainRows, model.seen);
-    const counts = itemPopularity(model.items.size, trainingItems(model.users.size, model.items.size, trainRows, undefined));
+    const counts = itemPopularity(model.items.size, trainingItems(model.users.size, model.items.size, trainRows));
     popularityCounts = counts;
     const ranker = biasRanker(baseline, { users: model.users.size, items: model.items.size });
     bias = {
@@ -412,30 +411,4 @@ function metricSet(accuracy: RatingAccuracy, ranking?: RankingAccuracy): MetricS
 function extendIndex(base: IdIndex, more: readonly string[]): IdIndex {
   const extra = more.filter((id) => base.indexOf(id) === undefined);
   return extra.length === 0 ? base : createIdIndex([...base.ids, ...extra]);
-}
-
-/** Each model user's training items: the model's own seen lists plus the train-file rows inside the model's catalogue. */
-function trainingItems(
-  users: number,
-  items: number,
-  rows: { users: Int32Array; items: Int32Array },
-  stored: SeenItems | undefined,
-): SeenItems {
-  const u: number[] = [];
-  const i: number[] = [];
-  for (let r = 0; r < rows.users.length; r++) {
-    if (rows.users[r]! < users && rows.items[r]! < items) {
-      u.push(rows.users[r]!);
-      i.push(rows.items[r]!);
-    }
-  }
-  if (stored) {
-    for (let user = 0; user < users; user++) {
-      for (const item of seenBy(stored, user)) {
-        u.push(user);
-        i.push(item);
-      }
-    }
-  }
-  return buildSeenItems(users, u, i);
 }

@@ -1,6 +1,14 @@
 /** a followed by b, as one Uint32Array. */
 export function concatIndices(a: ArrayLike<number>, b: ArrayLike<number>): Uint32Array {
-  const out = new Uint32Array(a.length + b.length);
+  return concatInto(new Uint32Array(a.length + b.length), a, b);
+}
+
+/** a followed by b, in a new array of a's type. */
+export function concatSame<T extends Int32Array | Float32Array>(a: T, b: T): T {
+  return concatInto(new (a.constructor as new (n: number) => T)(a.length + b.length), a, b);
+}
+
+function concatInto<T extends Uint32Array | Int32Array | Float32Array>(out: T, a: ArrayLike<number>, b: ArrayLike<number>): T {
   out.set(a);
   out.set(b, a.length);
   return out;

@@ -1,20 +1,18 @@
 import {
-  buildSeenItems,
   evaluateRanking,
   itemPopularity,
   modelRanker,
   objectiveOf,
   popularityRanker,
-  seenBy,
   type LoadedArtifact,
   type RankingAccuracy,
-  type SeenItems,
 } from '@edgerec/core';
 import { basename } from 'node:path';
 import type { RatingsFormat } from '../data/formats.js';
 import { readInteractionsFile } from '../data/read-interactions.js';
 import { indexAgainst } from '../data/split.js';
 import { readArtifactFile } from '../io/read-artifact.js';
+import { trainingItems } from './training-items.js';
 
 /** Ranking figures of one ranker; null where undefined (no user to rank, or no popularity to rank against). */
 export interface RankingMetricSet {
@@ -93,17 +91,10 @@ export async function evaluateInteractionFiles(options: InteractionEvaluationOpt
   if (options.train !== undefined) {
     const trainFile = await read(options.train);
     const rows = indexAgainst({ ...trainFile, ratings: trainFile.weights }, undefined, model.users, model.items);
-    const inModel = { users: [] as number[], items: [] as number[] };
-    for (let r = 0; r < rows.users.length; r++) {
-      if (rows.users[r]! >= 0 && rows.items[r]! >= 0) {
-        inModel.users.push(rows.users[r]!);
-        inModel.items.push(rows.items[r]!);
-      }
-    }
-    const trainSeen = buildSeenItems(model.users.size, inModel.users, inModel.items);
-    seen = union(model.users.size, trainSeen, model.seen);
+    const trainSeen = trainingItems(model.users.size, model.items.size, rows);
+    seen = trainingItems(model.users.size, model.items.size, rows, model.seen);
     popularity = { counts: itemPopularity(model.items.size, trainSeen), source: 'train file' };
-    notes.push(`popularity counted on ${basename(trainFile.file)}: ${inModel.users.length} of its ${trainFile.users.length} interactions are on the model's users and items`);
+    notes.push(`popularity counted on ${basename(trainFile.file)}: ${trainSeen.items.length} of its ${trainFile.users.length} interactions are on the model's users and items`);
   } else if (model.popularity) {
     popularity = { counts: model.popularity, source: 'artifact' };
     notes.push('popularity taken from the artifact (counted on the data the model was trained on)');
@@ -167,20 +158,4 @@ export function popularityVerdict(model: number, baseline: number, k: number): R
     ? `model beats popularity on NDCG@${k} by ${margin.toFixed(4)} (${model.toFixed(4)} vs ${baseline.toFixed(4)})`
     : `WARNING: the model does NOT beat popularity on NDCG@${k} (${model.toFixed(4)} vs ${baseline.toFixed(4)})`;
   return { metric: 'ndcgAtK', against: 'popularity', model, baseline, beats, margin, message };
-}
-
-/** The per-user union of two seen lists (the second may be absent). */
-function union(users: number, a: SeenItems, b: SeenItems | undefined): SeenItems {
-  if (!b) return a;
-  const u: number[] = [];
-  const i: number[] = [];
-  for (const seen of [a, b]) {
-    for (let user = 0; user < users; user++) {
-      for (const item of seenBy(seen, user)) {
-        u.push(user);
-        i.push(item);
-      }
-    }
-  }
-  return buildSeenItems(users, u, i);
 }

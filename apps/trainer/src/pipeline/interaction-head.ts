@@ -1,5 +1,4 @@
 import {
-  CONFIDENCE_MODES,
   evaluateRanking,
   mulberry32,
   shuffleInPlace,
@@ -14,7 +13,6 @@ import {
   DEFAULT_IALS,
   interactionRanker,
   loadBackend,
-  NEGATIVE_SAMPLERS,
   SAMPLED_RECIPE,
   trainIals,
   trainSampledInteractions,
@@ -22,6 +20,7 @@ import {
   type FactorTables,
   type NegativeSampling,
 } from '@edgerec/core/model';
+import { concatSame } from './arrays.js';
 
 /** How an interaction head is trained: iALS (exact alternating least squares) or sampled negatives on the fused engine. */
 export const INTERACTION_METHODS = ['ials', 'bce', 'bpr'] as const;
@@ -307,26 +306,6 @@ function validationScorer(
     }).ndcg;
 }
 
-/** Whether a string names a confidence mode (for flags and config files). */
-export function isConfidenceMode(value: string): value is ConfidenceMode {
-  return (CONFIDENCE_MODES as readonly string[]).includes(value);
-}
-
-/** Whether a string names a negative sampler. */
-export function isNegativeSampler(value: string): value is NegativeSampling {
-  return (NEGATIVE_SAMPLERS as readonly string[]).includes(value);
-}
-
 function concatRows(a: InteractionRows, b: InteractionRows): InteractionRows {
-  const join = <T extends Int32Array | Float32Array>(x: T, y: T, make: (n: number) => T): T => {
-    const out = make(x.length + y.length);
-    out.set(x);
-    out.set(y, x.length);
-    return out;
-  };
-  return {
-    users: join(a.users, b.users, (n) => new Int32Array(n)),
-    items: join(a.items, b.items, (n) => new Int32Array(n)),
-    weights: join(a.weights, b.weights, (n) => new Float32Array(n)),
-  };
+  return { users: concatSame(a.users, b.users), items: concatSame(a.items, b.items), weights: concatSame(a.weights, b.weights) };
 }

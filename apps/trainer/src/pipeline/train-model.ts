@@ -180,6 +180,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
   );
 
   const globalMean = mean(trainTable.ratings);
+  const trainSeen = buildSeenItems(users.size, trainTable.users, trainTable.items);
   const ratingModel: RecommenderModel = {
     dim: recipe.dim,
     activation: recipe.activation,
@@ -193,7 +194,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
     seen:
       result.refitEpochs > 0
         ? buildSeenItems(users.size, concatIndices(trainTable.users, earlyStopping.users), concatIndices(trainTable.items, earlyStopping.items))
-        : buildSeenItems(users.size, trainTable.users, trainTable.items),
+        : trainSeen,
   };
   const popularity = itemPopularity(items.size, ratingModel.seen!);
   const head = options.ranking === false ? undefined : await trainRankingHead();
@@ -202,7 +203,6 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
   const validation = evaluateRatings({ ...ratingModel, ...result.validationTables }, validationRows);
   const test = testRows && testRows.ratings.length > 0 ? evaluateRatings(model, testRows) : undefined;
   const baselineRows = testRows && testRows.ratings.length > 0 ? testRows : validationRows;
-  const trainSeen = buildSeenItems(users.size, trainTable.users, trainTable.items);
   const ranking = rankingFigures({
     validation: head
       ? { model: { ...head.model, ...head.fit.validationTables }, rows: validationRows, seen: trainSeen }
@@ -223,7 +223,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
       headRecipe,
       {
         backend: options.backend ?? 'auto',
-        trainSeen: buildSeenItems(users.size, trainTable.users, trainTable.items),
+        trainSeen,
         hooks: {
           ...(hooks.onInfo ? { onInfo: hooks.onInfo } : {}),
           ...(hooks.onRankingEpoch ? { onEpoch: hooks.onRankingEpoch } : {}),

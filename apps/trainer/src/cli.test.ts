@@ -44,16 +44,19 @@ describe('edgerec CLI', () => {
     }
   });
 
-  it('rejects bad flag values with the flag named and a non-zero exit', async () => {
+  it('rejects bad flag values with the flag named, the range and the value, and exit status 2', async () => {
     const dim = await edgerec(['train', '--ratings', 'x.tsv', '--dim', '-3']);
-    expect(dim.code).not.toBe(0);
-    expect(dim.stderr).toMatch(/--dim.*-3.*must be an integer ≥ 1/);
+    expect(dim.code).toBe(2);
+    expect(dim.stderr).toBe('edgerec: error: --dim must be an integer from 1 to 1024 (got -3)\n');
     const activation = await edgerec(['train', '--ratings', 'x.tsv', '--activation', 'relu']);
-    expect(activation.code).not.toBe(0);
+    expect(activation.code).toBe(2);
     expect(activation.stderr).toMatch(/relu.*Allowed choices are tanh, sigmoid, linear/);
     const missing = await edgerec(['train']);
-    expect(missing.code).not.toBe(0);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/required option '-r, --ratings <file>' not specified/);
+    const unknown = await edgerec(['train', '--ratings', 'x.tsv', '--dimm', '8']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option '--dimm'/);
   });
 
   it('reports malformed input with file, line and field, and writes nothing', async () => {

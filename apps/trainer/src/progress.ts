@@ -29,7 +29,7 @@ export function createTrainingProgress(options: TrainingProgressOptions): Traini
   let bar: SingleBar | undefined;
   let readBar: SingleBar | undefined;
   const write = (line: string) => {
-    if (!options.quiet) stream.write(`${line}\n`);
+    if (!options.quiet || isWarning(line)) stream.write(`${line}\n`);
   };
   const stopBar = () => {
     bar?.stop();
@@ -93,5 +93,17 @@ export function createTrainingProgress(options: TrainingProgressOptions): Traini
       stopBar();
       readBar?.stop();
     },
+  };
+}
+
+/** Whether a progress line is a warning, which --quiet does not hide. */
+export function isWarning(line: string): boolean {
+  return line.startsWith('warning:');
+}
+
+/** A stderr logger for progress lines: silent with `quiet`, except for warnings. */
+export function stderrLog(quiet: boolean): (line: string) => void {
+  return (line) => {
+    if (!quiet || isWarning(line)) process.stderr.write(`${line}\n`);
   };
 }

@@ -27,7 +27,7 @@ export async function writeRunConfig(runDir, modelPath) {
       "import { parseArtifact } from '@edgerec/core';",
       `import { createApp } from '${relativeSrc}/app';`,
       "import artifactText from './served.model.json';",
-      `export default createApp({ loadModel: () => parseArtifact(artifactText, { source: ${JSON.stringify(`served ${modelPath}`)} }) });`,
+      `export default createApp({ loadModel: (options) => parseArtifact(artifactText, { source: ${JSON.stringify(`served ${modelPath}`)}, ...options }) });`,
       '',
     ].join('\n'),
   );

@@ -2,7 +2,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env';
 import { ApiError } from './errors';
-import { MAX_BODY_BYTES } from './schemas';
+import { MAX_BODY_BYTES } from './limits';
 
 /**
  * Route middleware refusing request bodies over {@link MAX_BODY_BYTES} with 413

@@ -33,6 +33,17 @@ interface __BaseEnv_Env {
    * "https://app.example,https://admin.example", or "*" for any. Empty or absent: no CORS headers.
    */
   CORS_ORIGINS?: string;
+  /**
+   * Trusted Ed25519 public keys (a var, or `wrangler secret put MODEL_PUBLIC_KEYS`): PEM blocks, or
+   * base64 keys separated by commas, spaces or newlines. Set: every model loaded (bundled or R2)
+   * must be signed by one of them; malformed: no model is served. Unset or blank: unsigned models
+   * are accepted.
+   */
+  MODEL_PUBLIC_KEYS?: string;
+  /** Most MiB an artifact's decoded tables may take (default 96, core's DEFAULT_MAX_DECODED_BYTES). Malformed: no model is served. */
+  MODEL_MAX_DECODED_MB?: string;
+  /** Largest R2 artifact object read, in MiB, checked before the download (default 32). Malformed: no model is served. */
+  MODEL_MAX_OBJECT_MB?: string;
 }
 declare namespace Cloudflare {
   interface GlobalProps {

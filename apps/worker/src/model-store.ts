@@ -33,12 +33,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { App, AppEnv } from './app-env';
 import { ApiError } from './errors';
-import { createModelLoader, type ServedModel } from './model-source';
+import { createModelLoader, describeLoadFailure, type LoadModel, type ServedModel } from './model-source';
 
-export type { ServedModel } from './model-source';
-
-/** Loads the artifact bundled with the worker (the default source), or any artifact in tests. */
-export type LoadModel = () => Promise<LoadedArtifact>;
+export type { LoadModel, ServedModel } from './model-source';
 
 /** Loads the model to serve from the configured source. */
 export type LoadServedModel = (env: Env) => Promise<ServedModel>;
@@ -184,10 +181,11 @@ export function createModelStore(load: LoadServedModel, options: ModelStoreOptio
   };
 }
 
-/** The 503 a request gets when no model can be loaded. */
+/** The 503 a request gets when no model can be loaded; the message names the failure's code and says why. */
 function unavailable(error: unknown): ApiError {
-  const reason = error instanceof Error ? error.message : String(error ?? 'no model is loaded');
-  return new ApiError(503, 'model_unavailable', `the model could not be loaded: ${reason}`);
+  if (error === undefined) return new ApiError(503, 'model_unavailable', 'the model could not be loaded: no model is loaded');
+  const { reason, message } = describeLoadFailure(error);
+  return new ApiError(503, 'model_unavailable', `the model could not be loaded (${reason}): ${message}`);
 }
 
 /** The short version tag of a model: the first 12 characters of its sha256. */

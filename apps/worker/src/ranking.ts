@@ -28,7 +28,8 @@ import {
 import { ApiError, unknownIdError } from './errors';
 import { resolveFilter, type FilterReport, type ItemFilter, type ResolvedFilter } from './item-filter';
 import type { ColdStartRanking } from './model-capabilities';
-import { RERANK_POOL_FACTOR, RERANK_POOL_MIN, type RankOrder } from './schemas';
+import { RERANK_POOL_FACTOR, RERANK_POOL_MIN } from './limits';
+import type { RankOrder } from './schemas';
 
 /** One ranked item, as the API returns it (which fields are present: see the top of this file). */
 export interface RecommendedItem {

@@ -2,41 +2,45 @@ import { ACTIVATIONS, DEFAULT_FOLD_IN_L2, OBJECTIVES } from '@edgerec/core';
 import { z } from '@hono/zod-openapi';
 import { ERROR_CODES } from './errors';
 import { COLD_START_RANKINGS, FOLD_IN_KINDS } from './model-capabilities';
+import {
+  FOLD_IN_L2_MAX,
+  FOLD_IN_L2_MIN,
+  K_DEFAULT,
+  K_MAX,
+  K_MIN,
+  MAX_BATCH,
+  MAX_CANDIDATES,
+  MAX_EXCLUDE,
+  MAX_FOLD_IN_ITEMS,
+  MAX_FOLD_IN_RATINGS,
+  MAX_ID_LENGTH,
+  MAX_INTERACTION_WEIGHT,
+  RERANK_POOL_FACTOR,
+  RERANK_POOL_MIN,
+} from './limits';
+import { SignatureInfoSchema } from './model-signature';
 import { ServedInfoSchema } from './model-source';
 
-/** Most pairs one `POST /v1/score` may carry. */
-export const MAX_BATCH = 1000;
-/** Most characters in a user or item id. */
-export const MAX_ID_LENGTH = 256;
-/** Largest accepted request body, in bytes (a full batch of long ids fits comfortably). */
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
-/** Bounds and default of `k` for recommendations. */
-export const K_MIN = 1;
-export const K_MAX = 100;
-export const K_DEFAULT = 10;
-/** Most candidate ids one recommendations request may rank (`candidates`). */
-export const MAX_CANDIDATES = 1000;
-/** Most ids one recommendations request may exclude (`exclude`). */
-export const MAX_EXCLUDE = 1000;
-/** Most ratings one fold-in request (`POST /v1/recommendations`) may carry. */
-export const MAX_FOLD_IN_RATINGS = 200;
-/**
- * Most items one interaction fold-in request may carry: at ML-1M size (3,706 items) the fold-in
- * and top-10 of 1,000 items take about 2 ms of CPU at dim 64 and 8.5 ms at dim 128, inside the
- * Free plan's 10 ms (README, "What a fold-in costs"); the cost grows with items × dim².
- */
-export const MAX_FOLD_IN_ITEMS = 1000;
-/** Largest weight of one interaction in a fold-in (a count or a duration; core turns it into a confidence). */
-export const MAX_INTERACTION_WEIGHT = 1e6;
-/**
- * Bounds of the fold-in ridge `l2` a request may set (the default is core's DEFAULT_FOLD_IN_L2 for
- * ratings, the ranking head's trained λ for items).
- */
-export const FOLD_IN_L2_MIN = 1e-4;
-export const FOLD_IN_L2_MAX = 100;
-/** `order=rating` re-ranks the ranking head's best max(RERANK_POOL_FACTOR·k, RERANK_POOL_MIN) items by predicted rating. */
-export const RERANK_POOL_FACTOR = 5;
-export const RERANK_POOL_MIN = 50;
+// The limits live in src/limits.ts (core's shared ones re-exported there); re-exported here for
+// the modules and tests that import them with the schemas.
+export {
+  FOLD_IN_L2_MAX,
+  FOLD_IN_L2_MIN,
+  K_DEFAULT,
+  K_MAX,
+  K_MIN,
+  MAX_BATCH,
+  MAX_BODY_BYTES,
+  MAX_CANDIDATES,
+  MAX_EXCLUDE,
+  MAX_FOLD_IN_ITEMS,
+  MAX_FOLD_IN_RATINGS,
+  MAX_ID_LENGTH,
+  MAX_INTERACTION_WEIGHT,
+  RERANK_POOL_FACTOR,
+  RERANK_POOL_MIN,
+} from './limits';
+
 /** How recommendations of a rating model with a ranking head are ordered. */
 export const RANK_ORDERS = ['score', 'rating'] as const;
 export type RankOrder = (typeof RANK_ORDERS)[number];
@@ -165,6 +169,9 @@ export const ModelInfoSchema = z
       seconds: z.number(),
     }),
     seenItems: z.boolean().openapi({ description: 'Whether the artifact lists the items each user rated in training.' }),
+    signature: SignatureInfoSchema.openapi({
+      description: 'Whether the artifact is signed, by which key, and whether this Worker verified it (MODEL_PUBLIC_KEYS).',
+    }),
     served: ServedInfoSchema.openapi({ description: 'The version this isolate serves and where it was loaded from.' }),
   })
   .openapi('ModelInfo');

@@ -54,6 +54,7 @@ describe('bundled model', () => {
       },
       training: { epochs: 12, bestEpoch: 10, backend: 'cpu', seconds: 1.25 },
       seenItems: true,
+      signature: { signed: false, keyId: null, signedBy: null, enforced: false },
       served: {
         sha256: inject('testArtifactSha256'),
         createdAt: '2026-04-26T12:00:00.000Z',

@@ -57,6 +57,7 @@ export {
   type ArtifactMetrics,
   type ArtifactRankingMetrics,
   type EpochRecord,
+  type ArtifactSignatureJson,
   type FoldInJson,
   type HistoryRecord,
   type RankingHeadJson,
@@ -73,6 +74,18 @@ export {
 export { FLOAT16_MAX, fromFloat16Bits, toFloat16Bits } from './artifact/float16.js';
 export { parseArtifact, type ArtifactMeta, type LoadedArtifact, type ParseOptions } from './artifact/read.js';
 export { biasEncoding, serializeArtifact, type ArtifactMetadata, type SerializeOptions } from './artifact/write.js';
+export { signArtifact } from './artifact/sign.js';
+export {
+  generateSigningKeyPair,
+  importPublicKey,
+  importPublicKeys,
+  importSigningKey,
+  keyIdOf,
+  verifyArtifactHash,
+  type ArtifactPublicKey,
+  type ArtifactSigningKey,
+  type GeneratedKeyPair,
+} from './artifact/signature.js';
 export {
   averagePrecisionAtK,
   evaluateRanking,
@@ -120,3 +133,4 @@ export {
   type BiasBaselineOptions,
   type BiasRankerOptions,
 } from './baselines.js';
+export { DEFAULT_MAX_DECODED_BYTES, K_MAX, K_MIN, MAX_BATCH, MAX_DIM, MAX_ID_LENGTH, MAX_IDS } from './limits.js';

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { RATINGS_FORMATS } from '../data/formats.js';
-import { finiteNumber, integerAtLeast, numberBetween } from '../options.js';
+import { integerFlag, numberFlag, numericFlag, RATING_VALUE_RANGE } from '../options.js';
+import { addSkipLongIdsOption } from './read-flags.js';
 import {
   crossValidate,
   crossValidateFoldDir,
@@ -14,6 +15,7 @@ import {
   crossValidateInteractionsFoldDir,
   type InteractionCrossValidation,
 } from '../pipeline/cross-validate-interactions.js';
+import { stderrLog } from '../progress.js';
 import { formatTable } from '../report/table.js';
 import { UserError } from '../user-error.js';
 import { addInteractionOptions, interactionRecipeFrom, type InteractionFlags } from './interaction-flags.js';
@@ -31,6 +33,7 @@ interface CvFlags extends ModelFlags, InteractionFlags {
   ratingMax?: number;
   userFeatures?: string;
   itemFeatures?: string;
+  skipLongIds: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -47,7 +50,7 @@ export function cvCommand(): Command {
       ),
     )
     .option('--fold-dir <dir>', 'directory with MovieLens u1.base/u1.test … u5.base/u5.test (e.g. ml-100k)')
-    .option('--folds <n>', 'number of folds (with --fold-dir: use u1 … u<n>)', integerAtLeast(1), 5)
+    .option('--folds <n>', 'number of folds, 2 to 100 (with --fold-dir: use u1 … u<n>, from 1)', integerFlag('--folds', 1, 100), 5)
     .addOption(new Option('--format <format>', 'input format').choices(['auto', ...RATINGS_FORMATS]).default('auto'))
     .addOption(
       new Option('--duplicates <policy>', 'repeated (user, item) rows: keep the last, average them, or fail')
@@ -57,12 +60,12 @@ export function cvCommand(): Command {
     .option(
       '--validation <fraction>',
       'fraction of each fold’s training part held out for early stopping',
-      numberBetween(0, 0.9, { exclusiveMin: true }),
+      numberFlag('--validation', 0, 0.9, { exclusiveMin: true }),
       0.1,
     );
-  return addInteractionOptions(addModelOptions(command))
-    .option('--rating-min <x>', 'lowest rating of the scale (default: lowest in each fold’s training data)', finiteNumber)
-    .option('--rating-max <x>', 'highest rating of the scale (default: highest in each fold’s training data)', finiteNumber)
+  return addSkipLongIdsOption(addInteractionOptions(addModelOptions(command)))
+    .option('--rating-min <x>', 'lowest rating of the scale (default: lowest in each fold’s training data)', numericFlag('--rating-min', RATING_VALUE_RANGE))
+    .option('--rating-max <x>', 'highest rating of the scale (default: highest in each fold’s training data)', numericFlag('--rating-max', RATING_VALUE_RANGE))
     .option('--user-features <file>', 'user side features for every fold (see train --help)')
     .option('--item-features <file>', 'item side features for every fold (see train --help)')
     .option('--json', 'print the results as JSON on stdout', false)
@@ -91,9 +94,7 @@ Examples:
         await cvInteractions(flags, command);
         return;
       }
-      const log = (line: string) => {
-        if (!flags.quiet) process.stderr.write(`${line}\n`);
-      };
+      const log = stderrLog(flags.quiet);
       const notices = new Set<string>();
       const controller = new AbortController();
       const onSigint = () => {
@@ -107,6 +108,7 @@ Examples:
         validationFraction: flags.validation,
         format: flags.format,
         duplicates: flags.duplicates,
+        skipLongIds: flags.skipLongIds,
         ...(flags.userFeatures ? { userFeatures: flags.userFeatures } : {}),
         ...(flags.itemFeatures ? { itemFeatures: flags.itemFeatures } : {}),
         ...(flags.ratingMin !== undefined ? { ratingMin: flags.ratingMin } : {}),
@@ -169,9 +171,7 @@ export function formatCrossValidation(result: CrossValidation): string {
 
 /** `cv --objective interaction`: per-user folds (or fold files) of an interaction model. */
 async function cvInteractions(flags: CvFlags, command: Command): Promise<void> {
-  const log = (line: string) => {
-    if (!flags.quiet) process.stderr.write(`${line}\n`);
-  };
+  const log = stderrLog(flags.quiet);
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -183,10 +183,12 @@ async function cvInteractions(flags: CvFlags, command: Command): Promise<void> {
     validationFraction: flags.validation,
     format: flags.format,
     backend: flags.backend,
+    skipLongIds: flags.skipLongIds,
     ...(flags.minRating !== undefined ? { minRating: flags.minRating } : {}),
     ...(flags.weightColumn !== undefined ? { weightColumn: flags.weightColumn } : {}),
     hooks: {
       signal: controller.signal,
+      onInfo: log,
       onFoldStart: (fold: number, folds: number, what: string) => log(`fold ${fold}/${folds}: ${what}`),
       onFoldEnd: (r: InteractionCrossValidation['folds'][number], folds: number) =>
         log(`fold ${r.fold}/${folds}: test NDCG@10 ${r.model.ndcg.toFixed(4)}  P@10 ${r.model.precision.toFixed(4)}  (popularity ${r.popularity.ndcg.toFixed(4)}, ${r.seconds.toFixed(1)}s)`),

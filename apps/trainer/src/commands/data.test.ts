@@ -306,7 +306,7 @@ describe('edgerec data fetch', () => {
     const file = join(await tempDir(), 'a-file');
     await writeFile(file, 'x');
     const { run } = await setup(server);
-    await expect(run({ dir: join(file, 'cache') })).rejects.toThrow(`could not create the datasets folder ${join(file, 'cache')}: `);
+    await expect(run({ dir: join(file, 'cache') })).rejects.toThrow(`cannot create the datasets folder ${join(file, 'cache')}: ${file} is not a directory`);
   });
 
   it('will not replace a folder it did not fetch unless --force', async () => {

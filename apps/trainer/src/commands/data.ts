@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { checkOutputDirectory } from '../io/output-paths.js';
 import { UserError } from '../user-error.js';
 import { DATA_DIR_ENV, datasetPaths, datasetsCacheDir, diskError, isCached, SOURCE_FILE, type DatasetSource } from '../datasets/cache.js';
 import {
@@ -132,6 +133,7 @@ export async function fetchDataset(options: FetchDatasetOptions): Promise<FetchD
   const cacheDir = datasetsCacheDir(options.dir, env);
   const url = datasetUrl(info, datasetsBaseUrl(env));
   const paths = datasetPaths(cacheDir, info);
+  await checkOutputDirectory(cacheDir, 'datasets folder');
   const say = (line: string) => {
     if (!options.quiet) stderr.write(`${line}\n`);
   };

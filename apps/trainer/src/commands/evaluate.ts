@@ -7,6 +7,8 @@ import {
   fitBiasBaseline,
   globalMeanBaseline,
   itemPopularity,
+  K_MAX,
+  K_MIN,
   modelRanker,
   objectiveOf,
   popularityRanker,
@@ -19,10 +21,12 @@ import {
 import { Command, Option } from 'commander';
 import { basename } from 'node:path';
 import { RATINGS_FORMATS, type RatingsFormat } from '../data/formats.js';
+import { longIdWarning } from '../data/long-ids.js';
 import { readRatingsFile, type DuplicatePolicy } from '../data/read-ratings.js';
 import { indexAgainst } from '../data/split.js';
 import { readArtifactFile } from '../io/read-artifact.js';
-import { finiteNumber, integerAtLeast } from '../options.js';
+import { integerFlag, numericFlag, RATING_VALUE_RANGE } from '../options.js';
+import { addSkipLongIdsOption } from './read-flags.js';
 import {
   evaluateInteractionFiles,
   popularityVerdict,
@@ -54,6 +58,10 @@ export interface EvaluateOptions {
   duplicates?: DuplicatePolicy;
   /** The artifact already read (else `model` is read). */
   artifact?: LoadedArtifact;
+  /** Skip rows with an id longer than MAX_ID_LENGTH instead of failing; each file's count goes to `onWarning`. */
+  skipLongIds?: boolean;
+  /** Receives warning lines (rows skipped for long ids). */
+  onWarning?: (line: string) => void;
 }
 
 /** One predictor's figures; ranking metrics are null when it cannot rank or no user has a relevant item. */
@@ -105,8 +113,17 @@ export interface EvaluationReport {
  */
 export async function evaluateModelFiles(options: EvaluateOptions): Promise<EvaluationReport> {
   const k = options.k ?? 10;
-  const read = (path: string) =>
-    readRatingsFile(path, { format: options.format ?? 'auto', duplicates: options.duplicates ?? 'last', timestamps: false });
+  const read = async (path: string) => {
+    const file = await readRatingsFile(path, {
+      format: options.format ?? 'auto',
+      duplicates: options.duplicates ?? 'last',
+      timestamps: false,
+      skipLongIds: options.skipLongIds ?? false,
+    });
+    const warning = longIdWarning(file);
+    if (warning !== undefined) options.onWarning?.(warning);
+    return file;
+  };
   const { model, meta } = options.artifact ?? (await readArtifactFile(options.model));
   if (objectiveOf(model) === 'interaction') {
     throw new UserError(`${options.model} is an interaction model: it predicts what users pick, not ratings; evaluate it with --mode interaction`);
@@ -316,23 +333,24 @@ interface EvaluateFlags {
   mode?: 'rating' | 'interaction';
   format: RatingsFormat | 'auto';
   duplicates: DuplicatePolicy;
+  skipLongIds: boolean;
   json: boolean;
 }
 
 /** `edgerec evaluate`: a model's rating and ranking accuracy on held-out ratings, against baselines. */
 export function evaluateCommand(): Command {
-  return new Command('evaluate')
+  const command = new Command('evaluate')
     .description(
       'Measure a model on held-out ratings (RMSE, MAE, precision@K, recall@K, NDCG@K) against a user+item bias baseline and the global mean.',
     )
     .requiredOption('-m, --model <file>', 'model artifact written by edgerec train')
     .requiredOption('-r, --ratings <file>', 'held-out ratings (e.g. MovieLens u1.test), with the ids of the training file')
     .option('--train <file>', 'the ratings file the model was trained on: needed to fit the bias baseline (e.g. u1.base)')
-    .option('-k, --k <n>', 'length of the ranked lists', integerAtLeast(1), 10)
+    .option('-k, --k <n>', `length of the ranked lists (${K_MIN} to ${K_MAX}, as the Worker serves)`, integerFlag('--k', K_MIN, K_MAX), 10)
     .option(
       '--threshold <rating>',
       'held-out rating at which an item counts as relevant (default: the model’s recommend threshold; interaction mode: every held-out item)',
-      finiteNumber,
+      numericFlag('--threshold', RATING_VALUE_RANGE),
     )
     .addOption(
       new Option('--mode <mode>', 'rating: RMSE, MAE and ranking; interaction: ranking only, every held-out item relevant (default: the model’s objective)').choices([
@@ -346,7 +364,8 @@ export function evaluateCommand(): Command {
         .choices(['last', 'mean', 'error'])
         .default('last'),
     )
-    .option('--json', 'print the report as JSON on stdout', false)
+    .option('--json', 'print the report as JSON on stdout', false);
+  return addSkipLongIdsOption(command)
     .addHelpText(
       'after',
       `
@@ -366,6 +385,7 @@ Examples:
     )
     .action(async (flags: EvaluateFlags) => {
       const artifact = await readArtifactFile(flags.model);
+      const warn = (line: string) => process.stderr.write(`${line}\n`);
       const mode = flags.mode ?? objectiveOf(artifact.model);
       if (mode === 'interaction') {
         const report = await evaluateInteractionFiles({
@@ -376,6 +396,8 @@ Examples:
           ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
           format: flags.format,
           artifact,
+          skipLongIds: flags.skipLongIds,
+          onWarning: warn,
         });
         process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatInteractionEvaluation(report)}\n`);
         return;
@@ -389,6 +411,8 @@ Examples:
         ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
         format: flags.format,
         duplicates: flags.duplicates,
+        skipLongIds: flags.skipLongIds,
+        onWarning: warn,
       });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatEvaluation(report)}\n`);
     });

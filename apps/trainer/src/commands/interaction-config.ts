@@ -2,6 +2,7 @@ import { CONFIDENCE_MODES } from '@edgerec/core';
 import { NEGATIVE_SAMPLERS } from '@edgerec/core/model';
 import { INTERACTION_METHODS, type InteractionRecipe } from '../pipeline/interaction-head.js';
 import { UserError } from '../user-error.js';
+import { SHARED_RANGES } from './hyperparameter-ranges.js';
 import { isPlainObject, plural, quoteList, specProblem, type HyperparameterSpec } from './model-config.js';
 
 /**
@@ -10,22 +11,22 @@ import { isPlainObject, plural, quoteList, specProblem, type HyperparameterSpec 
  */
 export const INTERACTION_HYPERPARAMETERS = {
   method: { kind: 'choice', values: INTERACTION_METHODS },
-  dim: { kind: 'integer', min: 1 },
-  l2: { kind: 'number', min: 0, max: 100 },
-  seed: { kind: 'integer', min: 0 },
+  dim: SHARED_RANGES.dim,
+  l2: SHARED_RANGES.l2,
+  seed: SHARED_RANGES.seed,
   refit: { kind: 'boolean' },
-  patience: { kind: 'integer', min: 1 },
-  iterations: { kind: 'integer', min: 1 },
+  patience: SHARED_RANGES.patience,
+  iterations: { kind: 'integer', min: 1, max: 1000 },
   regExponent: { kind: 'number', min: 0, max: 2 },
   unobservedWeight: { kind: 'number', min: 0, max: 100 },
   confidence: { kind: 'choice', values: CONFIDENCE_MODES },
   alpha: { kind: 'number', min: 0, max: 1e6 },
-  threads: { kind: 'integer', min: 1 },
-  negatives: { kind: 'integer', min: 1 },
+  threads: { kind: 'integer', min: 1, max: 256 },
+  negatives: { kind: 'integer', min: 1, max: 1000 },
   sampler: { kind: 'choice', values: NEGATIVE_SAMPLERS },
-  epochs: { kind: 'integer', min: 1 },
-  learningRate: { kind: 'number', min: 0, max: 10, exclusiveMin: true },
-  batchSize: { kind: 'integer', min: 1 },
+  epochs: SHARED_RANGES.epochs,
+  learningRate: SHARED_RANGES.learningRate,
+  batchSize: SHARED_RANGES.batchSize,
 } as const satisfies { [K in keyof InteractionRecipe]-?: HyperparameterSpec };
 
 /** An interaction hyperparameter's name. */

@@ -1,8 +1,10 @@
 import { CONFIDENCE_MODES, OBJECTIVES, type Objective } from '@edgerec/core';
 import { NEGATIVE_SAMPLERS } from '@edgerec/core/model';
 import { Option, type Command } from 'commander';
-import { integerAtLeast, numberBetween } from '../options.js';
+import { numericFlag, RATING_VALUE_RANGE } from '../options.js';
 import { DEFAULT_INTERACTION_RECIPE as D, INTERACTION_METHODS, type InteractionMethod, type InteractionRecipe } from '../pipeline/interaction-head.js';
+import { SHARED_RANGES } from './hyperparameter-ranges.js';
+import { INTERACTION_HYPERPARAMETERS as R } from './interaction-config.js';
 import { givenExplicitly } from './model-config.js';
 
 /** Parsed interaction flags (present on train, cv and tune). */
@@ -35,22 +37,22 @@ export function addInteractionOptions(command: Command): Command {
         .default('rating'),
     )
     .addOption(new Option('--method <name>', `interaction model: iALS, or sampled negatives with BCE or BPR (default ${D.method})`).choices(INTERACTION_METHODS))
-    .option('--iterations <n>', `iALS sweeps (default ${D.iterations})`, integerAtLeast(1))
-    .option('--unobserved-weight <w0>', `iALS weight of every unobserved pair (default ${D.unobservedWeight})`, numberBetween(0, 100))
-    .option('--reg-exponent <nu>', `iALS frequency scaling of the L2: λ·(n + w0·N)^ν (default ${D.regExponent}; 0 = plain λ)`, numberBetween(0, 2))
+    .option('--iterations <n>', `iALS sweeps (default ${D.iterations})`, numericFlag('--iterations', R.iterations))
+    .option('--unobserved-weight <w0>', `iALS weight of every unobserved pair (default ${D.unobservedWeight})`, numericFlag('--unobserved-weight', R.unobservedWeight))
+    .option('--reg-exponent <nu>', `iALS frequency scaling of the L2: λ·(n + w0·N)^ν (default ${D.regExponent}; 0 = plain λ)`, numericFlag('--reg-exponent', R.regExponent))
     .addOption(new Option('--confidence <map>', `iALS weight → confidence: binary (1), linear (1 + α·w), log (1 + α·ln(1 + w)) (default ${D.confidence})`).choices(CONFIDENCE_MODES))
-    .option('--alpha <x>', `α of the linear and log confidence maps (default ${D.alpha})`, numberBetween(0, 1e6))
-    .option('--threads <n>', `iALS worker threads (default ${D.threads} here)`, integerAtLeast(1))
-    .option('--negatives <n>', `bce/bpr: sampled negatives per positive (default ${D.negatives})`, integerAtLeast(1))
+    .option('--alpha <x>', `α of the linear and log confidence maps (default ${D.alpha})`, numericFlag('--alpha', R.alpha))
+    .option('--threads <n>', `iALS worker threads (default ${D.threads} here)`, numericFlag('--threads', R.threads))
+    .option('--negatives <n>', `bce/bpr: sampled negatives per positive (default ${D.negatives})`, numericFlag('--negatives', R.negatives))
     .addOption(new Option('--sampler <name>', `bce/bpr: how negatives are drawn (default ${D.sampler})`).choices(NEGATIVE_SAMPLERS))
-    .option('--min-rating <x>', 'interactions from a ratings file: keep rows rated at least this', numberBetween(-1e9, 1e9))
+    .option('--min-rating <x>', 'interactions from a ratings file: keep rows rated at least this', numericFlag('--min-rating', RATING_VALUE_RANGE))
     .option('--weight-column <column>', 'interactions: the weight column, by header name or 1-based number')
     .addOption(
       new Option('--ranking-head <method>', 'rating objective: the interaction head /recommendations ranks with (none: rank by predicted rating)')
         .choices([...INTERACTION_METHODS, 'none'])
         .default('ials'),
     )
-    .option('--ranking-dim <n>', `rating objective: the ranking head's embedding size (default ${D.dim})`, integerAtLeast(1));
+    .option('--ranking-dim <n>', `rating objective: the ranking head's embedding size (default ${D.dim})`, numericFlag('--ranking-dim', SHARED_RANGES.dim));
 }
 
 /**

@@ -72,14 +72,15 @@ describe('parseModelConfig', () => {
 
   it('names the key whose value has the wrong type or range', () => {
     const cases: Array<[string, RegExp]> = [
-      ['{ "dim": "64" }', /c\.json: "dim" must be an integer ≥ 1, got "64"/],
-      ['{ "dim": 2.5 }', /"dim" must be an integer ≥ 1, got 2\.5/],
-      ['{ "dropout": 2 }', /"dropout" must be a number in \[0, 0\.95\], got 2/],
-      ['{ "learningRate": 0 }', /"learningRate" must be a number in \(0, 10\], got 0/],
+      ['{ "dim": "64" }', /c\.json: "dim" must be an integer from 1 to 1024, got "64"/],
+      ['{ "dim": 2.5 }', /"dim" must be an integer from 1 to 1024, got 2\.5/],
+      ['{ "dim": 100000 }', /"dim" must be an integer from 1 to 1024, got 100000/],
+      ['{ "dropout": 2 }', /"dropout" must be a number from 0 to 0\.95, got 2/],
+      ['{ "learningRate": 0 }', /"learningRate" must be a number above 0 and at most 10, got 0/],
       ['{ "activation": "relu" }', /"activation" must be one of "tanh", "sigmoid", "linear", got "relu"/],
       ['{ "refit": "yes" }', /"refit" must be true or false, got "yes"/],
       ['{ "engine": null }', /"engine" must be one of "auto", "fused", "autodiff", got null/],
-      ['{ "model": { "l2": -1 } }', /"model\.l2" must be a number in \[0, 100\], got -1/],
+      ['{ "model": { "l2": -1 } }', /"model\.l2" must be a number from 0 to 100, got -1/],
     ];
     for (const [text, message] of cases) {
       expect(() => parseModelConfig(text, 'c.json')).toThrow(UserError);
@@ -112,7 +113,8 @@ describe('parseHyperparameter', () => {
     expect(parseHyperparameter('refit', 'false')).toBe(false);
     expect(() => parseHyperparameter('l2', 'abc')).toThrow('"abc" is not a number');
     expect(() => parseHyperparameter('l2', '')).toThrow('"" is not a number');
-    expect(() => parseHyperparameter('dim', '0')).toThrow('"0" must be an integer ≥ 1');
+    expect(() => parseHyperparameter('dim', '0')).toThrow('"0" must be an integer from 1 to 1024');
+    expect(() => parseHyperparameter('dim', '1e400')).toThrow('"1e400" overflows a 64-bit float');
     expect(() => parseHyperparameter('activation', 'relu')).toThrow('"relu" must be one of');
   });
 });
@@ -147,6 +149,6 @@ describe('--config with the model flags', () => {
   it('reports a bad file as a UserError before the action runs', async () => {
     const path = await tempFile('c.json', JSON.stringify({ dim: 0 }));
     await expect(modelOptionsOf(['--config', path])).rejects.toThrow(UserError);
-    await expect(modelOptionsOf(['--config', path])).rejects.toThrow(/"dim" must be an integer ≥ 1, got 0/);
+    await expect(modelOptionsOf(['--config', path])).rejects.toThrow(/"dim" must be an integer from 1 to 1024, got 0/);
   });
 });

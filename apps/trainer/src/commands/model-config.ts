@@ -1,7 +1,10 @@
 import { ACTIVATIONS } from '@edgerec/core';
 import { ENGINES, type TrainOptions } from '@edgerec/core/model';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { unreadableProblem } from '../io/file-kind.js';
+import { describeRange, FlagValueError, flagOf, inRange, numericFlag, parseDecimalText, type NumericRange } from '../options.js';
+import { SHARED_RANGES } from './hyperparameter-ranges.js';
 import type { InteractionRecipe } from '../pipeline/interaction-head.js';
 import type { ModelOptions } from '../pipeline/train-model.js';
 import { UserError } from '../user-error.js';
@@ -13,31 +16,27 @@ export type Hyperparameters = Omit<TrainOptions, 'ratingUnitsPerTarget'>;
 export type HyperparameterKey = keyof Hyperparameters;
 
 /** How one hyperparameter is checked (the same ranges as the command-line flags). */
-export type HyperparameterSpec =
-  | { kind: 'integer'; min: number }
-  | { kind: 'number'; min: number; max: number; exclusiveMin?: boolean }
-  | { kind: 'boolean' }
-  | { kind: 'choice'; values: readonly string[] };
+export type HyperparameterSpec = NumericRange | { kind: 'boolean' } | { kind: 'choice'; values: readonly string[] };
 
 /**
  * Every hyperparameter and its check, in TrainOptions order. `satisfies` makes tsc fail here
  * when TrainOptions gains or loses a field, so config files cannot silently miss one.
  */
 export const HYPERPARAMETERS = {
-  dim: { kind: 'integer', min: 1 },
+  dim: SHARED_RANGES.dim,
   activation: { kind: 'choice', values: ACTIVATIONS },
   dropout: { kind: 'number', min: 0, max: 0.95 },
-  learningRate: { kind: 'number', min: 0, max: 10, exclusiveMin: true },
+  learningRate: SHARED_RANGES.learningRate,
   learningRateDecay: { kind: 'number', min: 0, max: 1, exclusiveMin: true },
-  batchSize: { kind: 'integer', min: 1 },
-  epochs: { kind: 'integer', min: 1 },
-  patience: { kind: 'integer', min: 1 },
+  batchSize: SHARED_RANGES.batchSize,
+  epochs: SHARED_RANGES.epochs,
+  patience: SHARED_RANGES.patience,
   minDelta: { kind: 'number', min: 0, max: 1 },
   restoreBest: { kind: 'boolean' },
-  l2: { kind: 'number', min: 0, max: 100 },
+  l2: SHARED_RANGES.l2,
   globalOffset: { kind: 'boolean' },
   initScale: { kind: 'number', min: 0, max: 10, exclusiveMin: true },
-  seed: { kind: 'integer', min: 0 },
+  seed: SHARED_RANGES.seed,
   implicit: { kind: 'boolean' },
   nonneg: { kind: 'boolean' },
   refit: { kind: 'boolean' },
@@ -64,15 +63,8 @@ export function hyperparameterProblem(key: HyperparameterKey, value: unknown): s
 export function specProblem(spec: HyperparameterSpec, value: unknown): string | undefined {
   switch (spec.kind) {
     case 'integer':
-      return typeof value === 'number' && Number.isSafeInteger(value) && value >= spec.min
-        ? undefined
-        : `must be an integer ≥ ${spec.min}`;
-    case 'number': {
-      const low = typeof value === 'number' && (spec.exclusiveMin ? value > spec.min : value >= spec.min);
-      return typeof value === 'number' && Number.isFinite(value) && low && value <= spec.max
-        ? undefined
-        : `must be a number in ${spec.exclusiveMin ? '(' : '['}${spec.min}, ${spec.max}]`;
-    }
+    case 'number':
+      return inRange(spec, value) ? undefined : `must be ${describeRange(spec)}`;
     case 'boolean':
       return typeof value === 'boolean' ? undefined : 'must be true or false';
     case 'choice':
@@ -92,8 +84,9 @@ export function parseBySpec(spec: HyperparameterSpec, text: string): unknown {
   const word = text.trim();
   let value: unknown = word;
   if (spec.kind === 'integer' || spec.kind === 'number') {
-    if (word === '' || !Number.isFinite(Number(word))) throw new Error(`"${word}" is not a number`);
-    value = Number(word);
+    const parsed = parseDecimalText(word);
+    if ('problem' in parsed) throw new Error(`"${word}" ${parsed.problem === 'overflows' ? 'overflows a 64-bit float' : 'is not a number'}`);
+    value = parsed.value;
   } else if (spec.kind === 'boolean') {
     if (word !== 'true' && word !== 'false') throw new Error(`"${word}" is not true or false`);
     value = word === 'true';
@@ -103,13 +96,15 @@ export function parseBySpec(spec: HyperparameterSpec, text: string): unknown {
   return value;
 }
 
-/** A commander argParser for hyperparameter `key` (the same checks as config files). */
+/** A commander argParser for hyperparameter `key`'s flag (`--learning-rate` for learningRate), with the same checks as config files. */
 export function hyperparameterParser<K extends HyperparameterKey>(key: K): (text: string) => Hyperparameters[K] {
+  const spec: HyperparameterSpec = HYPERPARAMETERS[key];
+  if (spec.kind === 'integer' || spec.kind === 'number') return numericFlag(flagOf(key), spec) as (text: string) => Hyperparameters[K];
   return (text) => {
     try {
       return parseHyperparameter(key, text);
     } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
+      throw new FlagValueError(`${flagOf(key)}: ${(error as Error).message}`);
     }
   };
 }
@@ -196,6 +191,8 @@ export async function readConfig(path: string): Promise<ModelConfig> {
 }
 
 async function readConfigText(path: string): Promise<string> {
+  const problem = await unreadableProblem(path);
+  if (problem !== undefined) throw new UserError(`cannot read config ${path}: ${problem}`);
   try {
     return await readFile(path, 'utf8');
   } catch (error) {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { resolve } from 'node:path';
+import { checkOutputPaths } from '../io/output-paths.js';
 import { readArtifactFile } from '../io/read-artifact.js';
 import { defaultPlotPath, writePlot } from '../report/training-report.js';
 import { UserError } from '../user-error.js';
@@ -17,9 +17,9 @@ export function plotCommand(): Command {
     .option('-o, --out <file>', 'where to write the SVG (default: <model>.curves.svg beside the model)')
     .addHelpText('after', '\nExample:\n  edgerec plot --model model.json --out curves.svg')
     .action(async (flags: PlotFlags) => {
-      const { meta } = await readArtifactFile(flags.model);
       const out = flags.out ?? defaultPlotPath(flags.model);
-      if (resolve(out) === resolve(flags.model)) throw new UserError(`--out ${out} would overwrite the model; choose another file`);
+      await checkOutputPaths([{ label: '--out file', path: out }], { inputs: [flags.model], force: true });
+      const { meta } = await readArtifactFile(flags.model);
       if (meta.training.history.length === 0) throw new UserError(`${flags.model} has no training history to plot`);
       await writePlot(out, meta.training);
       process.stdout.write(`wrote ${out}\n`);

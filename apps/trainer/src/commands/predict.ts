@@ -2,7 +2,7 @@ import { activate, logit, objectiveOf, predict } from '@edgerec/core';
 import { Command } from 'commander';
 import { readArtifactFile } from '../io/read-artifact.js';
 import { requireIndex } from './model-ids.js';
-import { finiteNumber } from '../options.js';
+import { numericFlag, RATING_VALUE_RANGE } from '../options.js';
 
 interface PredictFlags {
   model: string;
@@ -21,7 +21,7 @@ export function predictCommand(): Command {
     .requiredOption('-m, --model <file>', 'model artifact written by edgerec train')
     .requiredOption('-u, --user <id>', 'user id as it appears in the ratings file')
     .requiredOption('-i, --item <id>', 'item id as it appears in the ratings file')
-    .option('--threshold <value>', 'override the artifact’s recommend threshold (a rating, or a score for interaction models)', finiteNumber)
+    .option('--threshold <value>', 'override the artifact’s recommend threshold (a rating, or a score for interaction models)', numericFlag('--threshold', RATING_VALUE_RANGE))
     .option('--json', 'print JSON', false)
     .addHelpText('after', '\nExample:\n  edgerec predict --model model.json --user 196 --item 242')
     .action(async (flags: PredictFlags) => {

@@ -1,8 +1,8 @@
-import { objectiveOf, predict, rankingHead, seenBy, topKItems, userQuery } from '@edgerec/core';
+import { K_MAX, K_MIN, objectiveOf, predict, rankingHead, seenBy, topKItems, userQuery } from '@edgerec/core';
 import { Command } from 'commander';
 import { readArtifactFile } from '../io/read-artifact.js';
 import { requireIndex } from './model-ids.js';
-import { integerAtLeast } from '../options.js';
+import { integerFlag } from '../options.js';
 
 interface RecommendFlags {
   model: string;
@@ -27,7 +27,7 @@ export function recommendCommand(): Command {
     )
     .requiredOption('-m, --model <file>', 'model artifact written by edgerec train')
     .requiredOption('-u, --user <id>', 'user id')
-    .option('-k, --k <n>', 'how many items', integerAtLeast(1), 10)
+    .option('-k, --k <n>', `how many items (${K_MIN} to ${K_MAX}, as the Worker serves)`, integerFlag('--k', K_MIN, K_MAX), 10)
     .option('--include-seen', 'do not exclude the user’s training items', false)
     .option('--json', 'print JSON', false)
     .addHelpText(

@@ -1,7 +1,8 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { join } from 'node:path';
 import { RATINGS_FORMATS } from '../data/formats.js';
-import { integerAtLeast } from '../options.js';
+import { integerFlag, numberFlag, numericFlag, SEED_RANGE } from '../options.js';
+import { addSkipLongIdsOption } from './read-flags.js';
 import { splitFile, type SplitFileOptions, type SplitMode, type SplitSummary } from '../pipeline/split-file.js';
 import { createTrainingProgress } from '../progress.js';
 import { UserError } from '../user-error.js';
@@ -20,30 +21,31 @@ interface SplitFlags {
   format: NonNullable<SplitFileOptions['format']>;
   duplicates: NonNullable<SplitFileOptions['duplicates']>;
   weightColumn?: string;
+  skipLongIds: boolean;
   json: boolean;
   quiet: boolean;
 }
 
 /** `edgerec split`: write train and test files from one ratings or interactions file. */
 export function splitCommand(): Command {
-  return new Command('split')
+  const command = new Command('split')
     .description('Split a ratings or interactions file into train and test files: at random, per user, or the latest rows per user.')
     .argument(
       '<file>',
       'ratings or interactions file: MovieLens u.data / ratings.dat / ratings.csv, CSV/TSV with a header, or user,item pairs',
     )
-    .option('--random <fraction>', 'seeded shuffle of all rows; this fraction goes to train', trainFraction)
+    .option('--random <fraction>', 'seeded shuffle of all rows; this fraction goes to train', trainFraction('--random'))
     .option(
       '--by-user <fraction>',
       "per user: each user's rows shuffled, the first round(n × fraction) to train (halves to even)",
-      trainFraction,
+      trainFraction('--by-user'),
     )
     .option(
       '--last <n>',
       "per user: each user's n latest rows (by timestamp) to test; users with n rows or fewer stay in train",
-      integerAtLeast(1),
+      integerFlag('--last', 1, 1_000_000),
     )
-    .option('--seed <n>', 'random seed of --random and --by-user', integerAtLeast(0), 42)
+    .option('--seed <n>', 'random seed of --random and --by-user', numericFlag('--seed', SEED_RANGE), 42)
     .option('--out-dir <dir>', 'write <dir>/train.tsv and <dir>/test.tsv')
     .option('--train-out <file>', 'where to write the train part (with --test-out, instead of --out-dir)')
     .option('--test-out <file>', 'where to write the test part (with --train-out)')
@@ -59,7 +61,8 @@ export function splitCommand(): Command {
     )
     .option('--weight-column <column>', 'read the file as interactions, with this weight column (header name or 1-based number)')
     .option('--json', 'print the summary as JSON on stdout', false)
-    .option('-q, --quiet', 'print nothing but errors', false)
+    .option('-q, --quiet', 'print nothing but errors', false);
+  return addSkipLongIdsOption(command)
     .addHelpText(
       'after',
       `
@@ -89,6 +92,7 @@ Examples:
           format: flags.format,
           duplicates: flags.duplicates,
           ...(flags.weightColumn !== undefined ? { weightColumn: flags.weightColumn } : {}),
+          skipLongIds: flags.skipLongIds,
           signal: controller.signal,
           onInfo: (line) => progress.info(line),
           onReadProgress: (bytes, total) => progress.readProgress(file, bytes, total),
@@ -102,11 +106,9 @@ Examples:
     });
 }
 
-/** Parses a train fraction: a number above 0 and below 1 (commander argParser). */
-function trainFraction(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !(n > 0 && n < 1)) throw new InvalidArgumentError('must be a number above 0 and below 1');
-  return n;
+/** A commander argParser for a train fraction: a number above 0 and below 1. */
+function trainFraction(flag: string): (value: string) => number {
+  return numberFlag(flag, 0, 1, { exclusiveMin: true, exclusiveMax: true });
 }
 
 /** The one split mode the flags choose; a UserError for none or several. */

@@ -1,8 +1,9 @@
-import { Command } from 'commander';
-import { generateSynthetic } from '../data/synth.js';
+import { Command, Option } from 'commander';
+import { generateSynthetic, SYNTH_LIMITS } from '../data/synth.js';
 import { generateInteractions } from '../data/synth-interactions.js';
 import { writeRatingsFile } from '../data/write-ratings.js';
-import { integerAtLeast, numberBetween } from '../options.js';
+import { checkOutputPaths } from '../io/output-paths.js';
+import { integerFlag, numberFlag, numericFlag, SEED_RANGE } from '../options.js';
 
 interface SynthFlags {
   out: string;
@@ -28,21 +29,18 @@ export function synthCommand(): Command {
       'Generate synthetic 1–5 ratings from planted low-rank factors plus noise, or (--interactions N) implicit feedback with planted taste groups (known ground truth).',
     )
     .option('-o, --out <file>', 'where to write the ratings (header user,item,rating) or interactions (user,item,weight)', 'ratings.tsv')
-    .option('--users <n>', 'number of users', integerAtLeast(1), 1000)
-    .option('--items <n>', 'number of items', integerAtLeast(1), 500)
-    .option('--ratings <n>', 'number of ratings', integerAtLeast(1), 50_000)
-    .option('--rank <n>', 'rank of the planted factors (with --interactions: the number of taste groups)', integerAtLeast(1), 8)
-    .option('--interactions <n>', 'write N implicit-feedback pairs instead of ratings: users pick items mostly from their own taste group', integerAtLeast(1))
-    .option('--affinity <p>', 'with --interactions: chance an interaction is inside the user’s group', numberBetween(0, 1), 0.7)
+    .option('--users <n>', `number of users (1 to ${SYNTH_LIMITS.users})`, integerFlag('--users', 1, SYNTH_LIMITS.users), 1000)
+    .option('--items <n>', `number of items (1 to ${SYNTH_LIMITS.items})`, integerFlag('--items', 1, SYNTH_LIMITS.items), 500)
+    .option('--ratings <n>', 'number of ratings (at most --users × --items)', integerFlag('--ratings', 1, SYNTH_LIMITS.ratings), 50_000)
+    .option('--rank <n>', 'rank of the planted factors (with --interactions: the number of taste groups)', integerFlag('--rank', 1, SYNTH_LIMITS.rank), 8)
+    .option('--interactions <n>', 'write N implicit-feedback pairs instead of ratings: users pick items mostly from their own taste group', integerFlag('--interactions', 1, SYNTH_LIMITS.ratings))
+    .option('--affinity <p>', 'with --interactions: chance an interaction is inside the user’s group', numberFlag('--affinity', 0, 1), 0.7)
     .option('--weights', 'with --interactions: give each pair a count weight (heavier inside the group) instead of 1', false)
-    .option('--noise <std>', 'std of the Gaussian noise added before rounding (rating units)', numberBetween(0, 10), 0.5)
-    .option('--popularity <exponent>', 'Zipf exponent of item popularity (0 = uniform)', numberBetween(0, 5), 1)
-    .option('--selection <beta>', 'ratings: how much users pick what they rate by taste (0 = by popularity alone)', numberBetween(0, 10), 0)
-    .option('--seed <n>', 'random seed', integerAtLeast(0), 42)
-    .option('--format <format>', 'tsv or csv', (v) => {
-      if (v !== 'tsv' && v !== 'csv') throw new Error('must be tsv or csv');
-      return v;
-    }, 'tsv')
+    .option('--noise <std>', 'std of the Gaussian noise added before rounding (rating units)', numberFlag('--noise', 0, 10), 0.5)
+    .option('--popularity <exponent>', 'Zipf exponent of item popularity (0 = uniform)', numberFlag('--popularity', 0, 5), 1)
+    .option('--selection <beta>', 'ratings: how much users pick what they rate by taste (0 = by popularity alone)', numberFlag('--selection', 0, 10), 0)
+    .option('--seed <n>', 'random seed', numericFlag('--seed', SEED_RANGE), 42)
+    .addOption(new Option('--format <format>', 'output format').choices(['tsv', 'csv']).default('tsv'))
     .option('-q, --quiet', 'print nothing but errors', false)
     .addHelpText(
       'after',
@@ -50,6 +48,7 @@ export function synthCommand(): Command {
         '  edgerec synth --users 1000 --items 500 --interactions 40000 --rank 10 --out clicks.tsv',
     )
     .action(async (flags: SynthFlags) => {
+      await checkOutputPaths([{ label: '--out file', path: flags.out }], { inputs: [], force: true });
       if (flags.interactions !== undefined) {
         const data = generateInteractions({
           users: flags.users,

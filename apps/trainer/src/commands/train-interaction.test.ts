@@ -112,9 +112,10 @@ describe('edgerec train --objective interaction', () => {
       return error.message;
     };
     expect(await failure(['--confidence', 'cubic'])).toMatch(/option '--confidence <map>' argument 'cubic' is invalid\. Allowed choices are binary, linear, log/);
-    expect(await failure(['--threads', '0'])).toMatch(/--threads <n>.*'0'.*must be an integer ≥ 1/);
+    expect(await failure(['--threads', '0'])).toBe('--threads must be an integer from 1 to 256 (got 0)');
     expect(await failure(['--method', 'als'])).toMatch(/--method <name>.*'als'.*Allowed choices are ials, bce, bpr/);
-    expect(await failure(['--unobserved-weight', '-1'])).toMatch(/--unobserved-weight <w0>.*must be a number in \[0, 100\]/);
+    expect(await failure(['--unobserved-weight', '-1'])).toBe('--unobserved-weight must be a number from 0 to 100 (got -1)');
+    expect(await failure(['--ranking-dim', '4096'])).toBe('--ranking-dim must be an integer from 1 to 1024 (got 4096)');
     expect(await failure(['--objective', 'clicks'])).toMatch(/Allowed choices are rating, interaction/);
     expect(existsSync(out)).toBe(false);
   });

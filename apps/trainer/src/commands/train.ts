@@ -1,16 +1,19 @@
-import { TABLE_ENCODINGS, type TableEncoding } from '@edgerec/core';
+import { signArtifact, TABLE_ENCODINGS, type ArtifactSigningKey, type TableEncoding } from '@edgerec/core';
 import { Command, Option } from 'commander';
 import { RATINGS_FORMATS } from '../data/formats.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { finiteNumber, numberBetween } from '../options.js';
+import { checkOutputPaths, type OutputPath } from '../io/output-paths.js';
+import { readSigningKey } from '../io/signing-keys.js';
+import { numberFlag, numericFlag, RATING_VALUE_RANGE } from '../options.js';
 import { trainInteractionModel, type InteractionTrainSummary } from '../pipeline/train-interactions.js';
 import { trainModel, type TrainModelOptions } from '../pipeline/train-model.js';
 import { createTrainingProgress, type TrainingProgress } from '../progress.js';
 import type { RankingFigures } from '../pipeline/ranking-figures.js';
-import { writeTrainingReport } from '../report/training-report.js';
+import { defaultPlotPath, writeTrainingReport } from '../report/training-report.js';
 import { addInteractionOptions, interactionRecipeFrom, rankingHeadRecipeFrom, type InteractionFlags } from './interaction-flags.js';
 import { addModelOptions, modelOptionsFrom, type ModelFlags } from './model-flags.js';
 import { givenExplicitly } from './model-config.js';
+import { addSkipLongIdsOption } from './read-flags.js';
 import { UserError } from '../user-error.js';
 
 /** Parsed flags: the model flags (hyperparameters by their TrainOptions names, backend), plus the run's own. */
@@ -32,6 +35,9 @@ interface TrainFlags extends ModelFlags, InteractionFlags {
   json: boolean;
   quiet: boolean;
   plot?: string | boolean;
+  skipLongIds: boolean;
+  config?: string;
+  signingKey?: string;
 }
 
 /** `edgerec train`: fit a model on a ratings file and write the artifact. */
@@ -55,15 +61,15 @@ export function trainCommand(): Command {
         .choices(['last', 'mean', 'error'])
         .default('last'),
     )
-    .option('--validation <fraction>', 'fraction held out for early stopping (interaction: of each user’s rows; 0 for none)', numberBetween(0, 0.9), 0.1)
-    .option('--test-fraction <fraction>', 'fraction held out for the final test (interaction: of each user’s rows; ignored with --test)', numberBetween(0, 0.9), 0.1);
-  return addInteractionOptions(addModelOptions(command))
-    .option('--rating-min <x>', 'lowest rating of the scale (default: lowest in the data)', finiteNumber)
-    .option('--rating-max <x>', 'highest rating of the scale (default: highest in the data)', finiteNumber)
+    .option('--validation <fraction>', 'fraction held out for early stopping (interaction: of each user’s rows; 0 for none)', numberFlag('--validation', 0, 0.9), 0.1)
+    .option('--test-fraction <fraction>', 'fraction held out for the final test (interaction: of each user’s rows; ignored with --test)', numberFlag('--test-fraction', 0, 0.9), 0.1);
+  return addSkipLongIdsOption(addInteractionOptions(addModelOptions(command)))
+    .option('--rating-min <x>', 'lowest rating of the scale (default: lowest training rating; printed, with a warning when it is a lone outlier)', numericFlag('--rating-min', RATING_VALUE_RANGE))
+    .option('--rating-max <x>', 'highest rating of the scale (default: highest training rating; printed, with a warning when it is a lone outlier)', numericFlag('--rating-max', RATING_VALUE_RANGE))
     .option(
       '--threshold <value>',
       'predicted rating (interaction: score) at which the edge says "recommend" (default: 62.5% up the rating scale; interaction: the median 10th-best score)',
-      finiteNumber,
+      numericFlag('--threshold', RATING_VALUE_RANGE),
     )
     .addOption(
       new Option('--table-encoding <encoding>', 'how tables are stored in the artifact')
@@ -74,6 +80,7 @@ export function trainCommand(): Command {
     .option('--json', 'print the summary as JSON on stdout', false)
     .option('-q, --quiet', 'no progress output', false)
     .option('--plot [file]', 'also draw the training curves to an SVG (default: <out without .json>.curves.svg)')
+    .option('--signing-key <file>', 'sign the artifact with this Ed25519 private key (edgerec keygen); read before training starts')
     .addHelpText(
       'after',
       `
@@ -91,6 +98,8 @@ Examples:
   edgerec train --objective interaction --ratings clicks.csv --weight-column count --confidence log`,
     )
     .action(async (flags: TrainFlags, command: Command) => {
+      await checkOutputPaths(trainOutputs(flags), { inputs: trainInputs(flags), force: true });
+      const signingKey = flags.signingKey === undefined ? undefined : await readSigningKey(flags.signingKey);
       const progress = createTrainingProgress({ maxEpochs: flags.epochs, quiet: flags.quiet });
       const controller = new AbortController();
       const onSigint = () => {
@@ -102,7 +111,7 @@ Examples:
       process.on('SIGINT', onSigint);
       try {
         if (flags.objective === 'interaction') {
-          await trainInteractionCommand(flags, command, progress, controller.signal);
+          await trainInteractionCommand(flags, command, progress, controller.signal, signingKey);
           return;
         }
         const { artifact, summary } = await trainModel({
@@ -121,6 +130,7 @@ Examples:
           ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
           tableEncoding: flags.tableEncoding,
           includeSeen: flags.seen,
+          skipLongIds: flags.skipLongIds,
           ranking: rankingHeadRecipeFrom(command, flags as TrainFlags & Record<string, unknown>),
           hooks: {
             signal: controller.signal,
@@ -133,8 +143,9 @@ Examples:
             onRefitEpoch: (epoch, epochs, loss, seconds) => progress.refitEpoch(epoch, epochs, loss, seconds),
           },
         });
-        await writeFileAtomic(flags.out, artifact);
-        const out = { out: flags.out, bytes: Buffer.byteLength(artifact), ...summary };
+        const written = await sealed(artifact, signingKey, flags.out);
+        await writeFileAtomic(flags.out, written);
+        const out = { out: flags.out, bytes: Buffer.byteLength(written), ...(signingKey ? { signedBy: signingKey.keyId } : {}), ...summary };
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         } else {
@@ -152,7 +163,7 @@ Examples:
           }
           lines.push(`global-mean baseline RMSE ${fmt(summary.globalMeanRmse)}`);
           lines.push(...rankingLines(summary.ranking, summary.rankingHead ? `ranking head (${summary.rankingHead.method})` : 'model'));
-          lines.push(`wrote ${flags.out} (${(out.bytes / 1024).toFixed(0)} KiB)`);
+          lines.push(`wrote ${flags.out} (${(out.bytes / 1024).toFixed(0)} KiB)${signingKey ? `, signed with key ${signingKey.keyId}` : ''}`);
           process.stdout.write(`${lines.join('\n')}\n`);
         }
         await writeTrainingReport({ artifact, out: flags.out, plot: flags.plot, quiet: flags.quiet, json: flags.json });
@@ -163,8 +174,33 @@ Examples:
     });
 }
 
+/** What `train` writes: the artifact (`--out`) and, for a rating model with `--plot`, the curves SVG. */
+function trainOutputs(flags: TrainFlags): OutputPath[] {
+  const outputs: OutputPath[] = [{ label: '--out file', path: flags.out }];
+  if (flags.plot && flags.objective !== 'interaction') {
+    outputs.push({ label: '--plot file', path: typeof flags.plot === 'string' ? flags.plot : defaultPlotPath(flags.out) });
+  }
+  return outputs;
+}
+
+/** Every file `train` reads, none of which an output may replace. */
+function trainInputs(flags: TrainFlags): string[] {
+  return [flags.ratings, flags.test, flags.userFeatures, flags.itemFeatures, flags.config, flags.signingKey].filter((path) => path !== undefined);
+}
+
+/** The artifact as written: signed when a signing key was given. */
+async function sealed(artifact: string, signingKey: ArtifactSigningKey | undefined, out: string): Promise<string> {
+  return signingKey ? signArtifact(artifact, signingKey, out) : artifact;
+}
+
 /** `train --objective interaction`: fits the interaction model, writes it, prints the summary. */
-async function trainInteractionCommand(flags: TrainFlags, command: Command, progress: TrainingProgress, signal: AbortSignal): Promise<void> {
+async function trainInteractionCommand(
+  flags: TrainFlags,
+  command: Command,
+  progress: TrainingProgress,
+  signal: AbortSignal,
+  signingKey: ArtifactSigningKey | undefined,
+): Promise<void> {
   const ratingOnly = ['plot', 'ratingMin', 'ratingMax', 'duplicates', 'userFeatures', 'itemFeatures', 'activation', 'dropout', 'implicit', 'nonneg', 'globalOffset', 'engine']
     .filter((key) => givenExplicitly(command, key))
     .map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
@@ -185,6 +221,7 @@ async function trainInteractionCommand(flags: TrainFlags, command: Command, prog
     backend: flags.backend,
     tableEncoding: flags.tableEncoding,
     includeSeen: flags.seen,
+    skipLongIds: flags.skipLongIds,
     ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
     hooks: {
       signal,
@@ -193,13 +230,15 @@ async function trainInteractionCommand(flags: TrainFlags, command: Command, prog
       onEpoch: (record, phase) => progress.interactionEpoch(record, phase, label),
     },
   });
-  await writeFileAtomic(flags.out, artifact);
-  const out = { out: flags.out, bytes: Buffer.byteLength(artifact), objective: 'interaction', ...summary };
+  const written = await sealed(artifact, signingKey, flags.out);
+  await writeFileAtomic(flags.out, written);
+  const out = { out: flags.out, bytes: Buffer.byteLength(written), objective: 'interaction', ...(signingKey ? { signedBy: signingKey.keyId } : {}), ...summary };
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`${interactionSummaryLines(summary, flags.out, out.bytes).join('\n')}\n`);
+  const signed = signingKey ? [`signed with key ${signingKey.keyId}`] : [];
+  process.stdout.write(`${[...interactionSummaryLines(summary, flags.out, out.bytes), ...signed].join('\n')}\n`);
 }
 
 /** The closing lines of an interaction training run. */

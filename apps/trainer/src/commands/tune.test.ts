@@ -130,8 +130,11 @@ describe('edgerec tune', () => {
 
   it('rejects a bad value list, naming the flag and the value', async () => {
     const tune = (args: string[]) => run(tuneCommand(), ['--ratings', 'r.tsv', ...args]);
-    await expect(tune(['--l2', '0.1,abc'])).rejects.toThrow(/option '--l2 <list>' argument '0\.1,abc' is invalid\. "abc" is not a number/);
-    await expect(tune(['--dim', '8,0'])).rejects.toThrow(/'--dim <list>' argument '8,0' is invalid\. "0" must be an integer ≥ 1/);
+    await expect(tune(['--l2', '0.1,abc'])).rejects.toThrow(/^--l2: "abc" is not a number \(in "0\.1,abc"; expected a comma-separated list/);
+    await expect(tune(['--dim', '8,0'])).rejects.toThrow(/^--dim: "0" must be an integer from 1 to 1024 \(in "8,0"/);
+    await expect(tune(['--dim', '64,1e9'])).rejects.toThrow(/^--dim: "1e9" must be an integer from 1 to 1024/);
+    await expect(tune(['--l2', '1e400'])).rejects.toThrow(/^--l2: "1e400" overflows a 64-bit float/);
+    await expect(tune(['--trials', '1e6'])).rejects.toThrow('--trials must be an integer from 1 to 1000 (got 1e6)');
     await expect(tune(['--activation', 'tanh,relu'])).rejects.toThrow(/"relu" must be one of "tanh", "sigmoid", "linear"/);
     await expect(tune(['--learning-rate', '0.01,'])).rejects.toThrow(/"" is not a number/);
   });

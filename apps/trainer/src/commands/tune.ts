@@ -1,9 +1,11 @@
 import { BACKENDS, type BackendChoice } from '@edgerec/core/model';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
 import { RATINGS_FORMATS } from '../data/formats.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { integerAtLeast, numberBetween } from '../options.js';
+import { checkOutputPaths } from '../io/output-paths.js';
+import { FlagValueError, flagOf, integerFlag, numberFlag, numericFlag, RATING_VALUE_RANGE } from '../options.js';
+import { SHARED_RANGES } from './hyperparameter-ranges.js';
+import { addSkipLongIdsOption } from './read-flags.js';
 import type { ModelOptions, TrainModelOptions } from '../pipeline/train-model.js';
 import {
   rankTrials,
@@ -16,6 +18,7 @@ import {
   type TuneResult,
 } from '../pipeline/tune.js';
 import { UserError } from '../user-error.js';
+import { stderrLog } from '../progress.js';
 import { formatTable } from '../report/table.js';
 import { INTERACTION_HYPERPARAMETERS, type InteractionKey } from './interaction-config.js';
 import { OBJECTIVES, type Objective } from '@edgerec/core';
@@ -92,6 +95,7 @@ type TuneFlags = { [K in ListKey]?: Array<Hyperparameters[K]> } & {
   objective: Objective;
   minRating?: number;
   weightColumn?: string;
+  skipLongIds: boolean;
 } & { [K in (typeof INTERACTION_LIST_FLAGS)[number][0]]?: unknown[] };
 
 /** `edgerec tune`: search hyperparameters on a validation split and write the best as a config for `train --config`. */
@@ -111,11 +115,11 @@ export function tuneCommand(): Command {
         .choices(OBJECTIVES)
         .default('rating'),
     )
-    .option('--trials <n>', 'trials of a random search', integerAtLeast(1), 12)
-    .option('--seed <n>', 'seed for the split, the trial draw and training (default: from --config, else 42)', integerAtLeast(0))
+    .option('--trials <n>', 'trials of a random search (1 to 1000)', integerFlag('--trials', 1, 1000), 12)
+    .option('--seed <n>', 'seed for the split, the trial draw and training (default: from --config, else 42)', numericFlag('--seed', SHARED_RANGES.seed))
     .option('-o, --out <file>', 'where to write the best config (JSON)', 'best.json')
-    .option('--validation <fraction>', 'fraction held out for early stopping and choosing', numberBetween(0, 0.9, { exclusiveMin: true }), 0.1)
-    .option('--test-fraction <fraction>', 'fraction held out to report the winner on (0 = none)', numberBetween(0, 0.9), 0.1);
+    .option('--validation <fraction>', 'fraction held out for early stopping and choosing', numberFlag('--validation', 0, 0.9, { exclusiveMin: true }), 0.1)
+    .option('--test-fraction <fraction>', 'fraction held out to report the winner on (0 = none)', numberFlag('--test-fraction', 0, 0.9), 0.1);
   for (const [key, flags, what] of LIST_FLAGS) {
     const defaults: readonly unknown[] | undefined = (DEFAULT_SPACE as SearchSpace)[key];
     const fallback = defaults ? defaults.join(',') : 'not searched';
@@ -125,11 +129,11 @@ export function tuneCommand(): Command {
     const defaults: readonly unknown[] | undefined = (DEFAULT_INTERACTION_SPACE as InteractionSearchSpace)[key];
     command.option(flags, `--objective interaction: ${what} to try, comma-separated (default: ${defaults ? defaults.join(',') : 'not searched'})`, interactionListOf(key));
   }
-  return command
-    .option('--min-rating <x>', '--objective interaction on a ratings file: keep rows rated at least this', numberBetween(-1e9, 1e9))
+  return addSkipLongIdsOption(command)
+    .option('--min-rating <x>', '--objective interaction on a ratings file: keep rows rated at least this', numericFlag('--min-rating', RATING_VALUE_RANGE))
     .option('--weight-column <column>', '--objective interaction: the weight column, by header name or 1-based number')
-    .option('--epochs <n>', 'maximum epochs per trial (default: from --config, else 100)', integerAtLeast(1))
-    .option('--patience <n>', 'epochs without val_loss improvement before a trial stops (default: from --config, else 5)', integerAtLeast(1))
+    .option('--epochs <n>', 'maximum epochs per trial (default: from --config, else 100)', numericFlag('--epochs', SHARED_RANGES.epochs))
+    .option('--patience <n>', 'epochs without val_loss improvement before a trial stops (default: from --config, else 5)', numericFlag('--patience', SHARED_RANGES.patience))
     .option('--config <file>', 'JSON hyperparameters (as train --config reads) for everything not searched')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
     .addOption(new Option('--format <format>', 'input format').choices(['auto', ...RATINGS_FORMATS]).default('auto'))
@@ -163,9 +167,8 @@ Examples:
   edgerec tune --ratings ratings.tsv --search grid --dim 32,64 --l2 0.01,0.03 --learning-rate 0.003`,
     )
     .action(async (flags: TuneFlags) => {
-      if (resolve(flags.out) === resolve(flags.ratings)) {
-        throw new UserError(`--out ${flags.out} would overwrite the ratings file; choose another file`);
-      }
+      const inputs = [flags.ratings, flags.config].filter((path) => path !== undefined);
+      await checkOutputPaths([{ label: '--out file', path: flags.out }], { inputs, force: true });
       if (flags.objective === 'interaction') {
         await tuneInteractionCommand(flags);
         return;
@@ -184,9 +187,7 @@ Examples:
       const base: ModelOptions = { ...config, ...explicit };
       for (const key of Object.keys(space) as HyperparameterKey[]) delete base[key];
 
-      const log = (line: string) => {
-        if (!flags.quiet) process.stderr.write(`${line}\n`);
-      };
+      const log = stderrLog(flags.quiet);
       const controller = new AbortController();
       const onSigint = () => {
         if (controller.signal.aborted) process.exit(130);
@@ -206,6 +207,7 @@ Examples:
           backend: flags.backend,
           format: flags.format,
           duplicates: flags.duplicates,
+          skipLongIds: flags.skipLongIds,
           hooks: {
             signal: controller.signal,
             onInfo: log,
@@ -273,7 +275,7 @@ function listOf<K extends HyperparameterKey>(key: K): (value: string) => Array<H
       try {
         return parseHyperparameter(key, word);
       } catch (error) {
-        throw new InvalidArgumentError(`${(error as Error).message} (expected a comma-separated list, e.g. ${example(key)})`);
+        throw new FlagValueError(`${flagOf(key)}: ${(error as Error).message} (in "${value}"; expected a comma-separated list, e.g. ${example(key)})`);
       }
     });
 }
@@ -296,9 +298,6 @@ function describeOutcome(r: TrialResult): string {
 
 /** `tune --objective interaction`: the search, the config file, and the printed table. */
 async function tuneInteractionCommand(flags: TuneFlags): Promise<void> {
-  if (resolve(flags.out) === resolve(flags.ratings)) {
-    throw new UserError(`--out ${flags.out} would overwrite the ratings file; choose another file`);
-  }
   const loaded = flags.config !== undefined ? await readConfig(flags.config) : undefined;
   if (loaded && loaded.objective !== 'interaction') {
     throw new UserError(`${flags.config} holds rating-model hyperparameters; it cannot configure an interaction search`);
@@ -319,9 +318,7 @@ async function tuneInteractionCommand(flags: TuneFlags): Promise<void> {
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
   };
   for (const key of Object.keys(space)) delete base[key as InteractionKey];
-  const log = (line: string) => {
-    if (!flags.quiet) process.stderr.write(`${line}\n`);
-  };
+  const log = stderrLog(flags.quiet);
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -341,6 +338,7 @@ async function tuneInteractionCommand(flags: TuneFlags): Promise<void> {
       format: flags.format,
       ...(flags.minRating !== undefined ? { minRating: flags.minRating } : {}),
       ...(flags.weightColumn !== undefined ? { weightColumn: flags.weightColumn } : {}),
+      skipLongIds: flags.skipLongIds,
       backend: flags.backend,
       hooks: {
         signal: controller.signal,
@@ -397,7 +395,7 @@ function interactionListOf(key: InteractionKey): (value: string) => unknown[] {
       try {
         return parseBySpec(INTERACTION_HYPERPARAMETERS[key], word);
       } catch (error) {
-        throw new InvalidArgumentError(`${(error as Error).message} (expected a comma-separated list)`);
+        throw new FlagValueError(`${flagOf(key)}: ${(error as Error).message} (in "${value}"; expected a comma-separated list)`);
       }
     });
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { unreadableKindProblem } from '../io/file-kind.js';
+import { binaryProblem } from './binary-text.js';
 import { csvErrorLine, CsvRecordReader, isCsvError, type RecordHandler } from './csv-records.js';
 import { DataError } from './data-error.js';
 
@@ -48,8 +50,8 @@ export async function streamDelimitedFile<Sink extends RecordSink>(
   start: StartParsing<Sink>,
   options: StreamOptions,
 ): Promise<StreamedFile<Sink>> {
-  const totalBytes = await fileSize(path, options.noun);
-  if (totalBytes === 0) throw new DataError(path, 'file is empty');
+  // Size 0 is also what /proc files report: they are read to their end like any other.
+  const totalBytes = await inputSize(path, options.noun);
 
   const hash = createHash('sha256');
   const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
@@ -74,6 +76,7 @@ export async function streamDelimitedFile<Sink extends RecordSink>(
       pending.push(chunk);
       parsing = await startParsing(path, start, pending, false, totalBytes);
     }
+    if (bytesRead === 0) throw new DataError(path, 'file is empty');
     parsing ??= await startParsing(path, start, pending, true, totalBytes);
     if (parsing === undefined) throw new DataError(path, 'file is empty');
     await parsing.reader.end();
@@ -92,22 +95,22 @@ export async function streamDelimitedFile<Sink extends RecordSink>(
 
 /** The first lines of a file, as many as streamDelimitedFile would sample before choosing a layout. */
 export async function readFirstLines(path: string, noun: string): Promise<string[]> {
-  const totalBytes = await fileSize(path, noun);
-  if (totalBytes === 0) throw new DataError(path, 'file is empty');
+  await inputSize(path, noun);
   const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       chunks.push(chunk);
       const sample = sampleLines(chunks, false);
-      if (sample !== undefined) return checkText(sample, path);
+      if (sample !== undefined) return checkText(sample, chunks, path);
     }
   } catch (error) {
     throw asDataError(error, path, noun);
   } finally {
     stream.destroy();
   }
-  return checkText(sampleLines(chunks, true)!, path);
+  if (chunks.length === 0) throw new DataError(path, 'file is empty');
+  return checkText(sampleLines(chunks, true)!, chunks, path);
 }
 
 /** A parse in progress: the csv-parse reader and the sink its records go to. */
@@ -129,7 +132,7 @@ async function startParsing<Sink extends RecordSink>(
 ): Promise<Parsing<Sink> | undefined> {
   const sample = sampleLines(pending, atEnd);
   if (sample === undefined) return undefined;
-  const sink = start(checkText(sample, path), estimateRows(sample, totalBytes));
+  const sink = start(checkText(sample, pending, path), estimateRows(sample, totalBytes));
   const reader = new CsvRecordReader(
     { delimiter: sink.delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true },
     (fields, line) => sink.accept(fields, line),
@@ -138,22 +141,28 @@ async function startParsing<Sink extends RecordSink>(
   return { reader, sink };
 }
 
-/** Size of a regular file, or a DataError saying why it cannot be read. */
-async function fileSize(path: string, noun: string): Promise<number> {
+/**
+ * The size the file system reports for a regular file (0 for /proc files, whatever they hold), or
+ * a DataError saying what the path is instead: a directory, a named pipe, a device or a socket,
+ * none of which is opened (a FIFO would block, /dev/zero never ends).
+ */
+async function inputSize(path: string, noun: string): Promise<number> {
   let info;
   try {
     info = await stat(path);
   } catch (error) {
     throw asDataError(error, path, noun);
   }
-  if (info.isDirectory()) throw new DataError(path, `cannot read ${noun}: this is a directory, not a file`);
+  const problem = unreadableKindProblem(info);
+  if (problem !== undefined) throw new DataError(path, `cannot read ${noun}: ${problem}`);
   return info.size;
 }
 
-/** The sampled lines, unless they hold a NUL byte, which no text file does. */
-function checkText(lines: string[], path: string): string[] {
-  const index = lines.findIndex((line) => line.includes('\0'));
-  if (index >= 0) throw new DataError(path, 'not a text file: found a NUL byte (binary data?)', { line: index + 1 });
+/** The sampled lines, unless they (or the first bytes) show binary data, which no ratings file holds. */
+function checkText(lines: string[], chunks: readonly Buffer[], path: string): string[] {
+  const head = chunks[0]?.subarray(0, 64) ?? Buffer.alloc(0);
+  const problem = binaryProblem(lines, head);
+  if (problem !== undefined) throw new DataError(path, problem);
   return lines;
 }
 

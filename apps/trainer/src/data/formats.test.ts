@@ -49,6 +49,20 @@ describe('detectFormat', () => {
     expect(() => detectFormat(['who,what,how'], 'x.csv')).toThrow(/header has no user, item, rating column/);
   });
 
+  it('lists at most 10 columns of a wide header, each cut to 40 characters', () => {
+    const header = Array.from({ length: 300 }, (_, k) => `column${k}${'x'.repeat(100)}`).join(',');
+    const message = (() => {
+      try {
+        detectFormat([header], 'wide.csv');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toMatch(/columns found: "column0x{33}…", .*"column9x{33}…", … \(300 in all\)/);
+    expect(message.length).toBeLessThan(700);
+  });
+
   it('rejects a first line with too few columns, or with no delimiter', () => {
     expect(() => detectFormat(['1,2'], 'x.csv')).toThrow(
       'x.csv:1: too few columns: expected at least 3 (user, item, rating), got 2',

@@ -146,9 +146,18 @@ function headerColumns(first: FirstLine, file: string): RatingColumns {
   return timestamp === undefined ? { user, item, rating } : { user, item, rating, timestamp };
 }
 
-/** The DataError for a header that lacks required roles, listing the columns it has. */
+/** Columns a missing-column message lists, and the characters it shows of each name. */
+const LISTED_COLUMNS = 10;
+const LISTED_NAME_CHARS = 40;
+
+/** The DataError for a header that lacks required roles, listing (the first of) the columns it has. */
 export function missingColumns(file: string, first: FirstLine, missing: readonly string[], hint: string): DataError {
-  const names = first.fields.map((field) => JSON.stringify(field.trim())).join(', ');
+  const shown = first.fields.slice(0, LISTED_COLUMNS).map((field) => {
+    const name = field.trim();
+    return JSON.stringify(name.length > LISTED_NAME_CHARS ? `${name.slice(0, LISTED_NAME_CHARS)}…` : name);
+  });
+  const more = first.fields.length > LISTED_COLUMNS ? `, … (${first.fields.length} in all)` : '';
+  const names = `${shown.join(', ')}${more}`;
   return new DataError(file, `header has no ${missing.join(', ')} column; columns found: ${names} (${hint})`, {
     line: first.lineNumber,
   });

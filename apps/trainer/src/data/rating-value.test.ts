@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDecimal, parseRating } from './rating-value.js';
+import { isDecimal, OVERFLOW, parseRating } from './rating-value.js';
 
 describe('parseRating', () => {
   it('accepts plain decimals, with surrounding spaces', () => {
@@ -21,9 +21,17 @@ describe('parseRating', () => {
     for (const text of ['x', '0x10', '1_000', '4/5', '']) {
       expect(parseRating(text).ok).toBe(false);
     }
-    for (const text of ['NaN', 'inf', '+Infinity', '1e400', '-4e38']) {
+    for (const text of ['NaN', 'inf', '+Infinity']) {
       expect(parseRating(text)).toEqual({ ok: false, problem: 'not a finite number' });
     }
+  });
+
+  it('says that a decimal past the float32 range overflows, apart from NaN and Infinity', () => {
+    for (const text of ['1e300', '1e400', '-4e38', '1e39']) {
+      expect(parseRating(text)).toEqual({ ok: false, problem: OVERFLOW });
+    }
+    expect(OVERFLOW).toMatch(/^overflows/);
+    expect(parseRating('3.4e38')).toEqual({ ok: true, value: 3.4e38 });
   });
 
   it('tells numbers from header names', () => {

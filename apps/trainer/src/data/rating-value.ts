@@ -1,7 +1,10 @@
 /** The outcome of reading one rating field: a finite number, or why it is not one. */
 export type RatingParse =
   | { ok: true; value: number }
-  | { ok: false; problem: 'missing value' | 'not a number' | 'not a finite number' };
+  | { ok: false; problem: 'missing value' | 'not a number' | 'not a finite number' | typeof OVERFLOW };
+
+/** The problem of a decimal too large for the float32 the values are stored in (NaN and Infinity words are 'not a finite number'). */
+export const OVERFLOW = 'overflows: values are stored as 32-bit floats, at most ±3.4e38';
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
@@ -22,7 +25,7 @@ export function parseRating(raw: string, decimalComma = false): RatingParse {
     else return { ok: false, problem: 'not a number' };
   }
   const value = Number(text);
-  // Ratings are stored as float32: a finite double beyond float32 range would become Infinity.
-  if (!Number.isFinite(Math.fround(value))) return { ok: false, problem: 'not a finite number' };
+  // Ratings are stored as float32: a decimal beyond float32 range (1e39, 1e300, 1e999) would become Infinity.
+  if (!Number.isFinite(Math.fround(value))) return { ok: false, problem: OVERFLOW };
   return { ok: true, value };
 }

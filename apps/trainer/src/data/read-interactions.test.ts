@@ -132,10 +132,10 @@ describe('readInteractionsFile: bad input', () => {
     expect((await failure(header)).message).toBe(`${header}: no interactions: the file has a header line but no data rows`);
   });
 
-  it('rejects binary garbage as not a text file, naming the line', async () => {
+  it('rejects binary garbage as not a text file, showing a short escaped prefix', async () => {
     const path = await tempFile('garbage.bin', Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49));
     const error = await failure(path);
-    expect(error.message).toBe(`${path}:3: not a text file: found a NUL byte (binary data?)`);
+    expect(error.message).toBe(`${path}: not a text file: it starts with "\\u0089PNG\\r\\n\\u001a\\n\\u0000\\u0000"… (binary data?)`);
   });
 
   it('names the line with too few columns, and a missing id', async () => {

@@ -1,3 +1,4 @@
+import { MAX_ID_LENGTH } from '@edgerec/core';
 import { UserError } from '../user-error.js';
 import { DataError } from './data-error.js';
 import { streamDelimitedFile } from './delimited-file.js';
@@ -18,6 +19,8 @@ export interface ReadInteractionsOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Stops reading with the signal's reason. */
   signal?: AbortSignal;
+  /** Skip rows whose user or item id is longer than MAX_ID_LENGTH (counted in `longIdRows`) instead of failing on the first. */
+  skipLongIds?: boolean;
 }
 
 /** Implicit feedback read from a file: one row per (user, item) pair with its weight. */
@@ -40,6 +43,8 @@ export interface InteractionsFile {
   duplicates: number;
   /** Rows dropped because their rating was below `minRating`. */
   belowMinRating: number;
+  /** Rows skipped because an id was longer than MAX_ID_LENGTH (only with `skipLongIds`). */
+  longIdRows: number;
   /** 'interactions' for a weight column or plain user,item pairs; 'ratings' for a ratings file (each row weighs 1). */
   source: InteractionSource;
   /** With source 'ratings': each pair's rating (the highest, when the pair repeats). */
@@ -63,7 +68,8 @@ export async function readInteractionsFile(path: string, options: ReadInteractio
     path,
     (sample, expectedRows) => {
       const spec = detectInteractionsFormat(sample, path, format, weightColumn);
-      return new RowCollector(path, spec, interactionsLayout(spec, path, minRating), expectedRows);
+      const layout = { ...interactionsLayout(spec, path, minRating), skipLongIds: options.skipLongIds ?? false };
+      return new RowCollector(path, spec, layout, expectedRows);
     },
     { noun: 'interactions', onProgress: options.onProgress, signal: options.signal },
   );
@@ -85,6 +91,7 @@ export async function readInteractionsFile(path: string, options: ReadInteractio
     lines: streamed.lines,
     duplicates: resolved.duplicates,
     belowMinRating: collector.belowMinRating,
+    longIdRows: collector.longIdRows,
     source,
   };
   if (merged.timestamps !== undefined) result.timestamps = merged.timestamps;
@@ -116,6 +123,9 @@ function describeColumns(spec: FormatSpec<InteractionColumns>): string {
 
 /** Why a file gave no rows: no data lines after the header, or every row under the minimum rating. */
 function noRowsProblem(collector: RowCollector, minRating: number | undefined): string {
+  if (collector.longIdRows > 0 && collector.belowMinRating === 0) {
+    return `no interactions: every row (${collector.longIdRows}) has an id longer than ${MAX_ID_LENGTH} characters`;
+  }
   if (collector.belowMinRating > 0) {
     return `no interactions: all ${collector.belowMinRating} rows have a rating below the minimum ${minRating}`;
   }

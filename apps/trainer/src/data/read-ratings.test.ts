@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { DataError } from './data-error.js';
 import type { RatingsTable } from './ratings-table.js';
+import { OVERFLOW } from './rating-value.js';
 import { readRatingsFile } from './read-ratings.js';
 import { fixture, useTempDirs, useTempFile } from '../test-utils/temp-files.js';
 
@@ -261,8 +262,9 @@ describe('readRatingsFile: bad input', () => {
     ['0x10', 'not a number'],
     ['NaN', 'not a finite number'],
     ['-Infinity', 'not a finite number'],
-    ['1e999', 'not a finite number'],
-    ['1e39', 'not a finite number'],
+    ['1e999', OVERFLOW],
+    ['1e300', OVERFLOW],
+    ['1e39', OVERFLOW],
   ])('rejects the rating %j: %s', async (value, problem) => {
     const path = await tempFile('rating.csv', `user,item,rating\na,x,4\nb,y,${value}\n`);
     const error = await failure(path);

@@ -1,3 +1,4 @@
+import { MAX_ID_LENGTH } from '@edgerec/core';
 import { UserError } from '../user-error.js';
 import { DataError } from './data-error.js';
 import { streamDelimitedFile } from './delimited-file.js';
@@ -20,6 +21,8 @@ export interface ReadRatingsOptions {
   signal?: AbortSignal;
   /** Read the timestamp column when there is one (default true); false skips it and saves 8 bytes a row. */
   timestamps?: boolean;
+  /** Skip rows whose user or item id is longer than MAX_ID_LENGTH (counted in `longIdRows`) instead of failing on the first. */
+  skipLongIds?: boolean;
 }
 
 /**
@@ -36,6 +39,8 @@ export interface RatingsFile extends RatingsTable {
   lines: number;
   /** Rows merged or dropped by the duplicate policy. */
   duplicates: number;
+  /** Rows skipped because an id was longer than MAX_ID_LENGTH (only with `skipLongIds`). */
+  longIdRows: number;
 }
 
 const DUPLICATE_POLICIES: readonly DuplicatePolicy[] = ['last', 'mean', 'error'];
@@ -52,12 +57,14 @@ export async function readRatingsFile(path: string, options: ReadRatingsOptions 
     path,
     (sample, expectedRows) => {
       const spec = detectFormat(sample, path, format);
-      return new RowCollector(path, spec, ratingsLayout(spec.columns, options.timestamps ?? true), expectedRows);
+      const layout = { ...ratingsLayout(spec.columns, options.timestamps ?? true), skipLongIds: options.skipLongIds ?? false };
+      return new RowCollector(path, spec, layout, expectedRows);
     },
     { noun: 'ratings', onProgress: options.onProgress, signal: options.signal },
   );
   const collector = streamed.sink;
   if (collector.builder.length === 0) {
+    if (collector.longIdRows > 0) throw new DataError(path, `no ratings: every row (${collector.longIdRows}) has an id longer than ${MAX_ID_LENGTH} characters`);
     throw new DataError(path, collector.sawHeader ? 'no ratings: the file has a header line but no data rows' : 'no ratings');
   }
   const resolved = resolveDuplicates(collector.builder.build(), policy);
@@ -78,5 +85,6 @@ export async function readRatingsFile(path: string, options: ReadRatingsOptions 
     sha256: streamed.sha256,
     lines: streamed.lines,
     duplicates: resolved.duplicates,
+    longIdRows: collector.longIdRows,
   };
 }

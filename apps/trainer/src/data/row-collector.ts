@@ -1,3 +1,4 @@
+import { MAX_ID_LENGTH } from '@edgerec/core';
 import { DataError } from './data-error.js';
 import type { RatingColumns } from './header-columns.js';
 import { LineMap } from './line-map.js';
@@ -14,6 +15,8 @@ export interface RowLayout {
   timestamp?: number;
   /** Keeps only rows whose rating (in this column) is at least `min`; the rest are counted, not stored. */
   minRating?: { column: number; min: number };
+  /** Rows with an id longer than MAX_ID_LENGTH (which the Worker cannot serve) are skipped and counted, instead of an error. */
+  skipLongIds?: boolean;
 }
 
 /** How the records of a file are split and whether the first one is a header. */
@@ -37,6 +40,8 @@ export class RowCollector<Spec extends RecordShape = RecordShape> {
   readonly lineMap = new LineMap();
   /** Rows left out because their rating was below the layout's minRating. */
   belowMinRating = 0;
+  /** Rows left out because their user or item id is longer than MAX_ID_LENGTH (with skipLongIds). */
+  longIdRows = 0;
   private headerPending: boolean;
   private readonly minFields: number;
   private readonly roles: string;
@@ -48,6 +53,7 @@ export class RowCollector<Spec extends RecordShape = RecordShape> {
   private readonly timestamp: number;
   private readonly minColumn: number;
   private readonly minRating: number;
+  private readonly skipLongIds: boolean;
 
   constructor(
     private readonly file: string,
@@ -65,6 +71,7 @@ export class RowCollector<Spec extends RecordShape = RecordShape> {
     this.timestamp = layout.timestamp ?? NONE;
     this.minColumn = layout.minRating?.column ?? NONE;
     this.minRating = layout.minRating?.min ?? Number.NEGATIVE_INFINITY;
+    this.skipLongIds = layout.skipLongIds ?? false;
     const used: [string, number][] = [['user', this.user], ['item', this.item]];
     if (this.value !== NONE) used.push([this.valueField, this.value]);
     if (this.minColumn !== NONE && this.minColumn !== this.value) used.push(['rating', this.minColumn]);
@@ -102,6 +109,18 @@ export class RowCollector<Spec extends RecordShape = RecordShape> {
     if (user === '') throw new DataError(this.file, 'missing id', { line, field: 'user' });
     const item = fields[this.item]!.trim();
     if (item === '') throw new DataError(this.file, 'missing id', { line, field: 'item' });
+    if (user.length > MAX_ID_LENGTH || item.length > MAX_ID_LENGTH) {
+      if (this.skipLongIds) {
+        this.longIdRows++;
+        return;
+      }
+      const [field, id] = user.length > MAX_ID_LENGTH ? (['user', user] as const) : (['item', item] as const);
+      throw new DataError(
+        this.file,
+        `id is ${id.length} characters long, more than the ${MAX_ID_LENGTH} the Worker serves (--skip-long-ids skips such rows)`,
+        { line, field },
+      );
+    }
     const value = this.value === NONE ? 1 : this.number(fields[this.value]!, line, this.valueField);
     const timestamp = this.timestamp === NONE ? 0 : this.time(fields[this.timestamp]!, line);
     if (this.minColumn !== NONE) {

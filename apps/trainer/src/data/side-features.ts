@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { UserError } from '../user-error.js';
 import { csvErrorLine, isCsvError } from './csv-records.js';
 import { DataError } from './data-error.js';
+import { unreadableProblem } from '../io/file-kind.js';
 
 /**
  * Side-feature file layouts readFeatureFile understands ('auto' detects one from the first line):
@@ -571,6 +572,8 @@ function withoutBom(bytes: Buffer): Buffer {
 
 /** A file's bytes, or a DataError saying why it cannot be read. */
 async function readBytes(path: string): Promise<Buffer> {
+  const problem = await unreadableProblem(path);
+  if (problem !== undefined) throw new DataError(path, `cannot read features: ${problem}`);
   try {
     return await readFile(path);
   } catch (error) {

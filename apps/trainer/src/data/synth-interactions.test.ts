@@ -66,7 +66,7 @@ describe('generateInteractions', () => {
   it('refuses impossible sizes and out-of-range shapes, naming the flag', () => {
     const bad = (options: Partial<SynthInteractionsOptions>) => () => generateInteractions({ users: 10, items: 10, interactions: 50, ...options });
     expect(bad({ interactions: 101 })).toThrow(new UserError('--interactions must be at most --users × --items = 100, got 101'));
-    expect(bad({ clusters: 11 })).toThrow(/--clusters must be an integer from 1 to 10, got 11/);
+    expect(bad({ clusters: 11 })).toThrow(/--rank must be an integer from 1 to 10, got 11/);
     expect(bad({ affinity: 1.5 })).toThrow(/--affinity must be a number from 0 to 1, got 1.5/);
     expect(bad({ popularity: -1 })).toThrow(/--popularity/);
     expect(bad({ interactions: 0 })).toThrow(UserError);

@@ -1,6 +1,6 @@
 import { mulberry32, shuffleInPlace } from '@edgerec/core';
 import { UserError } from '../user-error.js';
-import { checkInteger, checkNumber, iota, userDegrees } from './synth.js';
+import { checkInteger, checkNumber, iota, SYNTH_LIMITS, userDegrees } from './synth.js';
 import { createZipfSampler } from './zipf-sampler.js';
 
 /** Size and shape of a synthetic implicit-feedback set. */
@@ -47,10 +47,11 @@ const OUT_GROUP_EXTRA = 0.5;
  */
 export function generateInteractions(options: SynthInteractionsOptions): SynthInteractions {
   const o = { clusters: 8, affinity: 0.7, popularity: 1, weights: false, seed: 42, ...options };
-  checkInteger('--users', o.users, 1, 100_000_000);
-  checkInteger('--items', o.items, 1, 16_000_000);
-  checkInteger('--interactions', o.interactions, 1, 500_000_000);
-  checkInteger('--clusters', o.clusters, 1, Math.min(MAX_CLUSTERS, o.items));
+  checkInteger('--users', o.users, 1, SYNTH_LIMITS.users);
+  checkInteger('--items', o.items, 1, SYNTH_LIMITS.items);
+  checkInteger('--interactions', o.interactions, 1, SYNTH_LIMITS.ratings);
+  // The CLI's --rank is the number of taste groups here.
+  checkInteger('--rank', o.clusters, 1, Math.min(MAX_CLUSTERS, o.items));
   checkInteger('--seed', o.seed, 0, 2 ** 32 - 1);
   checkNumber('--affinity', o.affinity, 0, 1);
   checkNumber('--popularity', o.popularity, 0, 5);

@@ -47,11 +47,9 @@ const INTERACTION_STD = 0.7;
 const USER_SKEW = 0.5;
 const MIN_RATING = 1;
 const MAX_RATING = 5;
-/** Bounds that keep every count exact in float64 (items × ratings < 2^53) and indices in Uint32. */
-const MAX_USERS = 100_000_000;
-const MAX_ITEMS = 16_000_000;
-const MAX_RATINGS = 500_000_000;
-const MAX_RANK = 1024;
+/** Bounds that keep every count exact in float64 (items × ratings < 2^53) and indices in Uint32 (the synth flags' ranges). */
+export const SYNTH_LIMITS = { users: 100_000_000, items: 16_000_000, ratings: 500_000_000, rank: 1024 } as const;
+const { users: MAX_USERS, items: MAX_ITEMS, ratings: MAX_RATINGS, rank: MAX_RANK } = SYNTH_LIMITS;
 
 /**
  * Generates integer 1–5 ratings from planted biases and rank-`rank` factors plus Gaussian noise.

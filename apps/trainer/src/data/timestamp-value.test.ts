@@ -34,7 +34,7 @@ describe('parseTimestamp', () => {
     ['01/02/2024', 'not epoch seconds or an ISO-8601 date/time'],
     ['0x10', 'not epoch seconds or an ISO-8601 date/time'],
     ['NaN', 'not epoch seconds or an ISO-8601 date/time'],
-    ['1e999', 'not a finite number'],
+    ['1e999', 'overflows: more than a 64-bit float holds'],
     ['2023-02-29', 'not a valid date/time'],
     ['2024-13-01', 'not a valid date/time'],
     ['2024-04-31', 'not a valid date/time'],

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-utils/temp-files.js';
@@ -53,5 +53,18 @@ describe('writeFilesAtomic', () => {
     const aborted = AbortSignal.abort(new Error('already cancelled'));
     await expect(writeFilesAtomic([{ path: join(dir, 'x.tsv'), data: 'x' }], aborted)).rejects.toThrow('already cancelled');
     expect(existsSync(join(dir, 'x.tsv'))).toBe(false);
+  });
+
+  it('places none of the files when one target became a directory before the renames', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'train.tsv'), 'old train\n');
+    await mkdir(join(dir, 'test.tsv'));
+    const attempt = writeFilesAtomic([
+      { path: join(dir, 'train.tsv'), data: 'new train\n' },
+      { path: join(dir, 'test.tsv'), data: 'new test\n' },
+    ]);
+    await expect(attempt).rejects.toThrow(`not replacing ${join(dir, 'test.tsv')}: it is a directory, not a regular file`);
+    expect(await readFile(join(dir, 'train.tsv'), 'utf8')).toBe('old train\n');
+    expect((await readdir(dir)).sort()).toEqual(['test.tsv', 'train.tsv']);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { writeFileAtomic, type AtomicWriteData } from './atomic-write.js';
+import { asWriteError, checkReplaceable, writeFileAtomic, type AtomicWriteData } from './atomic-write.js';
 
 /** One file for writeFilesAtomic: where it goes and what it holds. */
 export interface FileToWrite {
@@ -13,7 +13,8 @@ export interface FileToWrite {
  * Writes several files that belong together (a train and a test split): each is written in full
  * under a temporary name beside its target, and only when all are complete are they renamed into
  * place. On any failure (or an abort through `signal`) the temporary files, any target already
- * renamed, and directories this call created are removed, so nothing is left behind.
+ * renamed, and directories this call created are removed, so nothing is left behind. A target
+ * that is no longer a regular file (or absent) when the renames start stops them all.
  */
 export async function writeFilesAtomic(files: readonly FileToWrite[], signal?: AbortSignal): Promise<void> {
   const created: string[] = [];
@@ -21,7 +22,9 @@ export async function writeFilesAtomic(files: readonly FileToWrite[], signal?: A
   const placed: string[] = [];
   try {
     for (const file of files) {
-      const dir = await mkdir(dirname(file.path), { recursive: true });
+      const dir = await mkdir(dirname(file.path), { recursive: true }).catch((error: unknown) => {
+        throw asWriteError(error, dirname(file.path));
+      });
       if (dir !== undefined) created.push(...dirsBetween(dir, dirname(file.path)));
     }
     for (const file of files) {
@@ -31,8 +34,12 @@ export async function writeFilesAtomic(files: readonly FileToWrite[], signal?: A
       await writeFileAtomic(temp, file.data);
     }
     signal?.throwIfAborted();
+    // Every target is checked before any is renamed, so a refusal leaves none placed.
+    for (const file of files) await checkReplaceable(file.path);
     for (const [k, file] of files.entries()) {
-      await rename(staged[k]!, file.path);
+      await rename(staged[k]!, file.path).catch((error: unknown) => {
+        throw asWriteError(error, file.path);
+      });
       placed.push(file.path);
     }
   } catch (error) {

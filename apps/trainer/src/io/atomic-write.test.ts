@@ -1,8 +1,11 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { lstatSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic-write.js';
+import { UserError } from '../user-error.js';
+import { checkReplaceable, writeFileAtomic } from './atomic-write.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -53,6 +56,24 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(path, failingAfter(['partial ', 'data']))).rejects.toThrow('producer failed');
     expect(await readFile(path, 'utf8')).toBe('previous');
     expect(await readdir(dir)).toEqual(['out.txt']);
+  });
+
+  it.runIf(process.platform !== 'win32')('never renames over a directory, a FIFO or a link to a device, and says why', async () => {
+    await mkdir(join(dir, 'folder'));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    await symlink('/dev/null', join(dir, 'null-link'));
+    await expect(writeFileAtomic(join(dir, 'folder'), 'x')).rejects.toThrow(new UserError(`not replacing ${join(dir, 'folder')}: it is a directory, not a regular file`));
+    await expect(writeFileAtomic(join(dir, 'fifo'), 'x')).rejects.toThrow(/it is a named pipe \(FIFO\), not a regular file/);
+    await expect(writeFileAtomic(join(dir, 'null-link'), 'x')).rejects.toThrow(/null-link: it is a character device, not a regular file/);
+    expect(lstatSync(join(dir, 'fifo')).isFIFO()).toBe(true);
+    expect(lstatSync(join(dir, 'null-link')).isSymbolicLink()).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(['fifo', 'folder', 'null-link']);
+  });
+
+  it.runIf(process.platform === 'linux')('refuses /proc entries and reports a missing permission as a UserError', async () => {
+    await expect(checkReplaceable('/proc/self/status')).rejects.toThrow('not replacing /proc/self/status: it is on the proc pseudo file system');
+    await expect(checkReplaceable(join(dir, 'absent'))).resolves.toBeUndefined();
+    await expect(writeFileAtomic('/proc/self/edgerec-test', 'x')).rejects.toThrow(UserError);
   });
 
   it('removes the temp file when the final rename fails', async () => {

@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-utils/temp-files.js';
 import { UserError } from '../user-error.js';
-import { checkOutputPaths } from './output-paths.js';
+import { checkOutputDirectory, checkOutputPaths } from './output-paths.js';
 
 describe('checkOutputPaths', () => {
   const tempDir = useTempDirs();
@@ -33,7 +34,7 @@ describe('checkOutputPaths', () => {
     );
     const special = [{ label: 'test output', path: '/dev/null' }];
     await expect(checkOutputPaths(special, { inputs: [], force: true })).rejects.toThrow(
-      'the test output /dev/null exists and is not a regular file',
+      'the test output /dev/null is a character device, not a regular file; choose another path',
     );
   });
 
@@ -62,5 +63,39 @@ describe('checkOutputPaths', () => {
     await expect(checkOutputPaths(outputs(join(dir, 'splits', 'deeper')), { inputs: [], force: false })).rejects.toThrow(
       /is not a directory/,
     );
+  });
+
+  it.runIf(process.platform !== 'win32')('names the kind of special file an output is: FIFO, link to a device', async () => {
+    const dir = await tempDir();
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    await symlink('/dev/full', join(dir, 'full'));
+    const one = (path: string) => checkOutputPaths([{ label: '--out file', path }], { inputs: [], force: true });
+    await expect(one(join(dir, 'fifo'))).rejects.toThrow(`the --out file ${join(dir, 'fifo')} is a named pipe (FIFO), not a regular file; choose another path`);
+    await expect(one(join(dir, 'full'))).rejects.toThrow(`the --out file ${join(dir, 'full')} is a character device, not a regular file; choose another path`);
+  });
+
+  it.runIf(process.platform === 'linux')('refuses outputs on /proc, existing or new', async () => {
+    const one = (path: string) => checkOutputPaths([{ label: '--out file', path }], { inputs: [], force: true });
+    await expect(one('/proc/self/status')).rejects.toThrow('the --out file /proc/self/status is on the proc pseudo file system, not on disk; choose another path');
+    await expect(one('/proc/self/new.json')).rejects.toThrow(/is on the proc pseudo file system/);
+    await expect(one('/sys/kernel/x.json')).rejects.toThrow(/is on the sysfs pseudo file system/);
+  });
+});
+
+describe('checkOutputDirectory', () => {
+  const tempDir = useTempDirs();
+
+  it('accepts an existing or creatable directory and refuses a file or /proc', async () => {
+    const dir = await tempDir();
+    await expect(checkOutputDirectory(dir, 'datasets folder')).resolves.toBeUndefined();
+    await expect(checkOutputDirectory(join(dir, 'new', 'deeper'), 'datasets folder')).resolves.toBeUndefined();
+    await writeFile(join(dir, 'file'), 'x');
+    await expect(checkOutputDirectory(join(dir, 'file'), 'datasets folder')).rejects.toThrow(
+      `the datasets folder ${join(dir, 'file')} is a file, not a directory`,
+    );
+    await expect(checkOutputDirectory(join(dir, 'file', 'sub'), 'datasets folder')).rejects.toThrow(
+      `cannot create the datasets folder ${join(dir, 'file', 'sub')}: ${join(dir, 'file')} is not a directory`,
+    );
+    if (process.platform === 'linux') await expect(checkOutputDirectory('/proc/self', 'datasets folder')).rejects.toThrow(/proc pseudo file system/);
   });
 });

@@ -5,6 +5,7 @@ import type { RatingsFormat } from '../data/formats.js';
 import { readInteractionsFile, type InteractionsFile } from '../data/read-interactions.js';
 import { rowsByUser } from '../data/rows-by-user.js';
 import { selectRows } from '../data/split.js';
+import { longIdWarning } from '../data/long-ids.js';
 import { UserError } from '../user-error.js';
 import { foldFiles, meanStd, type MeanStd } from './cross-validate.js';
 import type { InteractionRecipe } from './interaction-head.js';
@@ -18,9 +19,13 @@ export interface CrossValidateInteractionsOptions {
   format?: RatingsFormat | 'auto';
   minRating?: number;
   weightColumn?: string;
+  /** Skip rows with an id longer than MAX_ID_LENGTH (with one warning through onInfo) instead of failing (default false). */
+  skipLongIds?: boolean;
   backend?: BackendChoice;
   hooks?: {
     signal?: AbortSignal;
+    /** Notices, such as the warning for rows skipped for long ids. */
+    onInfo?(line: string): void;
     onFoldStart?(fold: number, folds: number, what: string): void;
     onFoldEnd?(result: InteractionFold, folds: number): void;
   };
@@ -148,10 +153,14 @@ function summarise(folds: InteractionFold[]): InteractionCrossValidation {
   };
 }
 
-function read(path: string, options: CrossValidateInteractionsOptions): Promise<InteractionsFile> {
-  return readInteractionsFile(path, {
+async function read(path: string, options: CrossValidateInteractionsOptions): Promise<InteractionsFile> {
+  const file = await readInteractionsFile(path, {
     format: options.format ?? 'auto',
     ...(options.minRating !== undefined ? { minRating: options.minRating } : {}),
     ...(options.weightColumn !== undefined ? { weightColumn: options.weightColumn } : {}),
+    skipLongIds: options.skipLongIds ?? false,
   });
+  const skipped = longIdWarning(file);
+  if (skipped !== undefined) options.hooks?.onInfo?.(skipped);
+  return file;
 }

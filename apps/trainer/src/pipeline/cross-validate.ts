@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import type { RatingsFormat } from '../data/formats.js';
 import { readRatingsFile, type DuplicatePolicy, type RatingsFile } from '../data/read-ratings.js';
 import { splitRows, type RowSplit } from '../data/split.js';
+import { longIdWarning } from '../data/long-ids.js';
 import { UserError } from '../user-error.js';
 import { trainModel, type ModelOptions, type TrainModelOptions } from './train-model.js';
 
@@ -18,6 +19,8 @@ export interface CrossValidateOptions {
   ratingMax?: number;
   format?: RatingsFormat | 'auto';
   duplicates?: DuplicatePolicy;
+  /** Skip rows with an id longer than MAX_ID_LENGTH (with one warning through onInfo) instead of failing (default false). */
+  skipLongIds?: boolean;
   /** Side-feature files, passed to every fold's training. */
   userFeatures?: string;
   itemFeatures?: string;
@@ -221,6 +224,13 @@ function summarise(folds: FoldResult[]): CrossValidation {
   };
 }
 
-function read(path: string, options: CrossValidateOptions): Promise<RatingsFile> {
-  return readRatingsFile(path, { format: options.format ?? 'auto', duplicates: options.duplicates ?? 'last' });
+async function read(path: string, options: CrossValidateOptions): Promise<RatingsFile> {
+  const file = await readRatingsFile(path, {
+    format: options.format ?? 'auto',
+    duplicates: options.duplicates ?? 'last',
+    skipLongIds: options.skipLongIds ?? false,
+  });
+  const skipped = longIdWarning(file);
+  if (skipped !== undefined) options.hooks?.onInfo?.(skipped);
+  return file;
 }

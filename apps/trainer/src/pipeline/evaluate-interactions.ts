@@ -9,6 +9,7 @@ import {
 } from '@edgerec/core';
 import { basename } from 'node:path';
 import type { RatingsFormat } from '../data/formats.js';
+import { longIdWarning } from '../data/long-ids.js';
 import { readInteractionsFile } from '../data/read-interactions.js';
 import { indexAgainst } from '../data/split.js';
 import { readArtifactFile } from '../io/read-artifact.js';
@@ -63,6 +64,10 @@ export interface InteractionEvaluationOptions {
   format?: RatingsFormat | 'auto';
   /** The artifact already read (else `model` is read). */
   artifact?: LoadedArtifact;
+  /** Skip rows with an id longer than MAX_ID_LENGTH instead of failing; each file's count goes to `onWarning`. */
+  skipLongIds?: boolean;
+  /** Receives warning lines (rows skipped for long ids). */
+  onWarning?: (line: string) => void;
 }
 
 /**
@@ -73,7 +78,12 @@ export interface InteractionEvaluationOptions {
  */
 export async function evaluateInteractionFiles(options: InteractionEvaluationOptions): Promise<InteractionEvaluationReport> {
   const k = options.k ?? 10;
-  const read = (path: string) => readInteractionsFile(path, { format: options.format ?? 'auto' });
+  const read = async (path: string) => {
+    const file = await readInteractionsFile(path, { format: options.format ?? 'auto', skipLongIds: options.skipLongIds ?? false });
+    const warning = longIdWarning(file);
+    if (warning !== undefined) options.onWarning?.(warning);
+    return file;
+  };
   const { model } = options.artifact ?? (await readArtifactFile(options.model));
   const heldOutFile = await read(options.ratings);
   const notes: string[] = [];

@@ -8,6 +8,7 @@ import { readRatingsFile } from '../data/read-ratings.js';
 import { checkSplitMode, splitTrainTest, type SplitMode, type TrainTestRows } from '../data/train-test-split.js';
 import { ratingsFileText } from '../data/write-ratings.js';
 import { writeFilesAtomic } from '../io/atomic-files.js';
+import { longIdWarning } from '../data/long-ids.js';
 import { checkOutputPaths } from '../io/output-paths.js';
 import { UserError } from '../user-error.js';
 
@@ -29,6 +30,8 @@ export interface SplitFileOptions {
   duplicates?: DuplicatePolicy;
   /** Read the input as interactions with this weight column (header name or 1-based number). */
   weightColumn?: string;
+  /** Skip rows with an id longer than MAX_ID_LENGTH (with one warning through onInfo) instead of failing (default false). */
+  skipLongIds?: boolean;
   /** Cancels the split; nothing is left behind. */
   signal?: AbortSignal;
   onInfo?: (line: string) => void;
@@ -116,13 +119,20 @@ async function readSplitInput(options: SplitFileOptions): Promise<SplitInput> {
     );
   }
   const progress = options.onReadProgress === undefined ? {} : { onProgress: options.onReadProgress };
+  const skipLongIds = options.skipLongIds ?? false;
+  const warnLongIds = (file: { file: string; longIdRows: number }) => {
+    const warning = longIdWarning(file);
+    if (warning !== undefined) options.onInfo?.(warning);
+  };
   if (source === 'ratings') {
-    const data = await readRatingsFile(input, { format, duplicates: options.duplicates ?? 'last', signal, ...progress });
+    const data = await readRatingsFile(input, { format, duplicates: options.duplicates ?? 'last', signal, skipLongIds, ...progress });
+    warnLongIds(data);
     options.onInfo?.(`${input}: ${data.ratings.length} ratings, ${data.userIds.length} users, ${data.itemIds.length} items`);
     return { table: data, format: data.format, source, duplicates: data.duplicates };
   }
   const weightColumn = options.weightColumn === undefined ? {} : { weightColumn: options.weightColumn };
-  const data = await readInteractionsFile(input, { format, signal, ...weightColumn, ...progress });
+  const data = await readInteractionsFile(input, { format, signal, skipLongIds, ...weightColumn, ...progress });
+  warnLongIds(data);
   options.onInfo?.(`${input}: ${data.weights.length} interactions, ${data.userIds.length} users, ${data.itemIds.length} items`);
   const table: RatingsTable = { users: data.users, items: data.items, ratings: data.weights, userIds: data.userIds, itemIds: data.itemIds };
   if (data.timestamps !== undefined) table.timestamps = data.timestamps;

@@ -14,6 +14,7 @@ import type { RatingsTable } from '../data/ratings-table.js';
 import { readInteractionsFile, type InteractionsFile } from '../data/read-interactions.js';
 import { compactIds, indexAgainst, selectRows, type IndexedRows } from '../data/split.js';
 import { splitTrainTest } from '../data/train-test-split.js';
+import { longIdWarning } from '../data/long-ids.js';
 import { UserError } from '../user-error.js';
 import { fitInteractionHead, interactionDefaults, type InteractionHeadHooks, type InteractionRecipe, type InteractionRows } from './interaction-head.js';
 import { interactionModel } from './interaction-model.js';
@@ -42,6 +43,8 @@ export interface TrainInteractionsOptions {
   backend?: BackendChoice;
   tableEncoding?: TableEncoding;
   includeSeen?: boolean;
+  /** Skip rows with an id longer than MAX_ID_LENGTH (reported through onInfo) instead of failing (default false). */
+  skipLongIds?: boolean;
   /** The score at which the edge says "recommend" (default: the median 10th-best score of training users). */
   threshold?: number;
   hooks?: InteractionHeadHooks & { onReadProgress?(file: string, bytesRead: number, totalBytes: number): void };
@@ -87,6 +90,7 @@ export async function trainInteractionModel(options: TrainInteractionsOptions): 
       format: options.format ?? 'auto',
       ...(options.minRating !== undefined ? { minRating: options.minRating } : {}),
       ...(options.weightColumn !== undefined ? { weightColumn: options.weightColumn } : {}),
+      skipLongIds: options.skipLongIds ?? false,
       onProgress: (bytes, total) => hooks.onReadProgress?.(source, bytes, total),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
     });
@@ -226,6 +230,8 @@ function asIndexed(rows: InteractionRows) {
 }
 
 function reportData(onInfo: ((line: string) => void) | undefined, file: InteractionsFile, minRating: number | undefined): void {
+  const skipped = longIdWarning(file);
+  if (skipped !== undefined) onInfo?.(skipped);
   const notes = [
     file.duplicates > 0 ? `${file.duplicates} repeated (user, item) rows merged (weights summed)` : undefined,
     file.belowMinRating > 0 ? `${file.belowMinRating} rows rated below ${minRating} dropped` : undefined,

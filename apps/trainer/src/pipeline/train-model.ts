@@ -31,6 +31,8 @@ import { fitInteractionHead, interactionDefaults, type InteractionHeadHooks, typ
 import { interactionModel } from './interaction-model.js';
 import { rankingFigures, type RankingFigures } from './ranking-figures.js';
 import { concatIndices, definedOnly } from './arrays.js';
+import { chooseRatingScale, defaultThreshold } from './rating-scale.js';
+import { longIdWarning } from '../data/long-ids.js';
 
 /** Model hyperparameters a caller may set; the rest come from {@link DEFAULT_RECIPE}. */
 export type ModelOptions = Partial<Omit<TrainOptions, 'ratingUnitsPerTarget'>>;
@@ -63,6 +65,8 @@ export interface TrainModelOptions {
   itemFeatures?: string;
   /** Store each user's training items in the artifact (default true). */
   includeSeen?: boolean;
+  /** Skip rows with an id longer than MAX_ID_LENGTH (reported through onInfo) instead of failing (default false). */
+  skipLongIds?: boolean;
   /**
    * The interaction head trained beside the rating head, which `/recommendations` and the
    * ranking figures use: false for none, else hyperparameters over the iALS defaults (default {}).
@@ -119,6 +123,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
     readRatingsFile(path, {
       format: options.format ?? 'auto',
       duplicates: options.duplicates ?? 'last',
+      skipLongIds: options.skipLongIds ?? false,
       onProgress: (bytes, total) => hooks.onReadProgress?.(path, bytes, total),
     });
 
@@ -144,7 +149,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
   const users = createIdIndex(trainTable.userIds);
   const items = createIdIndex(trainTable.itemIds);
 
-  const scale = ratingScale(trainTable.ratings, options);
+  const { scale, notes: scaleNotes } = chooseRatingScale(trainTable.ratings, options, options.threshold);
+  for (const note of scaleNotes) hooks.onInfo?.(note);
   const validationRows = indexAgainst(data, split.validation, users, items);
   const testRows = testFile
     ? indexAgainst(testFile, undefined, users, items)
@@ -186,7 +192,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
     activation: recipe.activation,
     globalBias: result.globalBias,
     scale,
-    recommendThreshold: options.threshold ?? scale.min + 0.625 * (scale.max - scale.min),
+    recommendThreshold: options.threshold ?? defaultThreshold(scale),
     users,
     items,
     ...result.tables,
@@ -343,29 +349,13 @@ async function sideFeatures(
 }
 
 function reportData(onInfo: ((line: string) => void) | undefined, data: RatingsFile): void {
+  const skipped = longIdWarning(data);
+  if (skipped !== undefined) onInfo?.(skipped);
   const duplicates = data.duplicates > 0 ? `, ${data.duplicates} duplicate (user, item) rows merged` : '';
   onInfo?.(
     `read ${data.file}: ${data.ratings.length} ratings, ${data.userIds.length} users, ${data.itemIds.length} items ` +
       `(format ${data.format}${duplicates})`,
   );
-}
-
-function ratingScale(ratings: Float32Array, options: TrainModelOptions): RatingScale {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const r of ratings) {
-    if (r < min) min = r;
-    if (r > max) max = r;
-  }
-  min = options.ratingMin ?? min;
-  max = options.ratingMax ?? max;
-  if (!(min < max)) {
-    throw new UserError(
-      `cannot scale ratings: the range is empty (min ${min}, max ${max}); set --rating-min and --rating-max`,
-    );
-  }
-  // Every head fits min-max-scaled [0, 1] targets (the L2 defaults are tuned on that scale).
-  return { min, max, targetMin: 0, targetMax: 1 };
 }
 
 /** Rows whose user and item both have embeddings, with scaled targets (for early stopping). */

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { INTERACTION_KEYS, interactionProblem, type InteractionKey } from '../commands/interaction-config.js';
 import type { RatingsFormat } from '../data/formats.js';
 import { readInteractionsFile, type InteractionsFile } from '../data/read-interactions.js';
+import { longIdWarning } from '../data/long-ids.js';
 import { UserError } from '../user-error.js';
 import { interactionDefaults, type InteractionRecipe } from './interaction-head.js';
 import { splitPerUser, trainInteractionModel } from './train-interactions.js';
@@ -27,6 +28,8 @@ export interface TuneInteractionsOptions {
   format?: RatingsFormat | 'auto';
   minRating?: number;
   weightColumn?: string;
+  /** Skip rows with an id longer than MAX_ID_LENGTH (with one warning through onInfo) instead of failing (default false). */
+  skipLongIds?: boolean;
   backend?: BackendChoice;
   hooks?: {
     signal?: AbortSignal;
@@ -91,8 +94,11 @@ export async function tuneInteractions(input: string | InteractionsFile, options
           format: options.format ?? 'auto',
           ...(options.minRating !== undefined ? { minRating: options.minRating } : {}),
           ...(options.weightColumn !== undefined ? { weightColumn: options.weightColumn } : {}),
+          skipLongIds: options.skipLongIds ?? false,
         })
       : input;
+  const skipped = typeof input === 'string' ? longIdWarning(data) : undefined;
+  if (skipped !== undefined) hooks.onInfo?.(skipped);
   hooks.onInfo?.(`read ${data.file}: ${data.users.length} interactions, ${data.userIds.length} users, ${data.itemIds.length} items`);
   const table = { users: data.users, items: data.items, ratings: data.weights, userIds: data.userIds, itemIds: data.itemIds };
   const split = splitPerUser(table, options.validationFraction ?? 0.1, options.testFraction ?? 0.1, seed);

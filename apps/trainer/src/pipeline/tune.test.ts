@@ -66,7 +66,7 @@ describe('planTrials', () => {
   });
 
   it('rejects bad candidate values', () => {
-    expect(() => planTrials({ dim: [8, 0] }, { search: 'grid', trials: 1, seed: 1 })).toThrow(/dim: 0 must be an integer ≥ 1/);
+    expect(() => planTrials({ dim: [8, 0] }, { search: 'grid', trials: 1, seed: 1 })).toThrow(/dim: 0 must be an integer from 1 to 1024/);
     expect(() => planTrials({ l2: [] }, { search: 'grid', trials: 1, seed: 1 })).toThrow(/no candidate values for l2/);
   });
 });

@@ -10,6 +10,7 @@ import {
 import type { RatingsFormat } from '../data/formats.js';
 import { readRatingsFile, type DuplicatePolicy, type RatingsFile } from '../data/read-ratings.js';
 import { splitRows, type RowSplit } from '../data/split.js';
+import { longIdWarning } from '../data/long-ids.js';
 import { UserError } from '../user-error.js';
 import { trainModel, type ModelOptions } from './train-model.js';
 import { definedOnly } from './arrays.js';
@@ -55,6 +56,8 @@ export interface TuneOptions {
   backend?: BackendChoice;
   format?: RatingsFormat | 'auto';
   duplicates?: DuplicatePolicy;
+  /** Skip rows with an id longer than MAX_ID_LENGTH (with one warning through onInfo) instead of failing (default false). */
+  skipLongIds?: boolean;
   ratingMin?: number;
   ratingMax?: number;
   hooks?: {
@@ -212,9 +215,11 @@ export async function tune(ratings: string | RatingsFile, options: TuneOptions):
 
   const data =
     typeof ratings === 'string'
-      ? await readRatingsFile(ratings, { format: options.format ?? 'auto', duplicates: options.duplicates ?? 'last' })
+      ? await readRatingsFile(ratings, { format: options.format ?? 'auto', duplicates: options.duplicates ?? 'last', skipLongIds: options.skipLongIds ?? false })
       : ratings;
   if (typeof ratings === 'string') {
+    const skipped = longIdWarning(data);
+    if (skipped !== undefined) hooks.onInfo?.(skipped);
     hooks.onInfo?.(
       `read ${data.file}: ${data.ratings.length} ratings, ${data.userIds.length} users, ${data.itemIds.length} items`,
     );

@@ -9,9 +9,12 @@ import { MODEL_HEADER, keepAlive, modelTag, type ModelStore } from '../model-sto
  * It makes this isolate read the configured source again (the R2 pointer / MODEL_KEY, or the
  * bundled artifact) and swap the new model in if it validates:
  * - 200 `{ status: "loaded" | "swapped" | "unchanged", joined, model, previous }`;
- * - 422 `model_rejected` when the artifact fails validation (`reason` is the ArtifactError code:
- *   `checksum`, `invalid-json`, `schema`, `unsupported-version`, `wrong-format`, `inconsistent`);
- * - 503 `model_unavailable` when the source cannot deliver it (`reason`: `pointer-missing`, ...).
+ * - 422 `model_rejected` when the artifact is refused (`reason` is the ArtifactError code:
+ *   `checksum`, `invalid-json`, `schema`, `unsupported-version`, `wrong-format`, `inconsistent`,
+ *   `too-large` (decoded-size budget, or an R2 object over MODEL_MAX_OBJECT_MB), `unsigned`,
+ *   `signature`): the request was fine, the artifact is not, and retrying will not help;
+ * - 503 `model_unavailable` when the source cannot deliver it (`reason`: `pointer-missing`, ...,
+ *   or `bad-config` for a malformed MODEL_SOURCE, MODEL_PUBLIC_KEYS or size var).
  * On failure the previous model keeps serving; `x-edgerec-model` names the model serving after
  * the call. Only this isolate reloads: other isolates keep their model until they restart or
  * get their own reload.

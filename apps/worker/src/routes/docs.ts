@@ -8,7 +8,7 @@ import {
   MAX_EXCLUDE,
   MAX_FOLD_IN_ITEMS,
   MAX_FOLD_IN_RATINGS,
-} from '../schemas';
+} from '../limits';
 
 /** The OpenAPI document's top-level fields. */
 export const OPENAPI_CONFIG: Parameters<App['getOpenAPIDocument']>[0] = {

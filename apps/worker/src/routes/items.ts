@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../app-env';
 import type { ModelStore } from '../model-store';
-import { K_MAX, K_MIN, SimilarItemsSchema, SimilarParamsSchema, SimilarQuerySchema, errorContent, jsonContent } from '../schemas';
+import { K_MAX, K_MIN } from '../limits';
+import { SimilarItemsSchema, SimilarParamsSchema, SimilarQuerySchema, errorContent, jsonContent } from '../schemas';
 import { similarTo } from '../scoring';
 
 const similarRoute = createRoute({

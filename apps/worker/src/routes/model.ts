@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { ArtifactMeta, ArtifactMetrics, ArtifactRankingMetrics } from '@edgerec/core';
 import type { App } from '../app-env';
 import { capabilitiesOf } from '../model-capabilities';
+import { signatureInfo } from '../model-signature';
 import { servedInfo } from '../model-source';
 import type { ModelStore } from '../model-store';
 import { ModelInfoSchema, errorContent, jsonContent } from '../schemas';
@@ -13,7 +14,7 @@ const modelRoute = createRoute({
   tags: ['Model'],
   summary: 'Describe the served model',
   description:
-    'Format and schema version, checksum, objective (`rating` or `interaction`), shape, rating scale (null for an interaction model), recommend threshold, the ranking head beside a rating head, how unknown users are ranked (`coldStart`) and what a new user can be folded in from (`foldIn`), rating and ranking metrics of the served artifact, and `served`: the version this isolate serves and where it was loaded from (bundled or R2).',
+    'Format and schema version, checksum, objective (`rating` or `interaction`), shape, rating scale (null for an interaction model), recommend threshold, the ranking head beside a rating head, its signature (`signature`: signed, by which key, verified against MODEL_PUBLIC_KEYS or not), how unknown users are ranked (`coldStart`) and what a new user can be folded in from (`foldIn`), rating and ranking metrics of the served artifact, and `served`: the version this isolate serves and where it was loaded from (bundled or R2).',
   responses: {
     200: jsonContent(ModelInfoSchema, 'The served model.'),
     503: errorContent('No model could be loaded (`model_unavailable`).'),
@@ -56,6 +57,7 @@ export function registerModelRoutes(app: App, deps: { models: ModelStore }): voi
           seconds: training.seconds,
         },
         seenItems: model.seen !== undefined,
+        signature: signatureInfo(served),
         served: servedInfo(served),
       },
       200,

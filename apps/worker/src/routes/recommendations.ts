@@ -1,10 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../app-env';
 import { limitBody } from '../body-limit';
-import type { ModelStore } from '../model-store';
 import {
-  FoldInRequestSchema,
-  FoldInResponseSchema,
   K_MAX,
   K_MIN,
   MAX_BODY_BYTES,
@@ -14,6 +11,11 @@ import {
   MAX_FOLD_IN_RATINGS,
   RERANK_POOL_FACTOR,
   RERANK_POOL_MIN,
+} from '../limits';
+import type { ModelStore } from '../model-store';
+import {
+  FoldInRequestSchema,
+  FoldInResponseSchema,
   RecommendationsParamsSchema,
   RecommendationsQuerySchema,
   RecommendationsSchema,

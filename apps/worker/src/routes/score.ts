@@ -1,12 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../app-env';
 import { limitBody } from '../body-limit';
+import { MAX_BATCH, MAX_BODY_BYTES } from '../limits';
 import type { ModelStore } from '../model-store';
 import {
   BatchRequestSchema,
   BatchResponseSchema,
-  MAX_BATCH,
-  MAX_BODY_BYTES,
   PairScoreSchema,
   ScoreQuerySchema,
   errorContent,

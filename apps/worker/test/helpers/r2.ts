@@ -58,7 +58,7 @@ export function countingBucket(inner: R2Bucket = modelsBucket()): CountingBucket
  * fetch handler, which is the worker's: src/index.ts exports this app.
  */
 export function r2App(prefix: string, overrides: Partial<Env> = {}) {
-  const app = createApp({ loadModel: () => loadTestArtifact() });
+  const app = createApp({ loadModel: (read) => loadTestArtifact({}, read) });
   const bindings: Env = {
     ...env,
     MODEL_SOURCE: 'r2',
@@ -82,4 +82,32 @@ export function r2App(prefix: string, overrides: Partial<Env> = {}) {
 /** The first 12 characters of a sha256: the x-edgerec-model header. */
 export function tag(sha256: string): string {
   return sha256.slice(0, 12);
+}
+
+/** A bucket recording whether the worker read an object's content (text, json, arrayBuffer, blob or bytes). */
+export interface BodyTrackingBucket {
+  bucket: R2Bucket;
+  /** Keys whose content was read. */
+  bodiesRead: string[];
+}
+
+/** Wraps the local bucket so a test can tell whether an object's body was downloaded. */
+export function bodyTrackingBucket(inner: R2Bucket = modelsBucket()): BodyTrackingBucket {
+  const tracking: BodyTrackingBucket = {
+    bodiesRead: [],
+    bucket: {
+      get: async (key: string) => {
+        const object = await inner.get(key);
+        if (!object) return object;
+        return new Proxy(object, {
+          get(target, property) {
+            if (['text', 'json', 'arrayBuffer', 'blob', 'bytes'].includes(String(property))) tracking.bodiesRead.push(key);
+            const value: unknown = Reflect.get(target, property, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+      },
+    } as unknown as R2Bucket,
+  };
+  return tracking;
 }

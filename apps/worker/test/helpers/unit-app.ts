@@ -1,20 +1,32 @@
 import { parseArtifact, type LoadedArtifact } from '@edgerec/core';
+import type { ArtifactReadOptions } from '../../src/artifact-policy';
 import { createApp } from '../../src/app';
 import type { LoadModel } from '../../src/model-store';
 import { makeTestArtifact, type TestModelOptions } from './test-model';
 
-/** Parses the test artifact (with or without seen lists, in any table encoding), as the worker would. */
-export async function loadTestArtifact(options: Pick<TestModelOptions, 'seen' | 'tableEncoding'> = {}): Promise<LoadedArtifact> {
-  return parseArtifact(await makeTestArtifact(options), { source: 'test artifact' });
+/**
+ * Parses the test artifact (with or without seen lists, in any table encoding), as the worker
+ * would, under the isolate's read options when given (trusted keys, decoded-size budget).
+ */
+export async function loadTestArtifact(
+  options: Pick<TestModelOptions, 'seen' | 'tableEncoding'> = {},
+  read: ArtifactReadOptions = {},
+): Promise<LoadedArtifact> {
+  return parseArtifact(await makeTestArtifact(options), { source: 'test artifact', ...read });
+}
+
+/** A LoadModel parsing `text` like the bundled loader does: under the isolate's read options. */
+export function textLoader(text: string, source = 'bundled test artifact'): LoadModel {
+  return (read) => parseArtifact(text, { source, ...read });
 }
 
 /** An app built around `load`, counting how often the model is loaded. */
-export function unitApp(load: LoadModel = () => loadTestArtifact()) {
+export function unitApp(load: LoadModel = (read) => loadTestArtifact({}, read)) {
   let loads = 0;
   const app = createApp({
-    loadModel: () => {
+    loadModel: (read) => {
       loads++;
-      return load();
+      return load(read);
     },
   });
   return {

@@ -86,7 +86,7 @@ describe('f16-base64 artifacts', () => {
   it('rejects a wrong byte count and non-finite halves', async () => {
     const json = JSON.parse(await serializeArtifact(randomModel(), metadata, { tableEncoding: 'f16-base64' }));
     json.items.bias.data = json.items.bias.data.slice(0, 8);
-    await expectRejected(await resign(json), 'inconsistent', /items\.bias holds 6 bytes, expected 22 \(11 float16\)/);
+    await expectRejected(await resign(json), 'inconsistent', /items\.bias\.data holds 6 bytes, but 11 float16 values take 22/);
     const inf = JSON.parse(await serializeArtifact(randomModel(), metadata, { tableEncoding: 'f16-base64' }));
     const bytes = Buffer.from(inf.users.factors.data, 'base64');
     bytes.writeUInt16LE(0x7c00, 2 * 4); // +Infinity at value 4
@@ -139,7 +139,7 @@ describe('int8-base64 artifacts', () => {
 
     it('scales of the wrong length', async () => {
       const text = await corrupt((j) => (j.items.factors.scales = base64Float32(new Array(16).fill(0.01))));
-      await expectRejected(text, 'inconsistent', /items\.factors scales hold 64 bytes, expected 68 \(17 float32\)/);
+      await expectRejected(text, 'inconsistent', /items\.factors\.scales holds 64 bytes, but 17 float32 row scales take 68/);
     });
 
     it('a negative, NaN or infinite scale', async () => {
@@ -160,11 +160,11 @@ describe('int8-base64 artifacts', () => {
 
     it('bad base64 in the values or the scales', async () => {
       await expectRejected(await corrupt((j) => (j.items.factors.data = `!${String(j.items.factors.data).slice(1)}`)), 'inconsistent', /items\.factors is not valid base64/);
-      await expectRejected(await corrupt((j) => (j.items.factors.scales = `${String(j.items.factors.scales).slice(0, -2)}`)), 'inconsistent', /items\.factors scales are not valid base64/);
+      await expectRejected(await corrupt((j) => (j.items.factors.scales = `${String(j.items.factors.scales).slice(0, -2)}`)), 'inconsistent', /items\.factors\.scales is not valid base64/);
     });
 
     it('values of the wrong length, and -128', async () => {
-      await expectRejected(await corrupt((j) => (j.items.factors.data = Buffer.alloc(100).toString('base64'))), 'inconsistent', /items\.factors holds 100 bytes, expected 102 \(102 int8\)/);
+      await expectRejected(await corrupt((j) => (j.items.factors.data = Buffer.alloc(100).toString('base64'))), 'inconsistent', /items\.factors\.data holds 100 bytes, but 102 int8 values take 102/);
       const minus128 = Buffer.alloc(102);
       minus128[40] = 0x80;
       await expectRejected(await corrupt((j) => (j.items.factors.data = minus128.toString('base64'))), 'inconsistent', /items\.factors value 40 is -128, outside the symmetric int8 range/);

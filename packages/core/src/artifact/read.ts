@@ -3,8 +3,10 @@ import { createIdIndex } from '../ids.js';
 import { assertModelShape, type RecommenderModel } from '../recommender-model.js';
 import { assertValidScale, SCORE_SCALE } from '../scale.js';
 import type { SeenItems } from '../seen-items.js';
+import { DEFAULT_MAX_DECODED_BYTES } from '../limits.js';
+import { assertArtifactBounds } from './bounds.js';
+import { contentHash } from './content-hash.js';
 import { ArtifactError } from './errors.js';
-import { sha256Hex } from './hash.js';
 import {
   ARTIFACT_FORMAT,
   artifactSchema,
@@ -15,6 +17,7 @@ import {
   type FoldInJson,
 } from './schema.js';
 import { decodeSeenItems } from './seen-encoding.js';
+import { verifyArtifactHash, type ArtifactPublicKey } from './signature.js';
 import { decodeFactorTable, decodeTable, type EncodedTable } from './tables.js';
 
 /**
@@ -32,19 +35,30 @@ export type ArtifactMeta = Omit<ArtifactJson, 'users' | 'items' | 'seen' | 'fold
 export interface LoadedArtifact {
   model: RecommenderModel;
   meta: ArtifactMeta;
+  /** The trusted key id whose signature verified (only when ParseOptions.publicKeys was given). */
+  signedBy?: string;
 }
 
 /** Options for {@link parseArtifact}. */
 export interface ParseOptions {
   /** Names the artifact in error messages (a path or key). */
   source?: string;
-  /** Skip the sha256 check (default false). */
+  /** Skip the sha256 check (default false; ignored when `publicKeys` is given). */
   skipChecksum?: boolean;
+  /**
+   * Trusted signing keys. When given (even empty), the artifact must carry a signature by one of
+   * them that verifies over its sha256, or it is refused ('unsigned' or 'signature').
+   */
+  publicKeys?: readonly ArtifactPublicKey[];
+  /** Most bytes the decoded tables may take (default DEFAULT_MAX_DECODED_BYTES, 96 MiB). */
+  maxDecodedBytes?: number;
 }
 
 /**
- * Parses and validates artifact JSON text: format and version, schema, sha256 of the content,
- * then table lengths and id uniqueness. Throws ArtifactError saying which check failed and where.
+ * Parses and validates artifact JSON text: format and version, schema, declared sizes against
+ * the bytes and the decoded-size budget (before any table is decoded), sha256 of the content,
+ * the signature when trusted keys are given, then the tables and id uniqueness. Throws
+ * ArtifactError saying which check failed and where.
  */
 export async function parseArtifact(text: string, options: ParseOptions = {}): Promise<LoadedArtifact> {
   const source = options.source ?? 'artifact';
@@ -85,7 +99,9 @@ export async function parseArtifact(text: string, options: ParseOptions = {}): P
   }
   const json = fileVersion === 1 ? upgradeV1(result.data as ArtifactJsonV1) : (result.data as ArtifactJson);
 
-  if (!options.skipChecksum) {
+  assertArtifactBounds(json, { source, maxDecodedBytes: options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES });
+
+  if (!options.skipChecksum || options.publicKeys) {
     const stored = head.sha256 as string;
     const actual = await contentHash(text, head);
     if (actual !== stored) {
@@ -95,29 +111,15 @@ export async function parseArtifact(text: string, options: ParseOptions = {}): P
       );
     }
   }
-  return { model: decodeModel(json, source), meta: metaOf(json, fileVersion) };
+  const signedBy = options.publicKeys
+    ? await verifyArtifactHash(json.sha256, json.signature, options.publicKeys, source)
+    : undefined;
+  return { model: decodeModel(json, source), meta: metaOf(json, fileVersion), ...(signedBy ? { signedBy } : {}) };
 }
 
 /** A version-1 artifact in the version-2 shape: a rating model with none of the new fields. */
 function upgradeV1(json: ArtifactJsonV1): ArtifactJson {
   return { ...json, version: 2, objective: 'rating' };
-}
-
-/**
- * The sha256 the writer computed: of JSON.stringify of every field but `sha256`. A file as the
- * writer left it is that text plus a `,"sha256":"…"}` tail, so it is hashed as it stands (no
- * re-serialisation: ~3× faster on big models); any other layout (re-indented, reordered tail) is
- * re-serialised from the parsed object.
- */
-async function contentHash(text: string, parsed: Record<string, unknown>): Promise<string> {
-  const tail = `,"sha256":"${String(parsed.sha256)}"}`;
-  const trimmed = text.trimEnd();
-  if (trimmed.endsWith(tail)) {
-    const fast = await sha256Hex(`${trimmed.slice(0, trimmed.length - tail.length)}}`);
-    if (fast === parsed.sha256) return fast;
-  }
-  const { sha256: _stored, ...body } = parsed;
-  return sha256Hex(JSON.stringify(body));
 }
 
 function decodeModel(json: ArtifactJson, source: string): RecommenderModel {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ACTIVATIONS } from '../activation.js';
 import { CONFIDENCE_MODES } from '../ials/confidence.js';
 import { OBJECTIVES } from '../objective.js';
+import { MAX_DIM } from '../limits.js';
 
 /** The artifact's format name. */
 export const ARTIFACT_FORMAT = 'edgerec-model';
@@ -74,7 +75,7 @@ const epochSchema = z.object({
 
 const nonNegative = finite.nonnegative();
 const headModelSchema = z.object({
-  dim: z.number().int().positive(),
+  dim: z.number().int().positive().max(MAX_DIM),
   activation: z.enum(ACTIVATIONS),
   globalBias: finite,
 });
@@ -151,6 +152,17 @@ const trainingSchema = z.object({
   history: z.array(historySchema),
 });
 
+/**
+ * An Ed25519 signature over the artifact's sha256 (see signature.ts): who signed (`keyId`, the
+ * first 16 hex digits of the sha256 of the raw public key) and the 64-byte signature in base64.
+ * Like `sha256`, it is outside the hashed content, so signing does not change the hash.
+ */
+const signatureSchema = z.object({
+  algorithm: z.literal('Ed25519'),
+  keyId: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits'),
+  value: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'must be the base64 of a 64-byte Ed25519 signature'),
+});
+
 /** The version-1 artifact JSON schema (rating models only); read and upgraded in memory. */
 export const artifactSchemaV1 = z.object({
   format: z.literal(ARTIFACT_FORMAT),
@@ -173,6 +185,7 @@ export const artifactSchemaV1 = z.object({
     .optional(),
   training: trainingSchema.extend({ history: z.array(epochSchema) }),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+  signature: signatureSchema.optional(),
 });
 
 /** The artifact JSON schema (version 2). */
@@ -208,6 +221,7 @@ export const artifactSchema = z
       .optional(),
     training: trainingSchema,
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+    signature: signatureSchema.optional(),
   })
   .superRefine((artifact, context) => {
     if (artifact.objective === 'rating') {
@@ -236,5 +250,7 @@ export type HistoryRecord = z.infer<typeof historySchema>;
 export type TrainingInfo = ArtifactJson['training'];
 /** The fold-in parameters as stored. */
 export type FoldInJson = z.infer<typeof foldInSchema>;
+/** An artifact's signature as stored. */
+export type ArtifactSignatureJson = z.infer<typeof signatureSchema>;
 /** An interaction head stored beside a rating head. */
 export type RankingHeadJson = z.infer<typeof rankingHeadSchema>;

@@ -43,6 +43,11 @@ export function encodeSeenItems(seen: SeenItems): EncodedSeenItems {
 /** Decodes SeenItems for `users` users whose item indices must be below `items`. */
 export function decodeSeenItems(encoded: EncodedSeenItems, users: number, items: number): SeenItems {
   const bytes = base64ToBytes(encoded.data);
+  // Every user's count and every pair take at least one byte: bound the allocation by the data.
+  if (encoded.pairs + users > bytes.length) {
+    throw new Error(`declares ${encoded.pairs} pairs for ${users} users, more than its ${bytes.length} bytes can hold`);
+  }
+  if (encoded.pairs > users * items) throw new Error(`declares ${encoded.pairs} pairs, more than users × items`);
   const offsets = new Uint32Array(users + 1);
   const flat = new Uint32Array(encoded.pairs);
   let n = 0;

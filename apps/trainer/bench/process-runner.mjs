@@ -36,6 +36,9 @@ export function cleanUpOnInterrupt() {
  * (`/usr/bin/time -f '%e %M'`) when installed, else for Node children with a preload that
  * reports process.resourceUsage().maxRSS. `onStderrLine(line, secondsSinceStart)` sees stderr
  * line by line as it arrives; `env` adds variables to the child's environment.
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {{ node?: boolean; onStderrLine?: (line: string, seconds: number) => void; cwd?: string; env?: Record<string, string> }} [options]
  */
 export async function measured(command, args, { node = false, onStderrLine, cwd, env: extraEnv } = {}) {
   const dir = await tempDir('edgerec-bench-rss-');

@@ -6,12 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { foldInAgreement } from './fold-in-agreement.mjs';
-import { cleanUpOnInterrupt, CLI, DEFAULT_PEERS_DIR, hostInfo, lastLine, measured, progress, REPO, show, tempDir } from './process-runner.mjs';
+import { cleanUpOnInterrupt, CLI, DEFAULT_PEERS_DIR, lastLine, measured, progress, REPO, show, tempDir } from './process-runner.mjs';
+import { finishResults, loadSavedResults, startResults, usageFailure } from './bench-results.mjs';
 import { f1, f2, f4, fmtInt, fmtLoad, fmtMb, hostLines, section } from './report-tables.mjs';
+
+const fail = usageFailure('bench:rank');
 
 /** The peer's arguments: iALS as Rendle et al. tune it for ML-1M-sized data, EASE λ 300. */
 const PEER = { dim: 64, reg: 5, w0: 0.2, iters: 10, lam: 300 };
@@ -96,17 +98,7 @@ async function runBenchmark() {
   if (!existsSync(CLI)) fail(`${CLI} does not exist: build first (pnpm bench:rank builds; or pnpm build)`);
   await mkdir(outDir, { recursive: true });
   const work = await tempDir('work-', outDir);
-  const startedAt = new Date();
-  const results = {
-    benchmark: 'edgerec rank',
-    format: 1,
-    startedAt: startedAt.toISOString(),
-    host: hostInfo(),
-    loadAverageStart: os.loadavg(),
-    quick: flags.quick,
-    peers: probePeers(),
-    sections: {},
-  };
+  const results = startResults('edgerec rank', { quick: flags.quick, peers: probePeers() });
   progress(`edgerec ranking benchmark; load average ${fmtLoad(results.loadAverageStart)}; work files in ${show(work.path)}`);
   for (const message of results.peers.messages) progress(message);
   try {
@@ -122,10 +114,7 @@ async function runBenchmark() {
     if (flags.keep) progress(`kept the splits and models in ${show(work.path)}`);
     else await work.remove();
   }
-  results.finishedAt = new Date().toISOString();
-  results.totalSeconds = (Date.now() - startedAt.getTime()) / 1000;
-  results.loadAverageEnd = os.loadavg();
-  return results;
+  return finishResults(results);
 }
 
 /** Whether the peers can run: Python, numpy (implicit_peer.py only) and the two scripts. */
@@ -369,11 +358,6 @@ function cliError(result) {
   return (m?.[1] ?? lastLine(result.stderr)).trim();
 }
 
-async function loadSaved(file) {
-  const json = JSON.parse(await readFile(file, 'utf8'));
-  if (json?.benchmark !== 'edgerec rank') fail(`${file}: not a result file of this benchmark`);
-  return json;
-}
 
 // ─── rendering ────────────────────────────────────────────────────────────────────────────────
 
@@ -620,14 +604,10 @@ function ratingView(r) {
   return [{ columns, rows }, ...notes];
 }
 
-function fail(message) {
-  process.stderr.write(`bench:rank: ${message}\n`);
-  process.exit(2);
-}
 
 // ─── run (last, so every constant above is initialised) ─────────────────────────────────────
 
-const results = flags.from ? await loadSaved(resolve(flags.from)) : await runBenchmark();
+const results = flags.from ? await loadSavedResults(resolve(flags.from), 'edgerec rank', fail) : await runBenchmark();
 if (!flags.from) {
   await writeFile(join(outDir, 'rank-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(join(outDir, 'rank-results.md'), render(results, true));

@@ -4,13 +4,16 @@
 // so each has its own clean peak-RSS figure. See apps/trainer/bench/README.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cleanUpOnInterrupt, CLI, DEFAULT_PEERS_DIR, hostInfo, lastLine, measured, progress, REPO, show, tempDir } from './process-runner.mjs';
+import { cleanUpOnInterrupt, CLI, DEFAULT_PEERS_DIR, lastLine, measured, progress, REPO, show, tempDir } from './process-runner.mjs';
+import { finishResults, loadSavedResults, startResults, usageFailure } from './bench-results.mjs';
 import { f1, f2, f3, f4, fmtInt, fmtLoad, fmtMb, fmtMinutes, hostLines, medianOf, ratio, section } from './report-tables.mjs';
+
+const fail = usageFailure('bench:train');
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const SEED_RECIPE_FILE = join(BENCH_DIR, '..', 'configs', 'seed-recipe.json');
@@ -111,15 +114,7 @@ cleanUpOnInterrupt();
 
 async function runBenchmark() {
   if (!existsSync(CLI)) fail(`${CLI} does not exist: build first (pnpm bench:train builds; or pnpm build)`);
-  const startedAt = new Date();
-  const results = {
-    benchmark: 'edgerec train',
-    format: 1,
-    startedAt: startedAt.toISOString(),
-    host: hostInfo(),
-    loadAverageStart: os.loadavg(),
-    sections: {},
-  };
+  const results = startResults('edgerec train');
   progress(`edgerec training benchmark: sections ${selected.join(', ')}; load average ${fmtLoad(results.loadAverageStart)}`);
   try {
     for (const section of SECTIONS) {
@@ -136,17 +131,9 @@ async function runBenchmark() {
   } finally {
     await removeSynthetic();
   }
-  results.finishedAt = new Date().toISOString();
-  results.totalSeconds = (Date.now() - startedAt.getTime()) / 1000;
-  results.loadAverageEnd = os.loadavg();
-  return results;
+  return finishResults(results);
 }
 
-async function loadSaved(file) {
-  const json = JSON.parse(await readFile(file, 'utf8'));
-  if (json?.benchmark !== 'edgerec train') fail(`${file}: not a result file of this benchmark`);
-  return json;
-}
 
 // ─── section 1: MovieLens 100K ────────────────────────────────────────────────────────────────
 
@@ -741,14 +728,10 @@ function describeRun(run) {
 }
 
 
-function fail(message) {
-  process.stderr.write(`bench:train: ${message}\n`);
-  process.exit(2);
-}
 
 // ─── run (last, so every constant above is initialised) ─────────────────────────────────────
 
-const results = flags.from ? await loadSaved(flags.from) : await runBenchmark();
+const results = flags.from ? await loadSavedResults(flags.from, 'edgerec train', fail) : await runBenchmark();
 if (flags.save && !flags.from) {
   await writeFile(flags.save, `${JSON.stringify(results, null, 2)}\n`);
   progress(`saved results to ${flags.save}`);

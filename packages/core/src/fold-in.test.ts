@@ -7,7 +7,7 @@ import type { Float32RecommenderModel, RecommenderModel } from './recommender-mo
 import { minMaxScale, scaleRating, unscaleRating } from './scale.js';
 import { dotRows } from './score.js';
 import { dequantizedModel, quantizedModel } from './test-utils/quantized.js';
-import { randomModel } from './test-utils/random-model.js';
+import { randomRatingModel } from './testing/rating-model.js';
 import { topKItems, userQuery, type UserQuery } from './topk.js';
 
 /** The model's rating of item i for a query, unclipped, in float64. */
@@ -76,7 +76,7 @@ function plantedModel(activation: Activation, users: number, items: number, dim:
 const identityScale = { min: -20, max: 20, targetMin: -20, targetMax: 20 };
 
 describe('foldInUser (linear)', () => {
-  const model: Float32RecommenderModel = { ...randomModel({ users: 4, items: 60, dim: 6, seed: 21, activation: 'linear' }), scale: identityScale };
+  const model: Float32RecommenderModel = { ...randomRatingModel({ users: 4, items: 60, dim: 6, seed: 21, activation: 'linear' }), scale: identityScale };
 
   it('recovers a known user vector and bias from noise-free ratings as λ → 0', () => {
     for (let u = 0; u < 4; u++) {
@@ -113,7 +113,7 @@ describe('foldInUser (tanh and sigmoid)', () => {
       // tanh targets span [-1, 1] here so no generated rating is clipped; user 0's vector is
       // stretched so some outputs pass 0.99, where the inverted-target start is clipped and
       // only the Gauss-Newton steps can reach the exact answer.
-      const base = randomModel({ users: 3, items: 80, dim: 5, seed: 31, activation });
+      const base = randomRatingModel({ users: 3, items: 80, dim: 5, seed: 31, activation });
       const model = {
         ...base,
         scale: { ...base.scale, targetMin: activation === 'tanh' ? -1 : 0 },
@@ -133,7 +133,7 @@ describe('foldInUser (tanh and sigmoid)', () => {
   });
 
   it('lowers the tanh objective at every iteration and ends at a stationary point', () => {
-    const model = randomModel({ users: 3, items: 120, dim: 8, seed: 41, activation: 'tanh' });
+    const model = randomRatingModel({ users: 3, items: 120, dim: 8, seed: 41, activation: 'tanh' });
     const ratings = ratingsOf(model, 1, range(40).map((i) => i * 3), 0.6, 3);
     const objectives = range(9).map((iterations) => foldInObjective(model, ratings, foldInUser(model, ratings, { iterations })));
     for (let j = 1; j < objectives.length; j++) {
@@ -191,7 +191,7 @@ describe('foldInUser (tanh and sigmoid)', () => {
 });
 
 describe('foldInUser input rules', () => {
-  const model = randomModel({ items: 20, dim: 4, seed: 61 });
+  const model = randomRatingModel({ items: 20, dim: 4, seed: 61 });
 
   it('rejects an empty list, bad items, non-finite or out-of-scale ratings, and bad options', () => {
     expect(() => foldInUser(model, [])).toThrow(/at least one rating/);
@@ -221,7 +221,7 @@ describe('foldInUser input rules', () => {
 
 describe('itemBiasQuery', () => {
   it('ranks items by their bias alone', () => {
-    const model = randomModel({ items: 50, seed: 71 });
+    const model = randomRatingModel({ items: 50, seed: 71 });
     const query = itemBiasQuery(model);
     expect(query.factors.length).toBe(model.dim);
     const got = topKItems(model, query, { k: 10 }).map((r) => r.index);

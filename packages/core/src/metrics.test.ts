@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateRatings } from './evaluate.js';
 import { mae, rmse } from './metrics.js';
 import { predict } from './score.js';
-import { randomModel } from './test-utils/random-model.js';
+import { randomRatingModel } from './testing/rating-model.js';
 
 describe('rmse and mae', () => {
   it('compute the textbook values', () => {
@@ -19,7 +19,7 @@ describe('rmse and mae', () => {
 
 describe('evaluateRatings', () => {
   it('uses the serving scorer and counts cold-start rows', () => {
-    const model = randomModel();
+    const model = randomRatingModel();
     const users = Int32Array.from([0, 1, -1, 2]);
     const items = Int32Array.from([0, 2, 3, -1]);
     const ratings = Float32Array.from([predict(model, 0, 0).rating, 5, 3, 2]);

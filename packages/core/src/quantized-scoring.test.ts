@@ -8,7 +8,7 @@ import { mulberry32 } from './random.js';
 import { dotRows, logit, predict, predictWithFallback, rawScore } from './score.js';
 import { seenBy } from './seen-items.js';
 import { dequantizedModel, quantizedModel } from './test-utils/quantized.js';
-import { randomModel } from './test-utils/random-model.js';
+import { randomRatingModel } from './testing/rating-model.js';
 import { topKItems, userQuery } from './topk.js';
 
 /** Textbook logit over plain float arrays (the dequantized tables), in float64. */
@@ -25,7 +25,7 @@ describe('scoring int8 factor tables', () => {
   for (const activation of ['tanh', 'sigmoid', 'linear'] as const) {
     for (const dim of [1, 3, 4, 5, 8, 33]) {
       it(`scores like the dequantized float32 model (${activation}, dim ${dim})`, () => {
-        const original = randomModel({ users: 6, items: 9, dim, activation, seed: dim + 7 });
+        const original = randomRatingModel({ users: 6, items: 9, dim, activation, seed: dim + 7 });
         const int8 = quantizedModel(original);
         const userOnly = { ...original, userFactors: int8.userFactors };
         const itemOnly = { ...original, itemFactors: int8.itemFactors };
@@ -46,7 +46,7 @@ describe('scoring int8 factor tables', () => {
   }
 
   it('stays within the quantization error bound of the original float32 model', () => {
-    const original = randomModel({ users: 20, items: 40, dim: 16, seed: 5 });
+    const original = randomRatingModel({ users: 20, items: 40, dim: 16, seed: 5 });
     const int8 = quantizedModel(original);
     const p8 = int8.userFactors;
     const q8 = int8.itemFactors;
@@ -86,7 +86,7 @@ describe('scoring int8 factor tables', () => {
   });
 
   it('evaluates ratings like the dequantized model', () => {
-    const int8 = quantizedModel(randomModel({ users: 10, items: 30, dim: 8, seed: 9 }));
+    const int8 = quantizedModel(randomRatingModel({ users: 10, items: 30, dim: 8, seed: 9 }));
     const rand = mulberry32(2);
     const n = 200;
     const rows: IndexedRatings = {
@@ -102,7 +102,7 @@ describe('scoring int8 factor tables', () => {
   });
 
   it('checks int8 tables against the model shape', () => {
-    const model = randomModel();
+    const model = randomRatingModel();
     expect(() => assertModelShape(quantizedModel(model))).not.toThrow();
     const wide = { ...model, itemFactors: quantizeRows(new Float32Array(11 * 5), 11) };
     expect(() => assertModelShape(wide)).toThrow(/item factors rows are 11 wide, expected 5/);
@@ -113,7 +113,7 @@ describe('scoring int8 factor tables', () => {
 });
 
 describe('top-K on int8 item rows', () => {
-  const model = quantizedModel(randomModel({ users: 9, items: 300, dim: 7, seed: 3 }));
+  const model = quantizedModel(randomRatingModel({ users: 9, items: 300, dim: 7, seed: 3 }));
   const reference = dequantizedModel(model);
 
   /** Sort-everything reference on the dequantized float32 model, in float64. */

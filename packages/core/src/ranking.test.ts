@@ -5,7 +5,7 @@ import { evaluateRanking, modelRanker, ndcgAtK, precisionAtK, recallAtK, type Ra
 import type { RecommenderModel } from './recommender-model.js';
 import { rawScore } from './score.js';
 import { buildSeenItems, seenBy } from './seen-items.js';
-import { randomModel } from './test-utils/random-model.js';
+import { randomRatingModel } from './testing/rating-model.js';
 
 const log2 = Math.log2;
 
@@ -139,7 +139,7 @@ describe('evaluateRanking with modelRanker', () => {
   });
 
   it('agrees with a sort-everything reference on a random model', () => {
-    const model = randomModel({ users: 12, items: 40, dim: 4, seed: 7 });
+    const model = randomRatingModel({ users: 12, items: 40, dim: 4, seed: 7 });
     const triples: Array<[number, number, number]> = [];
     for (let u = 0; u < 12; u++) for (let i = (u * 7) % 5; i < 40; i += 3) triples.push([u, i, ((u + i) % 5) + 1]);
     const k = 5;

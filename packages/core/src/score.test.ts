@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { activate } from './activation.js';
 import { dotRows, predict, predictWithFallback, rawScore } from './score.js';
-import { randomModel } from './test-utils/random-model.js';
+import { randomRatingModel } from './testing/rating-model.js';
 
 /** Textbook formula, written independently of the optimised scorer. */
-function naiveScore(model: ReturnType<typeof randomModel>, u: number, i: number): number {
+function naiveScore(model: ReturnType<typeof randomRatingModel>, u: number, i: number): number {
   let x = model.globalBias + model.userBias[u]! + model.itemBias[i]!;
   for (let k = 0; k < model.dim; k++) x += model.userFactors[u * model.dim + k]! * model.itemFactors[i * model.dim + k]!;
   return activate(model.activation, x);
@@ -14,7 +14,7 @@ describe('scoring', () => {
   for (const activation of ['tanh', 'sigmoid', 'linear'] as const) {
     for (const dim of [1, 3, 4, 5, 8, 33]) {
       it(`matches a naive reference (${activation}, dim ${dim})`, () => {
-        const model = randomModel({ dim, activation, seed: dim });
+        const model = randomRatingModel({ dim, activation, seed: dim });
         for (let u = 0; u < model.users.size; u++) {
           for (let i = 0; i < model.items.size; i++) {
             expect(rawScore(model, u, i)).toBeCloseTo(naiveScore(model, u, i), 6);
@@ -32,7 +32,7 @@ describe('scoring', () => {
   });
 
   it('unscales to the rating range, clips, and applies the threshold', () => {
-    const model = { ...randomModel({ activation: 'linear' }), globalBias: 10 };
+    const model = { ...randomRatingModel({ activation: 'linear' }), globalBias: 10 };
     const p = predict(model, 0, 0);
     expect(p.raw).toBeGreaterThan(1);
     expect(p.rating).toBe(5);
@@ -44,7 +44,7 @@ describe('scoring', () => {
   });
 
   it('falls back to the known side when an id is unknown', () => {
-    const model = randomModel({ activation: 'linear' });
+    const model = randomRatingModel({ activation: 'linear' });
     const asRating = (x: number) => Math.min(5, Math.max(1, 1 + x * 4));
     for (let u = 0; u < model.users.size; u++) {
       expect(predictWithFallback(model, u, -1)).toBeCloseTo(asRating(model.globalBias + model.userBias[u]!), 5);

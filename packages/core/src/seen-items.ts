@@ -1,3 +1,5 @@
+import { buildSortedCsr } from './sorted-csr.js';
+
 /** Compressed-sparse-row lists of item indices per user, each list sorted ascending. */
 export interface SeenItems {
   /** `offsets[u]..offsets[u + 1]` is user u's slice of `items`; length users + 1. */
@@ -6,32 +8,9 @@ export interface SeenItems {
 }
 
 /** Builds SeenItems from parallel (user, item) index arrays; duplicates are kept once. */
-export function buildSeenItems(
-  userCount: number,
-  users: ArrayLike<number>,
-  items: ArrayLike<number>,
-): SeenItems {
-  const counts = new Uint32Array(userCount + 1);
-  for (let r = 0; r < users.length; r++) counts[(users[r] as number) + 1]!++;
-  for (let u = 0; u < userCount; u++) counts[u + 1]! += counts[u]!;
-  const cursor = counts.slice(0, userCount);
-  const flat = new Uint32Array(users.length);
-  for (let r = 0; r < users.length; r++) flat[cursor[users[r] as number]!++] = items[r] as number;
-  // Sort each user's slice and drop repeats, compacting in place.
-  const offsets = new Uint32Array(userCount + 1);
-  let write = 0;
-  for (let u = 0; u < userCount; u++) {
-    const slice = flat.subarray(counts[u], counts[u + 1]).sort();
-    offsets[u] = write;
-    let previous = -1;
-    for (let j = 0; j < slice.length; j++) {
-      const item = slice[j]!;
-      if (item !== previous) flat[write++] = item;
-      previous = item;
-    }
-  }
-  offsets[userCount] = write;
-  return { offsets, items: flat.slice(0, write) };
+export function buildSeenItems(userCount: number, users: ArrayLike<number>, items: ArrayLike<number>): SeenItems {
+  const { offsets, columns } = buildSortedCsr(Uint32Array, userCount, users, items);
+  return { offsets, items: columns };
 }
 
 /** The sorted item indices user `u` rated (a view, not a copy). */

@@ -4,7 +4,7 @@ import type { RecommenderModel } from './recommender-model.js';
 import { rowNorms } from './row-norms.js';
 import { similarItems } from './similar-items.js';
 import { quantizedModel } from './test-utils/quantized.js';
-import { randomModel } from './test-utils/random-model.js';
+import { randomRatingModel } from './testing/rating-model.js';
 
 /** Cosine of every other item to `item` on the (dequantized) float rows, in float64, sorted. */
 function naiveSimilar(model: RecommenderModel, item: number, skip: Set<number> = new Set()) {
@@ -24,7 +24,7 @@ function naiveSimilar(model: RecommenderModel, item: number, skip: Set<number> =
 }
 
 describe('similarItems', () => {
-  const f32 = randomModel({ users: 2, items: 250, dim: 9, seed: 12 });
+  const f32 = randomRatingModel({ users: 2, items: 250, dim: 9, seed: 12 });
   const int8 = quantizedModel(f32);
 
   for (const [name, model] of [['float32', f32], ['int8', int8]] as const) {
@@ -57,7 +57,7 @@ describe('similarItems', () => {
   });
 
   it('gives zero vectors similarity 0 and breaks ties by lower index', () => {
-    const model = randomModel({ items: 8, dim: 3, seed: 4 });
+    const model = randomRatingModel({ items: 8, dim: 3, seed: 4 });
     const q = model.itemFactors;
     q.fill(0, 2 * 3, 3 * 3); // item 2 is a zero vector
     q.set([1, 2, 3], 0); // items 0, 5 and 6 point the same way
@@ -75,7 +75,7 @@ describe('similarItems', () => {
   });
 
   it('computes the row norms once per table', () => {
-    const model = randomModel({ items: 30, seed: 8 });
+    const model = randomRatingModel({ items: 30, seed: 8 });
     const norms = rowNorms(model.itemFactors, model.dim);
     similarItems(model, 3, { k: 5 });
     expect(rowNorms(model.itemFactors, model.dim)).toBe(norms);

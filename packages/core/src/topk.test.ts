@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { rawScore } from './score.js';
 import { seenBy } from './seen-items.js';
-import { randomModel } from './test-utils/random-model.js';
+import { randomRatingModel } from './testing/rating-model.js';
 import { topKItems, userQuery } from './topk.js';
 
 /** Sort-everything reference: score all eligible items, sort by score then index. */
-function naiveTopK(model: ReturnType<typeof randomModel>, u: number, k: number, skip: Set<number>) {
+function naiveTopK(model: ReturnType<typeof randomRatingModel>, u: number, k: number, skip: Set<number>) {
   const all = [];
   for (let i = 0; i < model.items.size; i++) if (!skip.has(i)) all.push({ index: i, raw: rawScore(model, u, i) });
   all.sort((a, b) => b.raw - a.raw || a.index - b.index);
@@ -13,7 +13,7 @@ function naiveTopK(model: ReturnType<typeof randomModel>, u: number, k: number, 
 }
 
 describe('topKItems', () => {
-  const model = randomModel({ users: 9, items: 300, dim: 7, seed: 3 });
+  const model = randomRatingModel({ users: 9, items: 300, dim: 7, seed: 3 });
 
   it('equals the sort-everything reference for every user and several k', () => {
     for (let u = 0; u < model.users.size; u++) {

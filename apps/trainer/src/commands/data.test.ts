@@ -13,7 +13,8 @@ import { SOURCE_FILE, type DatasetSource } from '../datasets/cache.js';
 import { findDataset, type DatasetInfo } from '../datasets/catalog.js';
 import { useTempDirs } from '../test-utils/temp-files.js';
 import { UserError } from '../user-error.js';
-import { dataCommand, fetchDataset, listDatasets, type FetchDatasetOptions } from './data.js';
+import { fetchDataset, type FetchDatasetOptions } from '../pipeline/fetch-dataset.js';
+import { dataCommand, listDatasets } from './data.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -353,6 +354,13 @@ describe('edgerec data (commander)', () => {
     const after = await edgerecData(['list'], env);
     expect(after.stdout).toMatch(/^ml-latest-small\s+~1\.0 MB\s+ml-latest-small\/ratings\.csv\s+-\s+yes$/m);
     expect(after.stdout).toMatch(/^ml-1m\s+5\.9 MB\s+ml-1m\/ratings\.dat\s+-\s+no$/m);
+    const listed = JSON.parse((await edgerecData(['list', '--json'], env)).stdout) as {
+      cacheFolder: string;
+      datasets: Array<{ name: string; cached: boolean; split: unknown; bytesExact: boolean }>;
+    };
+    expect(listed.cacheFolder).toBe(cache);
+    expect(listed.datasets.map((d) => [d.name, d.cached])).toEqual([['ml-100k', false], ['ml-1m', false], ['ml-latest-small', true]]);
+    expect(listed.datasets[0]).toMatchObject({ split: { train: 'ml-100k/u1.base', test: 'ml-100k/u1.test' }, bytesExact: true });
     const elsewhere = await edgerecData(['list', '--dir', join(cache, 'other')], env);
     expect(elsewhere.stdout).toContain(`cache folder: ${join(cache, 'other')}\n`);
     expect(elsewhere.stdout).not.toMatch(/\syes$/m);

@@ -8,7 +8,8 @@ import { generateSynthetic } from '../data/synth.js';
 import { writeRatingsFile } from '../data/write-ratings.js';
 import { trainModel, type ModelOptions } from '../pipeline/train-model.js';
 import { useTempDirs } from '../test-utils/temp-files.js';
-import { evaluateCommand, evaluateModelFiles, verdict, type EvaluationReport } from './evaluate.js';
+import { evaluateModelFiles, verdict, type EvaluationReport } from '../pipeline/evaluate-ratings.js';
+import { evaluateCommand } from './evaluate.js';
 
 interface Fixture {
   dir: string;

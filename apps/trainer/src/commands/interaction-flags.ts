@@ -3,8 +3,8 @@ import { NEGATIVE_SAMPLERS } from '@edgerec/core/model';
 import { Option, type Command } from 'commander';
 import { numericFlag, RATING_VALUE_RANGE } from '../options.js';
 import { DEFAULT_INTERACTION_RECIPE as D, INTERACTION_METHODS, type InteractionMethod, type InteractionRecipe } from '../pipeline/interaction-head.js';
-import { SHARED_RANGES } from './hyperparameter-ranges.js';
-import { INTERACTION_HYPERPARAMETERS as R } from './interaction-config.js';
+import { SHARED_RANGES } from '../pipeline/hyperparameter-ranges.js';
+import { INTERACTION_HYPERPARAMETERS as R } from '../pipeline/interaction-hyperparameters.js';
 import { givenExplicitly } from './model-config.js';
 
 /** Parsed interaction flags (present on train, cv and tune). */

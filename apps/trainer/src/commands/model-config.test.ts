@@ -1,16 +1,15 @@
 import { DEFAULT_RECIPE } from '@edgerec/core/model';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import type { ModelOptions } from '../pipeline/train-model.js';
-import { useTempFile } from '../test-utils/temp-files.js';
-import { UserError } from '../user-error.js';
 import {
   HYPERPARAMETER_KEYS,
   parseHyperparameter,
-  parseModelConfig,
-  readModelConfig,
   type Hyperparameters,
-} from './model-config.js';
+  type ModelOptions,
+} from '../pipeline/rating-hyperparameters.js';
+import { useTempFile } from '../test-utils/temp-files.js';
+import { UserError } from '../user-error.js';
+import { parseModelConfig, readModelConfig } from './model-config.js';
 import { addModelOptions, modelOptionsFrom, type ModelFlags } from './model-flags.js';
 
 /** Every hyperparameter set to a value other than its default (typed, so a new TrainOptions field must be added here). */

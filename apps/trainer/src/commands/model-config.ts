@@ -1,113 +1,19 @@
-import { ACTIVATIONS } from '@edgerec/core';
-import { ENGINES, type TrainOptions } from '@edgerec/core/model';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { isMissing, readFailureReason } from '../io/errno.js';
 import { unreadableProblem } from '../io/file-kind.js';
-import { describeRange, FlagValueError, flagOf, inRange, numericFlag, parseDecimalText, type NumericRange } from '../options.js';
-import { SHARED_RANGES } from './hyperparameter-ranges.js';
 import type { InteractionRecipe } from '../pipeline/interaction-head.js';
-import type { ModelOptions } from '../pipeline/train-model.js';
+import {
+  HYPERPARAMETER_KEYS,
+  hyperparameterProblem,
+  isHyperparameterKey,
+  type ModelOptions,
+} from '../pipeline/rating-hyperparameters.js';
 import { UserError } from '../user-error.js';
 import { validateInteractionConfig } from './interaction-config.js';
 
-/** The hyperparameters a config file may set: every TrainOptions field but the derived rating units. */
-export type Hyperparameters = Omit<TrainOptions, 'ratingUnitsPerTarget'>;
-/** A hyperparameter's name. */
-export type HyperparameterKey = keyof Hyperparameters;
-
-/** How one hyperparameter is checked (the same ranges as the command-line flags). */
-export type HyperparameterSpec = NumericRange | { kind: 'boolean' } | { kind: 'choice'; values: readonly string[] };
-
-/**
- * Every hyperparameter and its check, in TrainOptions order. `satisfies` makes tsc fail here
- * when TrainOptions gains or loses a field, so config files cannot silently miss one.
- */
-export const HYPERPARAMETERS = {
-  dim: SHARED_RANGES.dim,
-  activation: { kind: 'choice', values: ACTIVATIONS },
-  dropout: { kind: 'number', min: 0, max: 0.95 },
-  learningRate: SHARED_RANGES.learningRate,
-  learningRateDecay: { kind: 'number', min: 0, max: 1, exclusiveMin: true },
-  batchSize: SHARED_RANGES.batchSize,
-  epochs: SHARED_RANGES.epochs,
-  patience: SHARED_RANGES.patience,
-  minDelta: { kind: 'number', min: 0, max: 1 },
-  restoreBest: { kind: 'boolean' },
-  l2: SHARED_RANGES.l2,
-  globalOffset: { kind: 'boolean' },
-  initScale: { kind: 'number', min: 0, max: 10, exclusiveMin: true },
-  seed: SHARED_RANGES.seed,
-  implicit: { kind: 'boolean' },
-  nonneg: { kind: 'boolean' },
-  refit: { kind: 'boolean' },
-  engine: { kind: 'choice', values: ENGINES },
-} as const satisfies { [K in HyperparameterKey]-?: HyperparameterSpec };
-
-/** The hyperparameter names a config file may use, in TrainOptions order. */
-export const HYPERPARAMETER_KEYS = Object.keys(HYPERPARAMETERS) as HyperparameterKey[];
-
 /** Top-level keys of the wrapped form `{ "objective": …, "model": { … }, "tuned": { … } }` (what `edgerec tune` writes). */
 const WRAPPER_KEYS = ['objective', 'model', 'tuned'] as const;
-
-/** Whether `key` names a hyperparameter. */
-export function isHyperparameterKey(key: string): key is HyperparameterKey {
-  return Object.hasOwn(HYPERPARAMETERS, key);
-}
-
-/** Why `value` is not a valid value of hyperparameter `key`, or undefined when it is. */
-export function hyperparameterProblem(key: HyperparameterKey, value: unknown): string | undefined {
-  return specProblem(HYPERPARAMETERS[key], value);
-}
-
-/** Why `value` does not satisfy a hyperparameter spec, or undefined when it does. */
-export function specProblem(spec: HyperparameterSpec, value: unknown): string | undefined {
-  switch (spec.kind) {
-    case 'integer':
-    case 'number':
-      return inRange(spec, value) ? undefined : `must be ${describeRange(spec)}`;
-    case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'must be true or false';
-    case 'choice':
-      return typeof value === 'string' && spec.values.includes(value)
-        ? undefined
-        : `must be one of ${spec.values.map((v) => `"${v}"`).join(', ')}`;
-  }
-}
-
-/** Parses one command-line word as a value of hyperparameter `key`; throws an Error saying why not. */
-export function parseHyperparameter<K extends HyperparameterKey>(key: K, text: string): Hyperparameters[K] {
-  return parseBySpec(HYPERPARAMETERS[key], text) as Hyperparameters[K];
-}
-
-/** Parses one command-line word by a hyperparameter spec; throws an Error saying why not. */
-export function parseBySpec(spec: HyperparameterSpec, text: string): unknown {
-  const word = text.trim();
-  let value: unknown = word;
-  if (spec.kind === 'integer' || spec.kind === 'number') {
-    const parsed = parseDecimalText(word);
-    if ('problem' in parsed) throw new Error(`"${word}" ${parsed.problem === 'overflows' ? 'overflows a 64-bit float' : 'is not a number'}`);
-    value = parsed.value;
-  } else if (spec.kind === 'boolean') {
-    if (word !== 'true' && word !== 'false') throw new Error(`"${word}" is not true or false`);
-    value = word === 'true';
-  }
-  const problem = specProblem(spec, value);
-  if (problem !== undefined) throw new Error(`"${word}" ${problem}`);
-  return value;
-}
-
-/** A commander argParser for hyperparameter `key`'s flag (`--learning-rate` for learningRate), with the same checks as config files. */
-export function hyperparameterParser<K extends HyperparameterKey>(key: K): (text: string) => Hyperparameters[K] {
-  const spec: HyperparameterSpec = HYPERPARAMETERS[key];
-  if (spec.kind === 'integer' || spec.kind === 'number') return numericFlag(flagOf(key), spec) as (text: string) => Hyperparameters[K];
-  return (text) => {
-    try {
-      return parseHyperparameter(key, text);
-    } catch (error) {
-      throw new FlagValueError(`${flagOf(key)}: ${(error as Error).message}`);
-    }
-  };
-}
 
 /**
  * Validates parsed JSON as model hyperparameters: a flat object of TrainOptions names, or
@@ -196,10 +102,7 @@ async function readConfigText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === 'ENOENT' ? `${path}: no such config file` : `cannot read config ${path}: ${(error as Error).message}`,
-    );
+    throw new UserError(isMissing(error) ? `${path}: no such config file` : `cannot read config ${path}: ${readFailureReason(error)}`);
   }
 }
 

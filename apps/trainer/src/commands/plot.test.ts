@@ -80,6 +80,15 @@ describe('edgerec plot', () => {
     expect(await readFile(out, 'utf8')).toBe(svg);
   });
 
+  it('--json prints one JSON document naming the SVG written', async () => {
+    const dir = await tempDir();
+    const model = join(dir, 'model.json');
+    await writeFile(model, await artifactText(history));
+    const out = join(dir, 'c.svg');
+    const json = JSON.parse(await plot(['--model', model, '--out', out, '--json'])) as Record<string, unknown>;
+    expect(json).toEqual({ out, model, epochs: 3, bestEpoch: 2, bytes: (await readFile(out)).length });
+  });
+
   it('refuses a model without history, a missing model, and writing over the model', async () => {
     const dir = await tempDir();
     const model = join(dir, 'empty.json');

@@ -17,6 +17,7 @@ interface SynthFlags {
   seed: number;
   format: 'tsv' | 'csv';
   quiet: boolean;
+  json: boolean;
   interactions?: number;
   affinity: number;
   weights: boolean;
@@ -42,6 +43,7 @@ export function synthCommand(): Command {
     .option('--seed <n>', 'random seed', numericFlag('--seed', SEED_RANGE), 42)
     .addOption(new Option('--format <format>', 'output format').choices(['tsv', 'csv']).default('tsv'))
     .option('-q, --quiet', 'print nothing but errors', false)
+    .option('--json', 'print what was written and planted as one JSON document on stdout', false)
     .addHelpText(
       'after',
       '\nExamples:\n  edgerec synth --users 1000 --items 500 --ratings 50000 --seed 7 --out ratings.tsv\n' +
@@ -61,7 +63,19 @@ export function synthCommand(): Command {
           seed: flags.seed,
         });
         await writeRatingsFile(flags.out, { ...data, ratings: data.weights }, { format: flags.format, valueName: 'weight' });
-        if (!flags.quiet) {
+        if (flags.json) {
+          printJson({
+            out: flags.out,
+            kind: 'interactions',
+            rows: data.users.length,
+            users: flags.users,
+            items: flags.items,
+            tasteGroups: flags.rank,
+            affinity: flags.affinity,
+            inGroupShare: data.inGroupShare,
+            seed: flags.seed,
+          });
+        } else if (!flags.quiet) {
           process.stdout.write(
             `wrote ${flags.out}: ${data.users.length} interactions, ${flags.users} users, ${flags.items} items\n` +
               `planted ${flags.rank} taste groups; ${(data.inGroupShare * 100).toFixed(1)}% of the pairs are inside the user's own group ` +
@@ -81,7 +95,19 @@ export function synthCommand(): Command {
         seed: flags.seed,
       });
       await writeRatingsFile(flags.out, table, { format: flags.format });
-      if (!flags.quiet) {
+      if (flags.json) {
+        printJson({
+          out: flags.out,
+          kind: 'ratings',
+          rows: table.ratings.length,
+          users: table.userIds.length,
+          items: table.itemIds.length,
+          rank: truth.rank,
+          noiseFloorRmse: truth.noiseFloorRmse,
+          globalMeanRmse: truth.globalMeanRmse,
+          seed: flags.seed,
+        });
+      } else if (!flags.quiet) {
         process.stdout.write(
           `wrote ${flags.out}: ${table.ratings.length} ratings, ${table.userIds.length} users, ${table.itemIds.length} items\n` +
             `planted rank ${truth.rank}; noise-floor RMSE ${truth.noiseFloorRmse.toFixed(4)}, ` +
@@ -89,4 +115,9 @@ export function synthCommand(): Command {
         );
       }
     });
+}
+
+/** Writes one JSON document to stdout. */
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

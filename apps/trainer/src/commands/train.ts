@@ -154,7 +154,7 @@ Examples:
           const lines = [
             `trained in ${summary.seconds.toFixed(1)}s on ${summary.backend}, ${summary.engine} engine ` +
               `(${stop} epochs, best epoch ${summary.bestEpoch}` +
-              `${summary.refitEpochs > 0 ? `, then ${summary.refitEpochs} epochs on training + validation rows` : ''})`,
+              `${summary.refitEpochs > 0 ? `, then ${summary.refitEpochs} epochs on the ${summary.trainedOn} training + validation rows` : ''})`,
             `validation RMSE ${fmt(summary.validation?.rmse)}  MAE ${fmt(summary.validation?.mae)}  (${summary.rows.validation} ratings)`,
           ];
           if (summary.test) {

@@ -4,7 +4,7 @@ import { RATINGS_FORMATS } from '../data/formats.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { checkOutputPaths } from '../io/output-paths.js';
 import { FlagValueError, flagOf, integerFlag, numberFlag, numericFlag, RATING_VALUE_RANGE } from '../options.js';
-import { SHARED_RANGES } from './hyperparameter-ranges.js';
+import { SHARED_RANGES } from '../pipeline/hyperparameter-ranges.js';
 import { addSkipLongIdsOption } from './read-flags.js';
 import type { ModelOptions, TrainModelOptions } from '../pipeline/train-model.js';
 import {
@@ -20,7 +20,7 @@ import {
 import { UserError } from '../user-error.js';
 import { stderrLog } from '../progress.js';
 import { formatTable } from '../report/table.js';
-import { INTERACTION_HYPERPARAMETERS, type InteractionKey } from './interaction-config.js';
+import { INTERACTION_HYPERPARAMETERS, type InteractionKey } from '../pipeline/interaction-hyperparameters.js';
 import { OBJECTIVES, type Objective } from '@edgerec/core';
 import type { InteractionRecipe } from '../pipeline/interaction-head.js';
 import {
@@ -31,7 +31,9 @@ import {
   type InteractionTrial,
   type InteractionTuneResult,
 } from '../pipeline/tune-interactions.js';
-import { parseBySpec, parseHyperparameter, readConfig, type HyperparameterKey, type Hyperparameters } from './model-config.js';
+import { parseBySpec } from '../pipeline/hyperparameter-spec.js';
+import { parseHyperparameter, type HyperparameterKey, type Hyperparameters } from '../pipeline/rating-hyperparameters.js';
+import { readConfig } from './model-config.js';
 
 /** Candidate lists searched unless given on the command line or fixed by --config. */
 const DEFAULT_SPACE = {
@@ -41,16 +43,16 @@ const DEFAULT_SPACE = {
   batchSize: [256, 1024],
 } as const satisfies SearchSpace;
 
-/** The hyperparameters with a value-list flag, by flag. */
+/** The hyperparameters with a value-list flag (`--learning-rate <list>` for learningRate) and what the list holds. */
 const LIST_FLAGS = [
-  ['dim', '--dim <list>', 'embedding sizes'],
-  ['learningRate', '--learning-rate <list>', 'Adam learning rates'],
-  ['l2', '--l2 <list>', 'L2 penalties per example'],
-  ['batchSize', '--batch-size <list>', 'batch sizes'],
-  ['dropout', '--dropout <list>', 'dropout rates'],
-  ['initScale', '--init-scale <list>', 'initial embedding scales'],
-  ['activation', '--activation <list>', 'output activations'],
-] as const satisfies ReadonlyArray<readonly [HyperparameterKey, string, string]>;
+  ['dim', 'embedding sizes'],
+  ['learningRate', 'Adam learning rates'],
+  ['l2', 'L2 penalties per example'],
+  ['batchSize', 'batch sizes'],
+  ['dropout', 'dropout rates'],
+  ['initScale', 'initial embedding scales'],
+  ['activation', 'output activations'],
+] as const satisfies ReadonlyArray<readonly [HyperparameterKey, string]>;
 
 type ListKey = (typeof LIST_FLAGS)[number][0];
 
@@ -63,14 +65,14 @@ const DEFAULT_INTERACTION_SPACE = {
 
 /** Interaction-only hyperparameters with a value-list flag. */
 const INTERACTION_LIST_FLAGS = [
-  ['method', '--method <list>', 'interaction methods (ials, bce, bpr)'],
-  ['iterations', '--iterations <list>', 'iALS sweeps'],
-  ['unobservedWeight', '--unobserved-weight <list>', 'iALS weights w0 of the unobserved pairs'],
-  ['regExponent', '--reg-exponent <list>', 'iALS L2 frequency exponents ν'],
-  ['confidence', '--confidence <list>', 'iALS confidence maps (binary, linear, log)'],
-  ['alpha', '--alpha <list>', 'iALS confidence α'],
-  ['negatives', '--negatives <list>', 'bce/bpr negatives per positive'],
-] as const satisfies ReadonlyArray<readonly [InteractionKey, string, string]>;
+  ['method', 'interaction methods (ials, bce, bpr)'],
+  ['iterations', 'iALS sweeps'],
+  ['unobservedWeight', 'iALS weights w0 of the unobserved pairs'],
+  ['regExponent', 'iALS L2 frequency exponents ν'],
+  ['confidence', 'iALS confidence maps (binary, linear, log)'],
+  ['alpha', 'iALS confidence α'],
+  ['negatives', 'bce/bpr negatives per positive'],
+] as const satisfies ReadonlyArray<readonly [InteractionKey, string]>;
 
 /** The rating list flags that also search an interaction model. */
 const SHARED_LIST_KEYS = ['dim', 'l2', 'learningRate', 'batchSize'] as const;
@@ -120,14 +122,14 @@ export function tuneCommand(): Command {
     .option('-o, --out <file>', 'where to write the best config (JSON)', 'best.json')
     .option('--validation <fraction>', 'fraction held out for early stopping and choosing', numberFlag('--validation', 0, 0.9, { exclusiveMin: true }), 0.1)
     .option('--test-fraction <fraction>', 'fraction held out to report the winner on (0 = none)', numberFlag('--test-fraction', 0, 0.9), 0.1);
-  for (const [key, flags, what] of LIST_FLAGS) {
+  for (const [key, what] of LIST_FLAGS) {
     const defaults: readonly unknown[] | undefined = (DEFAULT_SPACE as SearchSpace)[key];
     const fallback = defaults ? defaults.join(',') : 'not searched';
-    command.option(flags, `${what} to try, comma-separated (default: ${fallback})`, listOf(key));
+    command.option(`${flagOf(key)} <list>`, `${what} to try, comma-separated (default: ${fallback})`, listOf(key));
   }
-  for (const [key, flags, what] of INTERACTION_LIST_FLAGS) {
+  for (const [key, what] of INTERACTION_LIST_FLAGS) {
     const defaults: readonly unknown[] | undefined = (DEFAULT_INTERACTION_SPACE as InteractionSearchSpace)[key];
-    command.option(flags, `--objective interaction: ${what} to try, comma-separated (default: ${defaults ? defaults.join(',') : 'not searched'})`, interactionListOf(key));
+    command.option(`${flagOf(key)} <list>`, `--objective interaction: ${what} to try, comma-separated (default: ${defaults ? defaults.join(',') : 'not searched'})`, interactionListOf(key));
   }
   return addSkipLongIdsOption(command)
     .option('--min-rating <x>', '--objective interaction on a ratings file: keep rows rated at least this', numericFlag('--min-rating', RATING_VALUE_RANGE))

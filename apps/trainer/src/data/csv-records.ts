@@ -1,4 +1,5 @@
 import { CsvError, Parser, type Options } from 'csv-parse';
+import { DataError } from './data-error.js';
 
 /** Receives each parsed record with the 1-based line it ends on; may throw to stop parsing. */
 export type RecordHandler = (fields: string[], line: number) => void;
@@ -37,6 +38,12 @@ export function csvErrorLine(error: unknown): number | undefined {
   if (!(error instanceof CsvError)) return undefined;
   const lines = (error as CsvError & { lines?: unknown }).lines;
   return typeof lines === 'number' ? lines : undefined;
+}
+
+/** A csv-parse error as the DataError `file:line: malformed file: …`. */
+export function csvDataError(error: CsvError, file: string): DataError {
+  const line = csvErrorLine(error);
+  return new DataError(file, `malformed file: ${error.message}`, line === undefined ? {} : { line });
 }
 
 /** True for an error raised by csv-parse itself (bad quoting and the like). */

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { errnoCode, readFailureReason } from '../io/errno.js';
 import { unreadableKindProblem } from '../io/file-kind.js';
 import { binaryProblem } from './binary-text.js';
-import { csvErrorLine, CsvRecordReader, isCsvError, type RecordHandler } from './csv-records.js';
+import { csvDataError, CsvRecordReader, isCsvError, type RecordHandler } from './csv-records.js';
 import { DataError } from './data-error.js';
 
 /** Where parsed records go once the layout is known: the delimiter to split on and a handler per record. */
@@ -202,21 +203,7 @@ function countByte(chunk: Buffer, byte: number): number {
 /** Turns file-system and csv-parse errors into DataErrors; DataErrors and anything else pass through. */
 function asDataError(error: unknown, path: string, noun: string): unknown {
   if (error instanceof DataError) return error;
-  if (isCsvError(error)) {
-    const line = csvErrorLine(error);
-    return new DataError(path, `malformed file: ${error.message}`, line === undefined ? {} : { line });
-  }
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code !== 'string') return error; // not a file-system error (an abort, a UserError, a bug)
-  switch (code) {
-    case 'ENOENT':
-      return new DataError(path, `cannot read ${noun}: no such file`);
-    case 'EACCES':
-    case 'EPERM':
-      return new DataError(path, `cannot read ${noun}: permission denied`);
-    case 'EISDIR':
-      return new DataError(path, `cannot read ${noun}: this is a directory, not a file`);
-    default:
-      return new DataError(path, `cannot read ${noun}: ${(error as Error).message}`);
-  }
+  if (isCsvError(error)) return csvDataError(error, path);
+  if (errnoCode(error) === undefined) return error; // not a file-system error (an abort, a UserError, a bug)
+  return new DataError(path, `cannot read ${noun}: ${readFailureReason(error)}`);
 }

@@ -98,15 +98,22 @@ function delimiterFor(format: RatingsFormat | 'auto', line: string, file: string
 /** Picks `::`, tab, comma or semicolon from the first line. */
 function sniffDelimiter(line: string, file: string, lineNumber: number): string {
   if (line.includes('::')) return '::';
-  if (line.includes('\t')) return '\t';
-  const commas = count(line, ',');
-  const semicolons = count(line, ';');
-  if (commas === 0 && semicolons === 0) {
+  const delimiter = sniffFieldDelimiter(line);
+  if (delimiter === undefined) {
     throw new DataError(file, 'cannot tell the column delimiter: expected tab, comma, semicolon or "::"', {
       line: lineNumber,
       value: line,
     });
   }
+  return delimiter;
+}
+
+/** Tab if the line has one, else semicolon when it has more semicolons than commas, else comma; undefined when it has none of them. */
+export function sniffFieldDelimiter(line: string): '\t' | ';' | ',' | undefined {
+  if (line.includes('\t')) return '\t';
+  const commas = count(line, ',');
+  const semicolons = count(line, ';');
+  if (commas === 0 && semicolons === 0) return undefined;
   return semicolons > commas ? ';' : ',';
 }
 

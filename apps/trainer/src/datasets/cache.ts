@@ -1,6 +1,7 @@
 import envPaths from 'env-paths';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { errnoCode, writeFailureHint } from '../io/errno.js';
 import { UserError } from '../user-error.js';
 import type { DatasetInfo } from './catalog.js';
 
@@ -57,18 +58,11 @@ const DISK_ERROR_CODES = new Set([
   'EMFILE', 'ENFILE', 'EIO', 'EBUSY', 'ENAMETOOLONG', 'ELOOP', 'EXDEV', 'ENOTEMPTY',
 ]);
 
-/** The Node error code of a failed file-system call, if any. */
-export function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const code = (error as { code: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
 
 /** Turns a failed file-system call into a UserError saying what could not be done where; other errors pass through. */
 export function diskError(error: unknown, action: string, path: string): unknown {
-  const code = errorCode(error);
+  const code = errnoCode(error);
   if (code === undefined || !DISK_ERROR_CODES.has(code)) return error;
-  const hint = code === 'ENOSPC' || code === 'EDQUOT' ? ' (disk full?)' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? ' (no permission?)' : '';
   const message = error instanceof Error ? error.message : code;
-  return new UserError(`could not ${action} ${path}: ${message}${hint}`);
+  return new UserError(`could not ${action} ${path}: ${message}${writeFailureHint(code)}`);
 }

@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../user-error.js';
-import { diskError, errorCode } from './cache.js';
+import { errnoCode } from '../io/errno.js';
+import { diskError } from './cache.js';
 
 /** Options of downloadToFile and fetchPublishedMd5. */
 export interface DownloadOptions {
@@ -246,10 +247,10 @@ function downloadError(
   if (cancel?.aborted) return cancel.reason instanceof Error ? cancel.reason : Object.assign(new Error('download cancelled'), { name: 'AbortError' });
   if (error instanceof UserError) return error;
   if (idle.timedOut()) return new UserError(`no data from ${url} for ${idle.ms / 1000} s; gave up (slow or stalled network?)`);
-  if (errorCode(error) !== undefined && !(error instanceof TypeError)) return error; // a file-system error diskError did not claim
+  if (errnoCode(error) !== undefined && !(error instanceof TypeError)) return error; // a file-system error diskError did not claim
   if (error instanceof TypeError) {
     const cause = (error as { cause?: unknown }).cause;
-    const code = errorCode(cause);
+    const code = errnoCode(cause);
     const detail = cause instanceof Error ? cause.message : error.message;
     if (progress.received > 0 || error.message === 'terminated') {
       const of = progress.total !== null ? ` of ${formatBytes(progress.total)}` : '';

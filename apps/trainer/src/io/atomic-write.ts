@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../user-error.js';
+import { errnoCode, writeFailureHint } from './errno.js';
 import { nonRegularKind, pseudoFileSystem } from './file-kind.js';
 
 /** What writeFileAtomic accepts: whole contents, or chunks produced one after another. */
@@ -53,8 +54,7 @@ export async function checkReplaceable(path: string): Promise<void> {
   try {
     info = await stat(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
+    if (errnoCode(error) === 'ENOENT') return;
     throw error;
   }
   const kind = nonRegularKind(info);
@@ -67,9 +67,7 @@ export async function checkReplaceable(path: string): Promise<void> {
 export function asWriteError(error: unknown, path: string): unknown {
   const fsError = error as NodeJS.ErrnoException | undefined;
   if (!(error instanceof Error) || typeof fsError?.code !== 'string' || typeof fsError.syscall !== 'string') return error;
-  const code = fsError.code;
-  const hint = code === 'ENOSPC' || code === 'EDQUOT' ? ' (disk full?)' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? ' (no permission?)' : '';
-  return new UserError(`cannot write ${path}: ${error.message}${hint}`);
+  return new UserError(`cannot write ${path}: ${error.message}${writeFailureHint(fsError.code)}`);
 }
 
 /** Writes whole data at once, or an iterable of chunks in batches. */

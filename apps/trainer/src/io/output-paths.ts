@@ -2,6 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../user-error.js';
+import { isMissing } from './errno.js';
 import { nonRegularKind, pseudoFileSystem } from './file-kind.js';
 
 /** An output file to check, with the name it goes by in messages ("train output"). */
@@ -99,8 +100,7 @@ async function statOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await stat(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (isMissing(error)) return undefined;
     throw new UserError(`cannot check ${path}: ${(error as Error).message}`);
   }
 }

@@ -2,6 +2,7 @@ import { ArtifactError, parseArtifact, type ArtifactPublicKey, type LoadedArtifa
 import { readFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { UserError } from '../user-error.js';
+import { readFailureReason } from './errno.js';
 import { unreadableProblem } from './file-kind.js';
 
 /** Options of readArtifactFile. */
@@ -24,9 +25,7 @@ export async function readArtifactFile(path: string, options: ReadArtifactOption
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new UserError(`cannot read model ${path}: ${why}`);
+    throw new UserError(`cannot read model ${path}: ${readFailureReason(error)}`);
   }
   try {
     return await parseArtifact(text, {

@@ -1,6 +1,7 @@
 import { importPublicKeys, importSigningKey, type ArtifactPublicKey, type ArtifactSigningKey } from '@edgerec/core';
 import { readFile, stat } from 'node:fs/promises';
 import { UserError } from '../user-error.js';
+import { isMissing } from './errno.js';
 
 /** Key and model files larger than this are refused before reading (a key is under 200 bytes). */
 const MAX_KEY_FILE_BYTES = 64 * 1024;
@@ -11,8 +12,7 @@ export async function readTextFile(path: string, what: string, maxBytes?: number
   try {
     info = await stat(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${what} ${path}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : (error as Error).message}`);
+    throw new UserError(`cannot read ${what} ${path}: ${isMissing(error) ? 'no such file' : (error as Error).message}`);
   }
   if (info.isDirectory()) throw new UserError(`cannot read ${what} ${path}: it is a directory`);
   if (!info.isFile()) throw new UserError(`cannot read ${what} ${path}: it is not a regular file`);

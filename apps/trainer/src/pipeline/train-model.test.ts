@@ -51,7 +51,14 @@ describe('trainModel', () => {
     // The default refit also trains on the (known) validation rows, so they are seen too.
     expect(summary.refitEpochs).toBe(3);
     expect(seenPairs).toBe(summary.rows.train + summary.validation!.count - summary.validation!.coldStart);
+    // stats.ratings (what /v1/model and evaluate report) counts the rows the served tables were fitted on.
+    expect(summary.trainedOn).toBe(seenPairs);
+    expect(loaded.meta.stats.ratings).toBe(seenPairs);
+    expect(loaded.meta.training.hyperparameters.trainRows).toBe(summary.rows.train);
+    expect(loaded.meta.training.hyperparameters.validationRows).toBe(summary.rows.validation);
     const noRefit = await trainModel({ ratings: file, model: { ...quick, epochs: 2, refit: false }, backend: 'cpu' });
+    expect(noRefit.summary.trainedOn).toBe(noRefit.summary.rows.train);
+    expect((await parseArtifact(noRefit.artifact)).meta.stats.ratings).toBe(noRefit.summary.rows.train);
     let trainPairs = 0;
     for (let u = 0; u < noRefit.model.users.size; u++) trainPairs += seenBy(noRefit.model.seen!, u).length;
     expect(trainPairs).toBe(noRefit.summary.rows.train);

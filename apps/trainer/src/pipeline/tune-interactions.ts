@@ -1,7 +1,7 @@
 import type { RankingAccuracy } from '@edgerec/core';
 import type { BackendChoice } from '@edgerec/core/model';
 import { basename } from 'node:path';
-import { INTERACTION_KEYS, interactionProblem, type InteractionKey } from '../commands/interaction-config.js';
+import { INTERACTION_KEYS, interactionProblem, type InteractionKey } from './interaction-hyperparameters.js';
 import type { RatingsFormat } from '../data/formats.js';
 import { readInteractionsFile, type InteractionsFile } from '../data/read-interactions.js';
 import { longIdWarning } from '../data/long-ids.js';

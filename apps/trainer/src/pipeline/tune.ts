@@ -6,13 +6,14 @@ import {
   hyperparameterProblem,
   type HyperparameterKey,
   type Hyperparameters,
-} from '../commands/model-config.js';
+} from './rating-hyperparameters.js';
 import type { RatingsFormat } from '../data/formats.js';
 import { readRatingsFile, type DuplicatePolicy, type RatingsFile } from '../data/read-ratings.js';
 import { splitRows, type RowSplit } from '../data/split.js';
 import { longIdWarning } from '../data/long-ids.js';
 import { UserError } from '../user-error.js';
-import { trainModel, type ModelOptions } from './train-model.js';
+import type { ModelOptions } from './rating-hyperparameters.js';
+import { trainModel } from './train-model.js';
 import { definedOnly } from './arrays.js';
 
 /** Candidate values per hyperparameter; the search picks one value of each list per trial. */

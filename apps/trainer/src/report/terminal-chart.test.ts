@@ -17,6 +17,17 @@ const lines = (text: string) => text.split('\n');
 const visibleWidth = (line: string) => [...line.replace(/\x1b\[\d+m/g, '')].length;
 
 describe('terminalCurves', () => {
+  it('names the kept epoch beside the curve minimum when early stopping kept another epoch', () => {
+    const chart = terminalCurves(history(20, 13), { height: 8, width: 60, bestEpoch: 10 });
+    const kept = history(20, 13)[9]!.valRmse.toFixed(4);
+    expect(lines(chart).at(-1)).toBe(
+      `─ val RMSE (best epoch 10: ${kept}, kept by early stopping; curve min 0.9000 at epoch 13)  ┈ train RMSE  · epochs 1–20`,
+    );
+    expect(lines(terminalCurves(history(20, 13), { bestEpoch: 13 })).at(-1)).toContain('(min 0.9000 at epoch 13, the best epoch)');
+    // An epoch outside the history (0: none kept) leaves the plain minimum.
+    expect(lines(terminalCurves(history(20, 13), { bestEpoch: 0 })).at(-1)).toContain('(min 0.9000 at epoch 13)');
+  });
+
   it('fits in height rows plus a one-line caption naming the lowest validation RMSE', () => {
     const chart = terminalCurves(history(20, 13), { height: 8, width: 60 });
     const rows = lines(chart);

@@ -10,6 +10,8 @@ export interface TerminalCurvesOptions {
   height?: number;
   /** Colour the series with ANSI escapes (default false: plain text for logs and pipes). */
   color?: boolean;
+  /** The epoch early stopping kept; the caption names it beside the curve's minimum when they differ. */
+  bestEpoch?: number;
 }
 
 const VALIDATION_GLYPHS = ['┼', '┤', '╶', '╴', '─', '╰', '╭', '╮', '╯', '│'] as const;
@@ -87,9 +89,19 @@ export function terminalCurves(history: readonly EpochRecord[], options: Termina
   const span = first === last ? `epoch ${first}` : `epochs ${first}–${last}`;
   const scale = perColumn > 1 ? `, ${perColumn} per column` : '';
   const caption =
-    `${paint('─', CYAN)} val RMSE (min ${best.valRmse.toFixed(4)} at epoch ${best.epoch})  ` +
+    `${paint('─', CYAN)} val RMSE (${validationNote(history, best, options.bestEpoch)})  ` +
     `${paint('┈', GRAY)} train RMSE  · ${span}${scale}`;
   return `${rows.join('\n')}\n${caption}`;
+}
+
+/** The caption's words on validation RMSE: its minimum, and the kept epoch when that is another one. */
+function validationNote(history: readonly EpochRecord[], lowest: EpochRecord, bestEpoch: number | undefined): string {
+  const min = `min ${lowest.valRmse.toFixed(4)} at epoch ${lowest.epoch}`;
+  const kept = bestEpoch === undefined ? undefined : history.find((r) => r.epoch === bestEpoch);
+  if (!kept) return min;
+  if (kept.epoch === lowest.epoch) return `${min}, the best epoch`;
+  // Early stopping counts only gains above --min-delta (or, with --no-restore-best, keeps the last epoch).
+  return `best epoch ${kept.epoch}: ${kept.valRmse.toFixed(4)}, kept by early stopping; curve ${min}`;
 }
 
 /** Averages consecutive groups of `size` values (the last group may be shorter). */

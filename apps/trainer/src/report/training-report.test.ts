@@ -74,7 +74,14 @@ describe('writeTrainingReport', () => {
     expect(stdout.text()).toBe(`wrote ${join(dir, 'model.curves.svg')}\n`);
     const chart = stderr.text().trimEnd().split('\n');
     expect(chart.length).toBeLessThanOrEqual(12);
-    expect(chart.at(-1)).toContain('min 0.4333 at epoch 3');
+    expect(chart.at(-1)).toContain('min 0.4333 at epoch 3, the best epoch');
+  });
+
+  it('charts the kept epoch as such when the curve minimum is another one', async () => {
+    const stderr = capture();
+    const kept = JSON.stringify({ format: 'edgerec-model', training: { ...training, bestEpoch: 2 } });
+    await writeTrainingReport({ artifact: kept, out: 'model.json', stdout: capture(), stderr });
+    expect(stderr.text().trimEnd().split('\n').at(-1)).toContain('best epoch 2: 0.6500, kept by early stopping; curve min 0.4333 at epoch 3');
   });
 
   it('writes to the file given, and keeps stdout for JSON under --json', async () => {

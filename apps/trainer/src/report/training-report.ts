@@ -1,6 +1,7 @@
 import { artifactSchema, type EpochRecord, type HistoryRecord, type TrainingInfo } from '@edgerec/core';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { writeFailureReason } from '../io/errno.js';
 import { UserError } from '../user-error.js';
 import { renderCurvesSvg, type CurvesOptions } from './curves-svg.js';
 import { terminalCurves } from './terminal-chart.js';
@@ -41,7 +42,8 @@ export async function writeTrainingReport(options: TrainingReportOptions): Promi
     const columns = stderr.isTTY && stderr.columns ? stderr.columns : 80;
     const color = stderr.isTTY === true && !process.env.NO_COLOR;
     const epochs = ratingEpochs(training.history);
-    if (epochs) stderr.write(`${terminalCurves(epochs, { width: Math.min(64, columns - 1), height: 8, color })}\n`);
+    const chart = { width: Math.min(64, columns - 1), height: 8, color, bestEpoch: training.bestEpoch };
+    if (epochs) stderr.write(`${terminalCurves(epochs, chart)}\n`);
   }
 }
 
@@ -57,9 +59,7 @@ export async function writePlot(path: string, training: TrainingInfo, context = 
   try {
     await writeFileAtomic(path, svg);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such directory' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new UserError(`cannot write plot ${path}: ${why}${context ? ` ${context}` : ''}`);
+    throw new UserError(`cannot write plot ${path}: ${writeFailureReason(error)}${context ? ` ${context}` : ''}`);
   }
 }
 

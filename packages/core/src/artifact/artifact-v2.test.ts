@@ -4,7 +4,7 @@ import { gramian } from '../ials/gramian.js';
 import { itemPopularity } from '../popularity.js';
 import type { RecommenderModel } from '../recommender-model.js';
 import { SCORE_SCALE } from '../scale.js';
-import { randomModel } from '../test-utils/random-model.js';
+import { randomRatingModel } from '../testing/rating-model.js';
 import { toFloat32 } from '../factor-table.js';
 import { ArtifactError } from './errors.js';
 import { sha256Hex } from './hash.js';
@@ -27,7 +27,7 @@ const foldIn = { method: 'ials' as const, unobservedWeight: 0.2, l2: 0.5, regExp
 
 /** An interaction model: random tables, zero biases, popularity from its seen lists, iALS fold-in. */
 function interactionModel(dim = 4): RecommenderModel {
-  const base = randomModel({ users: 7, items: 11, dim, activation: 'linear' });
+  const base = randomRatingModel({ users: 7, items: 11, dim, activation: 'linear' });
   return {
     ...base,
     objective: 'interaction',
@@ -91,7 +91,7 @@ describe('version-2 artifacts', () => {
   });
 
   it('round-trips a rating model with an interaction head beside it', async () => {
-    const rating = randomModel({ users: 7, items: 11, dim: 5 });
+    const rating = randomRatingModel({ users: 7, items: 11, dim: 5 });
     const head = { ...interactionModel(4), users: rating.users, items: rating.items, seen: rating.seen };
     const model: RecommenderModel = { ...rating, popularity: head.popularity, ranking: { ...head, popularity: head.popularity } };
     const text = await serializeArtifact(model, {
@@ -113,7 +113,7 @@ describe('version-2 artifacts', () => {
   });
 
   it('reads a version-1 file as a rating model', async () => {
-    const model = randomModel();
+    const model = randomRatingModel();
     const json = JSON.parse(
       await serializeArtifact(model, {
         stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 },
@@ -130,7 +130,7 @@ describe('version-2 artifacts', () => {
   });
 
   it('rejects a version-1 file with version-2 history records (they need every rating field)', async () => {
-    const json = JSON.parse(await serializeArtifact(randomModel(), { stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 }, training }));
+    const json = JSON.parse(await serializeArtifact(randomRatingModel(), { stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 }, training }));
     json.version = 1;
     delete json.objective;
     const error = await rejection(await resign(json));
@@ -139,7 +139,7 @@ describe('version-2 artifacts', () => {
   });
 
   it('rejects a rating model without its scale or global mean, and an interaction model with a ranking head', async () => {
-    const json = JSON.parse(await serializeArtifact(randomModel(), { stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 }, training }));
+    const json = JSON.parse(await serializeArtifact(randomRatingModel(), { stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 }, training }));
     delete json.scale;
     delete json.stats.globalMean;
     const error = await rejection(await resign(json));

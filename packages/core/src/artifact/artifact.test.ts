@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomModel } from '../test-utils/random-model.js';
+import { randomRatingModel } from '../testing/rating-model.js';
 import { isInt8Rows, type FactorTable } from '../factor-table.js';
 import { seenBy } from '../seen-items.js';
 import { ArtifactError } from './errors.js';
@@ -47,7 +47,7 @@ async function expectRejected(text: string, code: string, message: RegExp) {
 describe('artifact round trip', () => {
   for (const tableEncoding of ['f32-base64', 'json'] as const) {
     it(`restores every table bit for bit (${tableEncoding})`, async () => {
-      const model = randomModel({ users: 13, items: 17, dim: 6 });
+      const model = randomRatingModel({ users: 13, items: 17, dim: 6 });
       // Include awkward float32 values: subnormal, negative zero, extremes.
       model.userFactors[0] = 1.401298464324817e-45;
       model.userFactors[1] = -0;
@@ -72,24 +72,24 @@ describe('artifact round trip', () => {
   }
 
   it('accepts a re-indented file or a trailing newline (the checksum covers content, not whitespace)', async () => {
-    const text = await serializeArtifact(randomModel(), metadata);
+    const text = await serializeArtifact(randomRatingModel(), metadata);
     await expect(parseArtifact(JSON.stringify(JSON.parse(text), null, 2))).resolves.toBeTruthy();
     await expect(parseArtifact(`${text}\n`)).resolves.toBeTruthy();
   });
 
   it('can leave out seen items', async () => {
-    const text = await serializeArtifact(randomModel(), metadata, { includeSeen: false });
+    const text = await serializeArtifact(randomRatingModel(), metadata, { includeSeen: false });
     expect((await parseArtifact(text)).model.seen).toBeUndefined();
   });
 
   it('refuses to write a model whose tables do not match its dims', async () => {
-    const model = { ...randomModel(), userBias: new Float32Array(2) };
+    const model = { ...randomRatingModel(), userBias: new Float32Array(2) };
     await expect(serializeArtifact(model, metadata)).rejects.toThrow(/user biases has 2 values, expected 7/);
   });
 });
 
 describe('artifact validation', () => {
-  const good = () => serializeArtifact(randomModel(), metadata);
+  const good = () => serializeArtifact(randomRatingModel(), metadata);
 
   it('rejects a truncated file', async () => {
     const text = await good();
@@ -136,7 +136,7 @@ describe('artifact validation', () => {
     const json = JSON.parse(await good());
     json.users.bias.data = `!${json.users.bias.data.slice(1)}`;
     await expectRejected(await resign(json), 'inconsistent', /users\.bias is not valid base64/);
-    const asJson = JSON.parse(await serializeArtifact(randomModel(), metadata, { tableEncoding: 'json' }));
+    const asJson = JSON.parse(await serializeArtifact(randomRatingModel(), metadata, { tableEncoding: 'json' }));
     asJson.users.bias.data[0] = 1e39;
     await expectRejected(await resign(asJson), 'inconsistent', /users\.bias value 0 is not a finite number/);
   });
@@ -148,7 +148,7 @@ describe('artifact validation', () => {
   });
 
   it('rejects seen lists that point past the catalogue or are cut short', async () => {
-    const model = randomModel();
+    const model = randomRatingModel();
     const json = JSON.parse(await serializeArtifact(model, metadata));
     json.items.ids = json.items.ids.slice(0, 2);
     json.items.factors.length = 10;

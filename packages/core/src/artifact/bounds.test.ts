@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { randomModel } from '../test-utils/random-model.js';
-import { reseal, TEST_METADATA } from '../test-utils/artifact-fixtures.js';
+import { randomRatingModel } from '../testing/rating-model.js';
+import { reseal, TEST_METADATA } from '../testing/artifact-fixtures.js';
 import { MAX_DIM, MAX_ID_LENGTH } from '../limits.js';
 import { base64ByteLength } from './bounds.js';
 import { ArtifactError } from './errors.js';
@@ -9,8 +9,8 @@ import { serializeArtifact } from './write.js';
 
 type Json = Record<string, any>;
 
-async function artifactJson(options: Parameters<typeof randomModel>[0] = {}): Promise<Json> {
-  return JSON.parse(await serializeArtifact(randomModel(options), TEST_METADATA)) as Json;
+async function artifactJson(options: Parameters<typeof randomRatingModel>[0] = {}): Promise<Json> {
+  return JSON.parse(await serializeArtifact(randomRatingModel(options), TEST_METADATA)) as Json;
 }
 
 async function rejection(text: string, options: ParseOptions = {}): Promise<ArtifactError> {
@@ -74,7 +74,7 @@ describe('artifact bounds (hostile files whose sha256 was recomputed)', () => {
   });
 
   it('keeps an interaction threshold inside its activation range', async () => {
-    const model = { ...randomModel({ activation: 'sigmoid' }), objective: 'interaction' as const, recommendThreshold: 0.5 };
+    const model = { ...randomRatingModel({ activation: 'sigmoid' }), objective: 'interaction' as const, recommendThreshold: 0.5 };
     const { globalMean: _mean, ...stats } = TEST_METADATA.stats;
     const json = JSON.parse(await serializeArtifact(model, { ...TEST_METADATA, stats })) as Json;
     await expect(parseArtifact(JSON.stringify(json))).resolves.toBeDefined();
@@ -103,7 +103,7 @@ describe('artifact bounds (hostile files whose sha256 was recomputed)', () => {
   });
 
   it('refuses an artifact whose decoded tables exceed the budget, naming both sizes', async () => {
-    const text = await serializeArtifact(randomModel({ users: 200, items: 300, dim: 16 }), TEST_METADATA);
+    const text = await serializeArtifact(randomRatingModel({ users: 200, items: 300, dim: 16 }), TEST_METADATA);
     const error = await rejection(text, { maxDecodedBytes: 64 * 1024 });
     expect(error.code).toBe('too-large');
     expect(error.message).toMatch(/about \d+\.\d [KM]iB once decoded, more than this reader's budget of 64\.0 KiB/);

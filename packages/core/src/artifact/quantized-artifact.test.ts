@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isInt8Rows, toFloat32, type FactorTable } from '../factor-table.js';
 import type { Int8Rows } from '../int8-rows.js';
-import { randomModel } from '../test-utils/random-model.js';
+import { randomRatingModel } from '../testing/rating-model.js';
 import { ArtifactError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { parseArtifact } from './read.js';
@@ -53,7 +53,7 @@ function base64Float32(values: number[]): string {
 
 describe('f16-base64 artifacts', () => {
   it('round-trips every table within half precision, as float32', async () => {
-    const model = randomModel({ users: 13, items: 17, dim: 6 });
+    const model = randomRatingModel({ users: 13, items: 17, dim: 6 });
     model.userFactors[1] = -0;
     const text = await serializeArtifact(model, metadata, { tableEncoding: 'f16-base64' });
     const json = JSON.parse(text);
@@ -76,7 +76,7 @@ describe('f16-base64 artifacts', () => {
   });
 
   it('refuses to write a value beyond the float16 range', async () => {
-    const model = randomModel();
+    const model = randomRatingModel();
     model.itemFactors[3] = 1e5;
     await expect(serializeArtifact(model, metadata, { tableEncoding: 'f16-base64' })).rejects.toThrow(
       /value 3 \(100000\) overflows float16/,
@@ -84,10 +84,10 @@ describe('f16-base64 artifacts', () => {
   });
 
   it('rejects a wrong byte count and non-finite halves', async () => {
-    const json = JSON.parse(await serializeArtifact(randomModel(), metadata, { tableEncoding: 'f16-base64' }));
+    const json = JSON.parse(await serializeArtifact(randomRatingModel(), metadata, { tableEncoding: 'f16-base64' }));
     json.items.bias.data = json.items.bias.data.slice(0, 8);
     await expectRejected(await resign(json), 'inconsistent', /items\.bias\.data holds 6 bytes, but 11 float16 values take 22/);
-    const inf = JSON.parse(await serializeArtifact(randomModel(), metadata, { tableEncoding: 'f16-base64' }));
+    const inf = JSON.parse(await serializeArtifact(randomRatingModel(), metadata, { tableEncoding: 'f16-base64' }));
     const bytes = Buffer.from(inf.users.factors.data, 'base64');
     bytes.writeUInt16LE(0x7c00, 2 * 4); // +Infinity at value 4
     inf.users.factors.data = bytes.toString('base64');
@@ -96,7 +96,7 @@ describe('f16-base64 artifacts', () => {
 });
 
 describe('int8-base64 artifacts', () => {
-  const model = randomModel({ users: 13, items: 17, dim: 6 });
+  const model = randomRatingModel({ users: 13, items: 17, dim: 6 });
 
   it('stores the factor tables as int8 rows and the biases as exact float32', async () => {
     const text = await serializeArtifact(model, metadata, { tableEncoding: 'int8-base64' });

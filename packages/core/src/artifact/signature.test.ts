@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { randomModel } from '../test-utils/random-model.js';
-import { reseal, TEST_METADATA } from '../test-utils/artifact-fixtures.js';
+import { randomRatingModel } from '../testing/rating-model.js';
+import { reseal, TEST_METADATA } from '../testing/artifact-fixtures.js';
 import { ArtifactError } from './errors.js';
 import { parseArtifact } from './read.js';
 import { signArtifact } from './sign.js';
@@ -17,7 +17,7 @@ async function keys() {
 
 async function signedModel() {
   const { pair, signing, trusted } = await keys();
-  const text = await serializeArtifact(randomModel(), TEST_METADATA);
+  const text = await serializeArtifact(randomRatingModel(), TEST_METADATA);
   return { pair, signing, trusted, text, signed: await signArtifact(text, signing, 'model.json') };
 }
 
@@ -76,7 +76,7 @@ describe('signed artifacts', () => {
 
     const json = JSON.parse(signed) as Json;
     const value = Buffer.from(json.signature.value, 'base64');
-    value[10] ^= 1;
+    value[10] = value[10]! ^ 1;
     json.signature.value = value.toString('base64');
     expect((await rejection(parseArtifact(JSON.stringify(json), { publicKeys: [trusted] }))).code).toBe('signature');
     // skipChecksum does not skip the checksum when a signature is required.
@@ -117,7 +117,7 @@ describe('signing keys', () => {
     const fromSpki = await importPublicKey(spki.toString('base64'));
     const fromRaw = await importPublicKey(spki.subarray(12).toString('base64'));
     expect(new Set([signing.keyId, fromPem.keyId, fromSpki.keyId, fromRaw.keyId]).size).toBe(1);
-    const signed = await signArtifact(await serializeArtifact(randomModel(), TEST_METADATA), signing);
+    const signed = await signArtifact(await serializeArtifact(randomRatingModel(), TEST_METADATA), signing);
     expect((await parseArtifact(signed, { publicKeys: [fromRaw] })).signedBy).toBe(signing.keyId);
   });
 

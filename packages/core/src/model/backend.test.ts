@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadBackend } from './backend.js';
+import { importPeer, loadBackend } from './backend.js';
 
 async function nativeLoads(): Promise<boolean> {
   try {
@@ -33,5 +33,12 @@ describe('loadBackend', () => {
   it('explains why an explicit tensorflow choice cannot run', async () => {
     if (await nativeLoads()) return;
     await expect(loadBackend('tensorflow')).rejects.toThrow(/tensorflow backend \(@tensorflow\/tfjs-node\) is not usable here: /);
+  });
+
+  it('names the peers to install when TensorFlow.js is absent', async () => {
+    const name = '@tensorflow/tfjs-absent';
+    await expect(importPeer(() => import(name), name)).rejects.toThrow(
+      /^@edgerec\/core\/model needs @tensorflow\/tfjs-absent, which is not installed: add @tensorflow\/tfjs and @tensorflow\/tfjs-backend-wasm /,
+    );
   });
 });

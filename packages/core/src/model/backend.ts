@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { registerSegmentSumKernels } from './kernels/unsorted-segment-sum.js';
 import type { Tf } from './tf.js';
 
@@ -27,9 +30,7 @@ export async function loadBackend(
   const notices: string[] = [];
   if ((choice === 'auto' && options.native !== false) || choice === 'tensorflow') {
     try {
-      // A variable specifier keeps the optional package out of type resolution and bundling.
-      const specifier = '@tensorflow/tfjs-node';
-      const tf = (await import(specifier)) as Tf;
+      const tf = await importNative();
       await tf.setBackend('tensorflow');
       await tf.ready();
       return { tf, name: 'tensorflow', notices };
@@ -41,11 +42,11 @@ export async function loadBackend(
       notices.push(`@tensorflow/tfjs-node unavailable (${reason}); using @tensorflow/tfjs with the wasm backend`);
     }
   }
-  const tf = await import('@tensorflow/tfjs');
+  const tf = await importPeer(() => import('@tensorflow/tfjs'), '@tensorflow/tfjs');
   registerSegmentSumKernels(tf);
   if (choice === 'auto' || choice === 'wasm') {
     try {
-      await import('@tensorflow/tfjs-backend-wasm');
+      await importPeer(() => import('@tensorflow/tfjs-backend-wasm'), '@tensorflow/tfjs-backend-wasm');
       if (await tf.setBackend('wasm')) {
         await tf.ready();
         return { tf, name: 'wasm', notices };
@@ -63,10 +64,69 @@ export async function loadBackend(
   return { tf, name: 'cpu', notices };
 }
 
+/** The peers the trainer installs beside @edgerec/core to use this entry. */
+const TFJS_PEERS = '@tensorflow/tfjs and @tensorflow/tfjs-backend-wasm';
+/**
+ * tfjs-node: looked up at run time and listed only in peerDependenciesMeta (pnpm installs a
+ * workspace package's peerDependencies as its dependencies; tfjs-node's install script downloads
+ * libtensorflow, which fails offline).
+ */
+const NATIVE = '@tensorflow/tfjs-node';
+
+/**
+ * Imports one of this entry's optional peers (`load` imports `name`). When it is not installed,
+ * the error names the packages to add instead of a module path.
+ */
+export async function importPeer<T>(load: () => Promise<T>, name: string): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (!isMissing(error, name)) throw error;
+    throw new Error(
+      `@edgerec/core/model needs ${name}, which is not installed: add ${TFJS_PEERS} (optional peer dependencies of @edgerec/core) to the package that trains`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Imports tfjs-node as seen from core or, failing that, from the running program or the working
+ * directory: an app that depends on it (the trainer) finds it even where core is a workspace link.
+ */
+async function importNative(): Promise<Tf> {
+  try {
+    // A variable specifier keeps the optional package out of type resolution and bundling.
+    return (await import(NATIVE)) as Tf;
+  } catch (error) {
+    if (!isMissing(error, NATIVE)) throw error;
+    const path = resolveFromProgram(NATIVE);
+    if (path === undefined) throw error;
+    return (await import(pathToFileURL(path).href)) as Tf;
+  }
+}
+
+function resolveFromProgram(specifier: string): string | undefined {
+  for (const base of [process.argv[1], join(process.cwd(), 'package.json')]) {
+    if (!base) continue;
+    try {
+      return createRequire(base).resolve(specifier);
+    } catch {
+      // not visible from there either
+    }
+  }
+  return undefined;
+}
+
+/** Whether `error` says that `name` itself (not one of its own dependencies) is not installed. */
+function isMissing(error: unknown, name: string): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
+  return firstLine(error).includes(`'${name}'`);
+}
+
 /** A short reason why tfjs-node did not load (its errors embed long paths). */
 function nativeFailure(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'not installed';
+  if (isMissing(error, NATIVE)) return 'not installed';
   const message = firstLine(error);
   if (/native addon module|tfjs_binding\.node/i.test(message)) return 'installed without its native binding';
   return message.length > 120 ? `${message.slice(0, 117)}...` : message;

@@ -163,9 +163,10 @@ describe('trainIals', () => {
   it('gives the same tables on two worker threads as inline (compiled build)', async () => {
     // The worker script exists only in the build (turbo builds before testing); a path in a variable keeps
     // typechecking independent of whether dist/ exists yet.
-    const compiled = '../../../dist/model/index.js';
-    const built = (await import(compiled)) as typeof import('../index.js');
-    expect(built.ialsWorkersAvailable()).toBe(true);
+    const compiled = '../../../dist/model/ials';
+    const built = (await import(`${compiled}/train-ials.js`)) as typeof import('./train-ials.js');
+    const pool = (await import(`${compiled}/ials-pool.js`)) as typeof import('./ials-pool.js');
+    expect(pool.ialsWorkersAvailable()).toBe(true);
     const inline = await built.trainIals(sizes, data.train, { ...options, iterations: 3, threads: 1 });
     const threaded = await built.trainIals(sizes, data.train, { ...options, iterations: 3, threads: 2 });
     expect(threaded.threads).toBe(2);

@@ -1,7 +1,7 @@
 import { sha256Hex } from '../artifact/hash.js';
 import type { ArtifactMetadata } from '../artifact/write.js';
 
-/** Metadata for test artifacts of a 7-user, 11-item rating model. */
+/** Metadata for test artifacts of a 7-user, 11-item rating model (randomRatingModel's default size). */
 export const TEST_METADATA: ArtifactMetadata = {
   createdAt: '2026-01-01T00:00:00.000Z',
   stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 },

@@ -1,14 +1,24 @@
+import type { Activation } from '../activation.js';
 import { createIdIndex } from '../ids.js';
+import { mulberry32 } from '../random.js';
 import type { Float32RecommenderModel } from '../recommender-model.js';
 import { minMaxScale } from '../scale.js';
 import { buildSeenItems } from '../seen-items.js';
-import type { Activation } from '../activation.js';
-import { mulberry32 } from '../random.js';
 
-/** A small random model with seen items, for tests. */
-export function randomModel(
-  options: { users?: number; items?: number; dim?: number; seed?: number; activation?: Activation } = {},
-): Float32RecommenderModel {
+/** What {@link randomRatingModel} builds (defaults: 7 users, 11 items, dim 5, seed 1, tanh). */
+export interface RandomRatingModelOptions {
+  users?: number;
+  items?: number;
+  dim?: number;
+  seed?: number;
+  activation?: Activation;
+}
+
+/**
+ * A random rating model (uniform tables in [-0.5, 0.5), ids u0…, item-0…) with about 30% of pairs
+ * seen, on the 1–5 scale.
+ */
+export function randomRatingModel(options: RandomRatingModelOptions = {}): Float32RecommenderModel {
   const users = options.users ?? 7;
   const items = options.items ?? 11;
   const dim = options.dim ?? 5;

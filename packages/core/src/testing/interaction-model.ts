@@ -1,0 +1,65 @@
+import type { Activation } from '../activation.js';
+import type { ArtifactMetadata } from '../artifact/write.js';
+import { createIdIndex } from '../ids.js';
+import { gaussian } from '../random.js';
+import type { RecommenderModel } from '../recommender-model.js';
+import { SCORE_SCALE } from '../scale.js';
+import type { SeenItems } from '../seen-items.js';
+
+/** What {@link randomInteractionModel} builds. */
+export interface RandomInteractionModelOptions {
+  users: number;
+  items: number;
+  dim: number;
+  seed: number;
+  activation?: Activation;
+  /** Random user and item biases and a global bias (default: all zero, as iALS has). */
+  biases?: boolean;
+  seen?: SeenItems;
+  popularity?: Float32Array;
+  /** Ids of the users and items (default u1…, i1…). */
+  userIds?: string[];
+  itemIds?: string[];
+}
+
+/** An interaction model with Gaussian tables (ties between scores have probability zero). */
+export function randomInteractionModel(o: RandomInteractionModelOptions): RecommenderModel {
+  const normal = gaussian(o.seed);
+  const table = (n: number) => Float32Array.from({ length: n }, () => normal());
+  return {
+    objective: 'interaction',
+    dim: o.dim,
+    activation: o.activation ?? 'linear',
+    globalBias: o.biases ? normal() : 0,
+    scale: SCORE_SCALE,
+    recommendThreshold: 0,
+    users: createIdIndex(o.userIds ?? Array.from({ length: o.users }, (_, u) => `u${u + 1}`)),
+    items: createIdIndex(o.itemIds ?? Array.from({ length: o.items }, (_, i) => `i${i + 1}`)),
+    userFactors: table(o.users * o.dim),
+    itemFactors: table(o.items * o.dim),
+    userBias: o.biases ? table(o.users) : new Float32Array(o.users),
+    itemBias: o.biases ? table(o.items) : new Float32Array(o.items),
+    ...(o.seen ? { seen: o.seen } : {}),
+    ...(o.popularity ? { popularity: o.popularity } : {}),
+  };
+}
+
+/** Metadata that satisfies the artifact schema, for serializing hand-made interaction models. */
+export function handMadeMetadata(model: RecommenderModel): ArtifactMetadata {
+  return {
+    createdAt: '2024-01-01T00:00:00.000Z',
+    stats: { ratings: model.seen?.items.length ?? 0, users: model.users.size, items: model.items.size },
+    training: {
+      data: { file: 'hand-made-clicks.tsv', sha256: '0'.repeat(64), format: 'generic', ratings: model.seen?.items.length ?? 0 },
+      seed: 1,
+      epochs: 1,
+      bestEpoch: 1,
+      stoppedEarly: false,
+      backend: 'none',
+      seconds: 0,
+      hyperparameters: {},
+      metrics: {},
+      history: [],
+    },
+  };
+}

@@ -1,24 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { randomRatingModel } from '../testing/rating-model.js';
+import { reseal, TEST_METADATA } from '../testing/artifact-fixtures.js';
 import { isInt8Rows, type FactorTable } from '../factor-table.js';
 import { seenBy } from '../seen-items.js';
 import { ArtifactError } from './errors.js';
-import { sha256Hex } from './hash.js';
 import { parseArtifact } from './read.js';
 import type { ArtifactMetadata } from './write.js';
 import { serializeArtifact } from './write.js';
 
 const metadata: ArtifactMetadata = {
-  createdAt: '2026-01-01T00:00:00.000Z',
-  stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 },
+  ...TEST_METADATA,
   training: {
-    data: { file: 'ratings.tsv', sha256: 'ab'.repeat(32), format: 'tsv', ratings: 20 },
-    seed: 42,
-    epochs: 3,
-    bestEpoch: 2,
-    stoppedEarly: false,
-    backend: 'cpu',
-    seconds: 0.5,
+    ...TEST_METADATA.training,
     hyperparameters: { dim: 5, dropout: 0.0328 },
     metrics: { validation: { rmse: 0.9, mae: 0.7, count: 2 } },
     history: [{ epoch: 1, loss: 0.1, valLoss: 0.12, rmse: 1, valRmse: 1.1, seconds: 0.1 }],
@@ -31,11 +24,7 @@ function asFloat32(table: FactorTable): Float32Array {
   return table;
 }
 
-/** Re-computes the sha256 field after a test has edited the body, so later checks are reached. */
-async function resign(json: Record<string, unknown>): Promise<string> {
-  const { sha256: _old, ...body } = json;
-  return JSON.stringify({ ...body, sha256: await sha256Hex(JSON.stringify(body)) });
-}
+const resign = reseal;
 
 async function expectRejected(text: string, code: string, message: RegExp) {
   const error = await parseArtifact(text, { source: 'model.json' }).catch((e: unknown) => e);

@@ -2,33 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { isInt8Rows, toFloat32, type FactorTable } from '../factor-table.js';
 import type { Int8Rows } from '../int8-rows.js';
 import { randomRatingModel } from '../testing/rating-model.js';
+import { reseal, TEST_METADATA } from '../testing/artifact-fixtures.js';
 import { ArtifactError } from './errors.js';
-import { sha256Hex } from './hash.js';
 import { parseArtifact } from './read.js';
 import { decodeFactorTable, decodeTable, encodeTable } from './tables.js';
-import { serializeArtifact, type ArtifactMetadata } from './write.js';
+import { serializeArtifact } from './write.js';
 
-const metadata: ArtifactMetadata = {
-  createdAt: '2026-01-01T00:00:00.000Z',
-  stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 },
-  training: {
-    data: { file: 'ratings.tsv', sha256: 'ab'.repeat(32), format: 'tsv', ratings: 20 },
-    seed: 42,
-    epochs: 3,
-    bestEpoch: 2,
-    stoppedEarly: false,
-    backend: 'cpu',
-    seconds: 0.5,
-    hyperparameters: { dim: 5 },
-    metrics: {},
-    history: [],
-  },
-};
+const metadata = TEST_METADATA;
+const resign = reseal;
 
-async function resign(json: Record<string, unknown>): Promise<string> {
-  const { sha256: _old, ...body } = json;
-  return JSON.stringify({ ...body, sha256: await sha256Hex(JSON.stringify(body)) });
-}
 
 async function rejection(text: string): Promise<ArtifactError> {
   const error = await parseArtifact(text, { source: 'model.json' }).catch((e: unknown) => e);

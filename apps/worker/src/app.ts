@@ -4,6 +4,7 @@ import { corsFromEnv } from './cors';
 import { handleError } from './errors';
 import { installModelStore, type LoadModel } from './model-store';
 import { notFoundHandler } from './not-found';
+import { registerOpenApiRoutes } from './openapi';
 import { registerAdminRoutes } from './routes/admin';
 import { registerDocsRoutes } from './routes/docs';
 import { registerHealthRoutes } from './routes/health';
@@ -25,12 +26,13 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   app.use('*', corsFromEnv()); // CORS_ORIGINS; first, so preflights never reach the model or the 405 handler
   const models = installModelStore(app, options.loadModel); // pins c.get('model') on /v1/*; see model-store.ts
   registerHealthRoutes(app);
-  registerModelRoutes(app, { models });
-  registerScoreRoutes(app, { models });
-  registerRecommendationRoutes(app, { models });
-  registerItemRoutes(app, { models });
+  registerModelRoutes(app);
+  registerScoreRoutes(app);
+  registerRecommendationRoutes(app);
+  registerItemRoutes(app);
+  registerAdminRoutes(app, models);
+  registerOpenApiRoutes(app);
   registerDocsRoutes(app);
-  registerAdminRoutes(app, { models });
   app.notFound(notFoundHandler(() => app.routes));
   app.onError(handleError);
   return app;

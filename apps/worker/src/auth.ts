@@ -1,26 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
 import type { AppEnv } from './app-env';
-
-/** Error codes of the admin endpoints (answered in the usual `{ error: { code, message } }` shape). */
-export type AdminErrorCode = 'unauthorized' | 'admin_disabled' | 'model_rejected' | 'model_unavailable';
-
-/** An admin error response; `reason` carries the ArtifactError code or source reason of a failed reload. */
-export function adminError(
-  c: Context,
-  status: 401 | 404 | 422 | 503,
-  code: AdminErrorCode,
-  message: string,
-  extra: { reason?: string; headers?: Record<string, string> } = {},
-): Response {
-  const error = extra.reason === undefined ? { code, message } : { code, message, reason: extra.reason };
-  return c.json({ error }, status, extra.headers ?? {});
-}
-
-/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or undefined. */
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer[ \t]+([^ \t]+)[ \t]*$/i.exec(header ?? '');
-  return match?.[1];
-}
+import { ApiError, errorResponse } from './errors';
 
 /**
  * Compares two byte strings in time that depends only on their lengths: every byte is looked at,
@@ -51,32 +32,37 @@ export async function secretsEqual(given: string, expected: string): Promise<boo
   return constantTimeEqualBytes(new Uint8Array(a), new Uint8Array(b));
 }
 
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="edgerec-admin"' };
+
+/** A 401 `unauthorized` response in the API's error shape, with the Bearer challenge. */
+const unauthorized = (message: string) => (c: Context) =>
+  errorResponse(c, new ApiError(401, 'unauthorized', message, { headers: CHALLENGE }));
+
+/** hono/bearer-auth checking the token against `ADMIN_TOKEN` with {@link secretsEqual}; every refusal is a 401 `unauthorized`. */
+const adminBearer = bearerAuth({
+  verifyToken: (token, c: Context<AppEnv>) => secretsEqual(token, c.env?.ADMIN_TOKEN ?? ''),
+  realm: 'edgerec-admin',
+  noAuthenticationHeader: { message: unauthorized('missing credentials: send Authorization: Bearer <ADMIN_TOKEN>') },
+  // A header of another scheme, or a Bearer header without a well-formed token, counts as no credentials (401, not Hono's 400).
+  invalidAuthenticationHeader: { message: unauthorized('missing credentials: send Authorization: Bearer <ADMIN_TOKEN>') },
+  invalidToken: { message: unauthorized('invalid admin token') },
+});
+
 /**
  * Guards admin routes with the `ADMIN_TOKEN` secret: 404 `admin_disabled` when the secret is unset
- * or blank (the endpoint is never open), 401 `unauthorized` (with `WWW-Authenticate: Bearer`)
- * when the `Authorization: Bearer <token>` header is missing or does not match.
+ * or blank (the endpoint is never open), else hono/bearer-auth: 401 `unauthorized` (with
+ * `WWW-Authenticate: Bearer`) when the `Authorization: Bearer <token>` header is missing,
+ * malformed or does not match.
  */
 export function requireAdminToken(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const expected = c.env?.ADMIN_TOKEN ?? '';
-    if (expected.trim() === '') {
-      return adminError(
-        c,
+    if ((c.env?.ADMIN_TOKEN ?? '').trim() === '') {
+      throw new ApiError(
         404,
         'admin_disabled',
         `${c.req.method} ${c.req.path} is disabled: no ADMIN_TOKEN secret is set (wrangler secret put ADMIN_TOKEN)`,
       );
     }
-    const challenge = { 'WWW-Authenticate': 'Bearer realm="edgerec-admin"' };
-    const given = bearerToken(c.req.header('authorization'));
-    if (given === undefined) {
-      return adminError(c, 401, 'unauthorized', 'missing credentials: send Authorization: Bearer <ADMIN_TOKEN>', {
-        headers: challenge,
-      });
-    }
-    if (!(await secretsEqual(given, expected))) {
-      return adminError(c, 401, 'unauthorized', 'invalid admin token', { headers: challenge });
-    }
-    await next();
+    return adminBearer(c, next);
   };
 }

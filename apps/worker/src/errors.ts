@@ -18,7 +18,7 @@ export const ERROR_CODES = [
   'fold_in_unsupported',
   'model_unavailable',
   'internal_error',
-  // POST /admin/reload (src/auth.ts, src/routes/admin.ts; not in the OpenAPI paths, listed for completeness)
+  // POST /admin/reload (src/auth.ts, src/routes/admin.ts)
   'unauthorized',
   'admin_disabled',
   'model_rejected',
@@ -27,32 +27,44 @@ export const ERROR_CODES = [
 /** One of {@link ERROR_CODES}. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** The JSON body of every error response. */
+/** The JSON body of every error response; `reason` only on a failed `POST /admin/reload`. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
+  error: { code: ErrorCode; message: string; reason?: string };
 }
 
-/** An error that becomes a `{ error: { code, message } }` response with `status`. */
+/** What an {@link ApiError} adds to its body and headers. */
+export interface ApiErrorOptions {
+  /** Response headers (`Allow` of a 405, `WWW-Authenticate` of a 401, `x-edgerec-model` of a failed reload). */
+  headers?: Record<string, string>;
+  /** A failed reload's ArtifactError code or source reason (`error.reason`). */
+  reason?: string;
+}
+
+/** An error that becomes a `{ error: { code, message, reason? } }` response with `status`: the app's one error path. */
 export class ApiError<Code extends ErrorCode = ErrorCode> extends Error {
   override readonly name = 'ApiError';
+  readonly headers: Record<string, string>;
+  readonly reason: string | undefined;
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: Code,
     message: string,
-    readonly headers: Record<string, string> = {},
+    options: ApiErrorOptions = {},
   ) {
     super(message);
+    this.headers = options.headers ?? {};
+    this.reason = options.reason;
   }
 }
 
-/** The error body for a code and message. */
-export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  return { error: { code, message } };
+/** The error body for a code and message (and a reload's `reason`). */
+export function errorBody(code: ErrorCode, message: string, reason?: string): ErrorBody {
+  return { error: reason === undefined ? { code, message } : { code, message, reason } };
 }
 
 /** Renders an ApiError as a JSON response. */
 export function errorResponse(c: Context, error: ApiError): Response {
-  return c.json(errorBody(error.code, error.message), error.status, error.headers);
+  return c.json(errorBody(error.code, error.message, error.reason), error.status, error.headers);
 }
 
 /** The 404 for an id the model does not know; the message names the id. */
@@ -67,12 +79,14 @@ export function unknownIdError(
 
 /**
  * The app's error handler: ApiErrors answer as themselves; Hono's own HTTP exceptions (415 from
- * the content-type gate, 400 from the JSON body parser) are mapped into the error shape; anything
+ * the content-type gate, 400 from the JSON body parser) are mapped into the error shape, unless
+ * they carry a response already in it (the admin 401s); anything
  * else is a bug and answers 500 without leaking details.
  */
 export const handleError: ErrorHandler = (error, c) => {
   if (error instanceof ApiError) return errorResponse(c, error);
-  if (error instanceof HTTPException) return errorResponse(c, fromHttpException(error));
+  // An exception that carries its response (hono/bearer-auth's refusals, built by src/auth.ts) answers with it.
+  if (error instanceof HTTPException) return error.res ?? errorResponse(c, fromHttpException(error));
   console.error('edgerec: unhandled error', error);
   return errorResponse(c, new ApiError(500, 'internal_error', 'internal error'));
 };

@@ -23,8 +23,8 @@ import {
 } from '@edgerec/core';
 import { ApiError } from './errors';
 import { resolveFilter, type FilterReport, type ItemFilter } from './item-filter';
-import { rankItems, type RecommendedItem, type UserQueries } from './ranking';
-import type { RankOrder } from './schemas';
+import { rankItems, type UserQueries } from './ranking';
+import type { RankOrder, RecommendedItem } from './schemas';
 
 /** A new user's rating of an item id. */
 export interface RatingById {

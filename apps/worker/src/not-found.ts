@@ -14,7 +14,7 @@ export function notFoundHandler(routes: () => readonly RouterRoute[]): NotFoundH
       return errorResponse(
         c,
         new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`, {
-          Allow: allowed.join(', '),
+          headers: { Allow: allowed.join(', ') },
         }),
       );
     }

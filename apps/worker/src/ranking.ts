@@ -5,8 +5,8 @@
  * Which head ranks and what each item carries depends on the artifact:
  *
  *   model                                  ranks by          items
- *   rating model (every version-1 file)    the rating head   { item, rating, raw }
- *   rating model with a ranking head       the ranking head  { item, score, rating, raw }  (order=rating re-ranks)
+ *   rating model (every version-1 file)    the rating head   { item, rating, unclippedRating, raw }
+ *   rating model with a ranking head       the ranking head  { item, score, rating, unclippedRating, raw }  (order=rating re-ranks)
  *   interaction model                      the model         { item, score, probability? }
  *
  * Cold start ranks by training popularity when the artifact stores it ({ item, popularity }, plus
@@ -18,6 +18,7 @@ import {
   objectiveOf,
   seenBy,
   topKItems,
+  unscaleRating,
   userQuery,
   type MostPopularOptions,
   type RankedItem,
@@ -29,22 +30,7 @@ import { ApiError, unknownIdError } from './errors';
 import { resolveFilter, type FilterReport, type ItemFilter, type ResolvedFilter } from './item-filter';
 import type { ColdStartRanking } from './model-capabilities';
 import { RERANK_POOL_FACTOR, RERANK_POOL_MIN } from './limits';
-import type { RankOrder } from './schemas';
-
-/** One ranked item, as the API returns it (which fields are present: see the top of this file). */
-export interface RecommendedItem {
-  item: string;
-  /** The ranking head's output: a ranking score, never a rating. */
-  score?: number;
-  /** The same number as `score` when the head is a sigmoid (its output is a probability). */
-  probability?: number;
-  /** The rating head's predicted rating, clipped to the rating scale. */
-  rating?: number;
-  /** The rating head's output before unscaling. */
-  raw?: number;
-  /** Cold start by popularity: training users who interacted with the item. */
-  popularity?: number;
-}
+import type { RankOrder, RecommendedItem } from './schemas';
 
 /** What the heads of a model know about one user. */
 export interface UserQueries {
@@ -100,11 +86,11 @@ export function rankItems(model: RecommenderModel, queries: UserQueries, request
     const pool = topKItems(head, queries.ranking, { ...options, k: rerankPoolSize(request.k) });
     const scores = new Map(pool.map((r) => [r.index, r]));
     const reranked = topKItems(model, queries.rating, { k: request.k, candidates: pool.map((r) => r.index) });
-    return { items: reranked.map((r) => ({ ...scoredItem(head, scores.get(r.index)!), ...rating(r) })), order: 'rating' };
+    return { items: reranked.map((r) => ({ ...scoredItem(head, scores.get(r.index)!), ...rating(model, r) })), order: 'rating' };
   }
   const top = topKItems(head, queries.ranking, options);
   const rated = rateItems(model, queries.rating, top.map((r) => r.index));
-  return { items: top.map((r) => ({ ...scoredItem(head, r), ...rating(rated.get(r.index)!) })), order: 'score' };
+  return { items: top.map((r) => ({ ...scoredItem(head, r), ...rating(model, rated.get(r.index)!) })), order: 'score' };
 }
 
 /**
@@ -139,7 +125,7 @@ export function rankColdStart(model: RecommenderModel, request: RankRequest): Ra
     const rated = rateItems(model, bias, indices);
     ranked = indices.map((i) => rated.get(i)!);
   }
-  const items = ranked.map((r) => ({ item: model.items.ids[r.index]!, popularity: counts.get(r.index)!, ...rating(r) }));
+  const items = ranked.map((r) => ({ item: model.items.ids[r.index]!, popularity: counts.get(r.index)!, ...rating(model, r) }));
   return { items, fallback: 'popularity', ...order };
 }
 
@@ -219,11 +205,12 @@ function scoredItem(head: RecommenderModel, r: RankedItem): RecommendedItem {
 
 /** An item ranked by a rating head: the version-1 shape. */
 function ratedItem(model: RecommenderModel, r: RankedItem): RecommendedItem {
-  return { item: model.items.ids[r.index]!, ...rating(r) };
+  return { item: model.items.ids[r.index]!, ...rating(model, r) };
 }
 
-function rating(r: RankedItem): { rating: number; raw: number } {
-  return { rating: r.rating, raw: r.raw };
+/** A rating head's prediction: the clipped rating, the unclipped one (breaks ties at the scale's ends) and the raw output. */
+function rating(model: RecommenderModel, r: RankedItem): { rating: number; unclippedRating: number; raw: number } {
+  return { rating: r.rating, unclippedRating: unscaleRating(model.scale, r.raw), raw: r.raw };
 }
 
 function required(query: UserQuery | undefined): UserQuery {

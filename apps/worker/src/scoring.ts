@@ -1,44 +1,12 @@
-import { objectiveOf, predict, rawScore, similarItems, type RecommenderModel } from '@edgerec/core';
+import { objectiveOf, predict, rawScore, similarItems, unscaleRating, type RecommenderModel } from '@edgerec/core';
 import { ApiError, unknownIdError } from './errors';
-
-/** A pair scored by a rating model, as the API returns it. */
-export interface Score {
-  user: string;
-  item: string;
-  rating: number;
-  raw: number;
-  recommend: boolean;
-  threshold: number;
-}
-
-/** A pair scored by an interaction model: a ranking score, never a rating. */
-export interface InteractionScore {
-  user: string;
-  item: string;
-  /** The head's output (core's rawScore). */
-  score: number;
-  /** The same number when the head is a sigmoid, whose output is a probability. */
-  probability?: number;
-  /** Whether score >= threshold. */
-  recommend: boolean;
-  threshold: number;
-}
-
-/** A scored pair of either kind of model. */
-export type PairScore = Score | InteractionScore;
+import type { PairError, PairScore, SimilarItemResult } from './schemas';
 
 /** The index of a user id; throws a 404 `unknown_user` ApiError when the model does not know it. */
 export function userIndex(model: RecommenderModel, user: string): number {
   const u = model.users.indexOf(user);
   if (u === undefined) throw unknownIdError('user', user, model.users.size);
   return u;
-}
-
-/** A pair whose id is unknown, as a batch result entry. */
-export interface PairError {
-  user: string;
-  item: string;
-  error: { code: 'unknown_user' | 'unknown_item'; message: string };
 }
 
 /**
@@ -60,7 +28,7 @@ export function tryScorePair(model: RecommenderModel, user: string, item: string
     return { user, item, score, ...probability, recommend: score >= threshold, threshold };
   }
   const { rating, raw, recommend } = predict(model, u, i, threshold);
-  return { user, item, rating, raw, recommend, threshold };
+  return { user, item, rating, unclippedRating: unscaleRating(model.scale, raw), raw, recommend, threshold };
 }
 
 /** Like {@link tryScorePair}, but an unknown id throws its 404 ApiError. */
@@ -68,12 +36,6 @@ export function scorePair(model: RecommenderModel, user: string, item: string, t
   const result = tryScorePair(model, user, item, threshold);
   if ('error' in result) throw new ApiError(404, result.error.code, result.error.message);
   return result;
-}
-
-/** An item similar to another, as the API returns it. */
-export interface SimilarItemResult {
-  item: string;
-  similarity: number;
 }
 
 /** The k items most similar to `item` (cosine of the item embeddings, core's `similarItems`); 404 for an unknown item. */

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { bearerToken, constantTimeEqualBytes, secretsEqual } from '../src/auth';
+import { constantTimeEqualBytes, secretsEqual } from '../src/auth';
+import { expectError } from './helpers/http';
+import { unitApp } from './helpers/unit-app';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -62,19 +64,31 @@ describe('secretsEqual (SHA-256 both, compare digests in constant time)', () => 
   });
 });
 
-describe('bearerToken', () => {
+describe('POST /admin/reload: the Authorization header (hono/bearer-auth)', () => {
+  // Each header against ADMIN_TOKEN `token`: accepted (200) or refused (401 unauthorized, with the Bearer challenge).
+  const t = unitApp();
   it.each([
-    ['Bearer abc.DEF-123_~+/=', 'abc.DEF-123_~+/='],
-    ['bearer abc', 'abc'],
-    ['BEARER  abc ', 'abc'],
-    ['Bearer', undefined],
-    ['Bearer ', undefined],
-    ['Bearer a b', undefined],
-    ['Basic YWRtaW46eA==', undefined],
-    ['abc', undefined],
-    ['', undefined],
-    [undefined, undefined],
-  ])('%j → %j', (header, token) => {
-    expect(bearerToken(header)).toBe(token);
+    ['Bearer abc.DEF-123_~+/=', 'abc.DEF-123_~+/=', true],
+    ['bearer abc', 'abc', true],
+    ['BEARER  abc ', 'abc', true],
+    ['Bearer abc', 'abd', false],
+    ['Bearer', 'abc', false],
+    ['Bearer ', 'abc', false],
+    ['Bearer a b', 'a', false],
+    ['Basic YWRtaW46eA==', 'YWRtaW46eA==', false],
+    ['abc', 'abc', false],
+    ['', 'abc', false],
+    [undefined, 'abc', false],
+  ])('%j with ADMIN_TOKEN %j → accepted: %j', async (header, token, accepted) => {
+    const headers: Record<string, string> = header === undefined ? {} : { authorization: header };
+    const res = await t.request('/admin/reload', { method: 'POST', headers }, { ADMIN_TOKEN: token });
+    if (accepted) {
+      expect(res.status).toBe(200);
+      return;
+    }
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="edgerec-admin"');
+    const message = header?.toLowerCase().startsWith('bearer ') && header.trim().split(/\s+/).length === 2 ? 'invalid admin token' : /^missing credentials/;
+    const error = await expectError(res, 401, 'unauthorized');
+    expect(error.message).toMatch(message);
   });
 });

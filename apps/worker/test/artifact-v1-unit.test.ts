@@ -58,11 +58,11 @@ describe('a version-1 artifact', () => {
     },
   );
 
-  it('keeps the version-1 response shapes: { item, rating, raw } items, item-bias cold start, no order, no score', async () => {
+  it('keeps the version-1 response shapes: { item, rating, unclippedRating, raw } items, item-bias cold start, no order, no score', async () => {
     const known = await readJson<{ items: object[] }>(await v1.request('/v1/users/user-3/recommendations?k=5'));
     const cold = await readJson<{ items: object[]; fallback: string }>(await v1.request('/v1/users/ghost/recommendations?k=5'));
     for (const body of [known, cold]) {
-      for (const item of body.items) expect(Object.keys(item)).toEqual(['item', 'rating', 'raw']);
+      for (const item of body.items) expect(Object.keys(item)).toEqual(['item', 'rating', 'unclippedRating', 'raw']);
       expect(body).not.toHaveProperty('order');
       expect(keysDeep(body).has('score')).toBe(false);
       expect(keysDeep(body).has('popularity')).toBe(false);

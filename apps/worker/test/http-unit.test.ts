@@ -17,6 +17,7 @@ const OPERATIONS = [
   'GET /v1/users/{user}/recommendations',
   'POST /v1/recommendations',
   'GET /v1/items/{item}/similar',
+  'POST /admin/reload',
 ];
 
 describe('CORS', () => {
@@ -301,7 +302,7 @@ describe('OpenAPI document', () => {
     expect(score.anyOf!.map((s) => s.$ref)).toEqual(['#/components/schemas/Score', '#/components/schemas/InteractionScore']);
     expect(JSON.stringify(schemas.BatchScores)).toContain('#/components/schemas/InteractionScore');
 
-    expect(Object.keys(schemas.RecommendedItem!.properties!).sort()).toEqual(['item', 'popularity', 'probability', 'rating', 'raw', 'score']);
+    expect(Object.keys(schemas.RecommendedItem!.properties!).sort()).toEqual(['item', 'popularity', 'probability', 'rating', 'raw', 'score', 'unclippedRating']);
     expect(schemas.RecommendedItem!.required).toEqual(['item']);
     expect(schemas.Recommendations!.properties).toMatchObject({ fallback: { enum: ['popularity', 'item-bias'] }, order: { enum: ['score', 'rating'] } });
     const order = operation(doc, 'GET /v1/users/{user}/recommendations').parameters!.find((p) => p.name === 'order')!;
@@ -334,8 +335,47 @@ describe('OpenAPI document', () => {
     expect(info.served).toMatchObject({ sha256: (await loadTestArtifact()).meta.sha256, source: 'bundled' });
   });
 
+  it('names its server, licence, operation ids and the admin bearer scheme (what redocly recommended asks for)', async () => {
+    const raw = await readJson<Record<string, unknown> & OpenApiDocument>(await t.request('https://api.example/openapi.json'));
+    expect(raw.servers).toEqual([{ url: 'https://api.example', description: expect.any(String) }]);
+    expect(raw.info).toMatchObject({ license: { name: 'Apache-2.0' } });
+    expect(raw.security).toEqual([]);
+    expect(raw.components).toMatchObject({ securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } });
+    const ops = OPERATIONS.map((op) => operation(raw, op) as Operation & { operationId?: string; security?: unknown });
+    expect(new Set(ops.map((op) => op.operationId)).size).toBe(OPERATIONS.length);
+    for (const op of ops) {
+      expect(op.operationId).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(Object.keys(op.responses).some((status) => status.startsWith('4'))).toBe(true);
+    }
+    expect(operation(raw, 'POST /admin/reload')).toMatchObject({ security: [{ adminToken: [] }] });
+  });
+
   it('/docs lists every route', async () => {
     const html = await (await t.request('/docs')).text();
     for (const op of OPERATIONS) expect(html).toContain(op);
+  });
+
+  it('/docs is a reference page: Markdown rendered, every schema with its fields, examples, no scripts', async () => {
+    const res = await t.request('/docs');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    const html = await res.text();
+    expect(html).not.toContain('`'); // backticks in descriptions become <code>
+    expect(html).toContain('<code>model_unavailable</code>');
+    expect(html).not.toMatch(/<script|javascript:|(src|href)="(https?:)?\/\//i);
+    const doc = await document();
+    for (const name of Object.keys(doc.components.schemas)) expect(html).toContain(`id="schema-${name}"`);
+    // The fold-in body: its fields in a table, linked from the operation, with an example built from the schema.
+    expect(html).toContain('<a href="#schema-FoldInRequest">FoldInRequest</a>');
+    expect(html).toMatch(/<td><code>ratings<\/code> <span class="opt">optional<\/span><\/td>/);
+    expect(html).toContain('&#34;unclippedRating&#34;: 4.42');
+    expect(html).toContain('id="reloadModel"');
+    expect(html).toContain('requires <code>Authorization: Bearer &lt;ADMIN_TOKEN&gt;</code>');
+  });
+
+  it('/docs escapes HTML and renders only safe links in descriptions', async () => {
+    const { inlineMarkdown } = await import('../src/docs/markdown');
+    expect(inlineMarkdown('a `<b>` **c** [d](https://e.example/x) [f](javascript:alert(1)) <i>')).toBe(
+      'a <code>&#60;b&#62;</code> <strong>c</strong> <a href="https://e.example/x">d</a> [f](javascript:alert(1)) &#60;i&#62;',
+    );
   });
 });

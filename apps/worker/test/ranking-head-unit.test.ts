@@ -15,7 +15,7 @@ import {
 } from '@edgerec/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH } from '../src/schemas';
-import type { Score } from '../src/scoring';
+import type { Score } from '../src/schemas';
 import { expectError, postJson, readJson } from './helpers/http';
 import { HEAD_DIM, TEST_IALS, TEST_RANKING_METRICS, loadArtifact, makeRankedArtifact } from './helpers/interaction-model';
 import { allItems, bruteByItemBias, bruteForQuery } from './helpers/reference';
@@ -74,7 +74,7 @@ function expectHeadRanking(actual: Item[], model: RecommenderModel, expected: Ra
     close(r.score, expected[n]!.raw);
     close(r.raw, rawOf(index));
     close(r.rating, ratingFromRaw(model, rawOf(index)));
-    expect(Object.keys(r).sort()).toEqual(model.ranking!.activation === 'sigmoid' ? ['item', 'probability', 'rating', 'raw', 'score'] : ['item', 'rating', 'raw', 'score']);
+    expect(Object.keys(r).sort()).toEqual(model.ranking!.activation === 'sigmoid' ? ['item', 'probability', 'rating', 'raw', 'score', 'unclippedRating'] : ['item', 'rating', 'raw', 'score', 'unclippedRating']);
   });
 }
 
@@ -120,7 +120,7 @@ describe('rating model with a ranking head: scores', () => {
         const expected = predict(model, u, i);
         close(results[n]!.rating, expected.rating);
         close(results[n]!.raw, expected.raw);
-        expect(Object.keys(results[n]!).sort()).toEqual(['item', 'rating', 'raw', 'recommend', 'threshold', 'user']);
+        expect(Object.keys(results[n]!).sort()).toEqual(['item', 'rating', 'raw', 'recommend', 'threshold', 'unclippedRating', 'user']);
         expect(results[n]!.recommend).toBe(expected.recommend);
       });
     }
@@ -187,7 +187,7 @@ describe('rating model with a ranking head: GET /v1/users/{user}/recommendations
       expect(r.popularity).toBe(popular[n]!.popularity);
       close(r.raw, byBias.get(popular[n]!.index)!.raw);
       close(r.rating, byBias.get(popular[n]!.index)!.rating);
-      expect(Object.keys(r).sort()).toEqual(['item', 'popularity', 'rating', 'raw']);
+      expect(Object.keys(r).sort()).toEqual(['item', 'popularity', 'rating', 'raw', 'unclippedRating']);
     });
     const reranked = await readJson<Recommendations>(await t.request(userPath('ghost', '?k=8&order=rating')));
     const pool = mostPopular(model, { k: 50 }).map((p) => p.index);
@@ -256,7 +256,7 @@ describe('rating model with a ranking head: POST /v1/recommendations', () => {
     const query = foldInUser(model, seenOf(model, 4).map((item, n) => ({ item, rating: ratings[n]!.rating })));
     const expected = bruteForQuery(model, query, allItems(model).filter((i) => !seenOf(model, 4).includes(i)), 10);
     expect(body.items.map((r) => r.item)).toEqual(expected.map((e) => e.item));
-    for (const r of body.items) expect(Object.keys(r).sort()).toEqual(['item', 'rating', 'raw']);
+    for (const r of body.items) expect(Object.keys(r).sort()).toEqual(['item', 'rating', 'raw', 'unclippedRating']);
     expect(body.order).toBe('rating');
     expect(body.foldedIn).not.toHaveProperty('interactionL2');
     await expectError(await fold({ items: ['item-1'] }, sigmoidApp), 422, 'fold_in_unsupported', /ranking head was not trained with iALS/);

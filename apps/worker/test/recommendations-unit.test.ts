@@ -1,15 +1,16 @@
-import { foldInUser, mulberry32, predict, seenBy, type LoadedArtifact, type RecommenderModel } from '@edgerec/core';
+import { foldInUser, mulberry32, predict, seenBy, serializeArtifact, type LoadedArtifact, type RecommenderModel } from '@edgerec/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_HEADER } from '../src/model-store';
 import { K_MAX, MAX_CANDIDATES, MAX_EXCLUDE, MAX_FOLD_IN_RATINGS } from '../src/schemas';
 import { expectError, postJson, readJson } from './helpers/http';
 import { allItems, bruteByItemBias, bruteForQuery, bruteForUser, type Ranked } from './helpers/reference';
-import { FRESH_USER_ID, HEAVY_USER_ID, ODD_USER_ID } from './helpers/test-model';
-import { loadTestArtifact, unitApp } from './helpers/unit-app';
+import { FRESH_USER_ID, HEAVY_USER_ID, ODD_USER_ID, makeTestModel, testMetadata } from './helpers/test-model';
+import { loadTestArtifact, textLoader, unitApp } from './helpers/unit-app';
 
 interface Item {
   item: string;
   rating: number;
+  unclippedRating: number;
   raw: number;
 }
 interface Recommendations {
@@ -52,6 +53,7 @@ function expectRanking(actual: Item[], expected: Ranked[]) {
   expect(actual.map((r) => r.item)).toEqual(expected.map((e) => e.item));
   actual.forEach((r, n) => {
     expect(Math.abs(r.rating - expected[n]!.rating)).toBeLessThanOrEqual(1e-6);
+    expect(Math.abs(r.unclippedRating - expected[n]!.unclippedRating)).toBeLessThanOrEqual(1e-6);
     expect(Math.abs(r.raw - expected[n]!.raw)).toBeLessThanOrEqual(1e-6);
   });
 }
@@ -404,5 +406,40 @@ describe('POST /v1/recommendations (fold-in)', () => {
   it('answers 415 unsupported_media_type for a non-JSON body', async () => {
     const res = await t.request('/v1/recommendations', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"ratings":[]}' });
     await expectError(res, 415, 'unsupported_media_type');
+  });
+});
+
+describe('recommendations: ties at the top of the rating scale', () => {
+  // A linear rating model whose best predictions overshoot the scale, so they clip to its maximum.
+  const overshooting = { ...makeTestModel(), activation: 'linear' as const, globalBias: 0.9 };
+  const text = serializeArtifact(overshooting, testMetadata(overshooting));
+  const linear = unitApp(async (read) => textLoader(await text)(read));
+
+  it('orders items by unclippedRating, which tells apart items whose clipped rating ties', async () => {
+    const { max, min } = overshooting.scale;
+    let clippedTies = 0;
+    for (const user of overshooting.users.ids) {
+      const body = await readJson<Recommendations>(await linear.request(userPath(user, `?k=${K_MAX}`)));
+      body.items.forEach((r, n) => {
+        expect(r.rating).toBeCloseTo(Math.min(max, Math.max(min, r.unclippedRating)), 9);
+        const next = body.items[n + 1];
+        if (!next) return;
+        expect(r.unclippedRating).toBeGreaterThanOrEqual(next.unclippedRating);
+        if (r.rating === max && next.rating === max) {
+          clippedTies++;
+          expect(r.unclippedRating).toBeGreaterThan(max);
+        }
+      });
+    }
+    expect(clippedTies).toBeGreaterThan(0); // the check above is not vacuous
+  });
+
+  it('GET /v1/score reports the unclipped rating beside the clipped one', async () => {
+    const body = await readJson<Recommendations>(await linear.request(userPath('user-3', '?k=1')));
+    const best = body.items[0]!;
+    const score = await readJson<{ rating: number; unclippedRating: number }>(
+      await linear.request(`/v1/score?user=user-3&item=${encodeURIComponent(best.item)}`),
+    );
+    expect(score).toMatchObject({ rating: best.rating, unclippedRating: best.unclippedRating });
   });
 });

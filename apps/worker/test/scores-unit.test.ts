@@ -1,7 +1,7 @@
-import { predict, seenBy, type LoadedArtifact } from '@edgerec/core';
+import { predict, seenBy, unscaleRating, type LoadedArtifact } from '@edgerec/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH } from '../src/schemas';
-import type { Score } from '../src/scoring';
+import type { Score } from '../src/schemas';
 import { postJson, readJson } from './helpers/http';
 import { FRESH_USER_ID, HEAVY_USER_ID } from './helpers/test-model';
 import { loadTestArtifact, unitApp } from './helpers/unit-app';
@@ -29,6 +29,7 @@ function expectSameScore(actual: Score, u: number, i: number, threshold = refere
   expect(actual.item).toBe(reference.model.items.ids[i]);
   expect(Math.abs(actual.rating - expected.rating)).toBeLessThanOrEqual(1e-6);
   expect(Math.abs(actual.raw - expected.raw)).toBeLessThanOrEqual(1e-6);
+  expect(Math.abs(actual.unclippedRating - unscaleRating(reference.model.scale, expected.raw))).toBeLessThanOrEqual(1e-6);
   expect(actual.recommend).toBe(expected.recommend);
   expect(actual.threshold).toBe(threshold);
 }

@@ -19,6 +19,7 @@ const OPERATIONS = [
   'GET /v1/users/{user}/recommendations',
   'POST /v1/recommendations',
   'GET /v1/items/{item}/similar',
+  'POST /admin/reload',
 ];
 
 // The bundled artifact is a serialization of this model, so scores must agree with predict on it.

@@ -1,48 +1,64 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../app-env';
-import { adminError, requireAdminToken } from '../auth';
-import { describeLoadFailure, servedInfo } from '../model-source';
+import { requireAdminToken } from '../auth';
+import { ApiError } from '../errors';
+import { describeLoadFailure, servedInfo, ServedInfoSchema } from '../model-source';
 import { MODEL_HEADER, keepAlive, modelTag, type ModelStore } from '../model-store';
+import { ADMIN_SECURITY, errorContent, jsonContent } from '../schemas';
+
+/** `POST /admin/reload` response. */
+export const ReloadSchema = z
+  .object({
+    status: z.enum(['loaded', 'swapped', 'unchanged']).openapi({
+      description: '`loaded`: no model served before; `swapped`: another sha256 serves now; `unchanged`: the source still holds the served artifact.',
+    }),
+    joined: z.boolean().openapi({ description: 'True when this call joined a reload already running in the isolate (single-flight).' }),
+    model: ServedInfoSchema,
+    // Its own component: OpenAPI 3.0 has no valid nullable $ref (`allOf` + a lone `nullable` fails nullable-type-sibling).
+    previous: ServedInfoSchema.nullable().openapi('PreviousServedModel', { description: 'What served before the call; null when nothing did.' }),
+  })
+  .openapi('Reload');
+
+const reloadRoute = createRoute({
+  method: 'post',
+  path: '/admin/reload',
+  operationId: 'reloadModel',
+  tags: ['Admin'],
+  summary: 'Reload the model in this isolate (hot swap)',
+  description:
+    'Reads the configured source again (the R2 pointer / MODEL_KEY, or the bundled artifact) and swaps the new model in if it validates; on failure the previous model keeps serving. ' +
+    '`x-edgerec-model` names the model serving after the call. Only this isolate reloads: other isolates keep their model until they restart or get their own reload.',
+  security: ADMIN_SECURITY,
+  middleware: [requireAdminToken()] as const,
+  responses: {
+    200: jsonContent(ReloadSchema, 'The model now serving, and the one before.'),
+    401: errorContent('The `Authorization: Bearer <ADMIN_TOKEN>` header is missing, malformed or wrong (`unauthorized`, with `WWW-Authenticate: Bearer`).'),
+    404: errorContent('No ADMIN_TOKEN secret is set: the endpoint is disabled (`admin_disabled`).'),
+    422: errorContent(
+      'The artifact was refused (`model_rejected`; `error.reason` is the ArtifactError code: `checksum`, `invalid-json`, `schema`, `unsupported-version`, `wrong-format`, `inconsistent`, `too-large`, `unsigned`, `signature`). Retrying will not help.',
+    ),
+    503: errorContent('The source could not deliver an artifact (`model_unavailable`; `error.reason`: `pointer-missing`, ..., or `bad-config`).'),
+  },
+});
 
 /**
- * Registers `POST /admin/reload` (bearer `ADMIN_TOKEN`; not in the public OpenAPI document).
- *
- * It makes this isolate read the configured source again (the R2 pointer / MODEL_KEY, or the
- * bundled artifact) and swap the new model in if it validates:
- * - 200 `{ status: "loaded" | "swapped" | "unchanged", joined, model, previous }`;
- * - 422 `model_rejected` when the artifact is refused (`reason` is the ArtifactError code:
- *   `checksum`, `invalid-json`, `schema`, `unsupported-version`, `wrong-format`, `inconsistent`,
- *   `too-large` (decoded-size budget, or an R2 object over MODEL_MAX_OBJECT_MB), `unsigned`,
- *   `signature`): the request was fine, the artifact is not, and retrying will not help;
- * - 503 `model_unavailable` when the source cannot deliver it (`reason`: `pointer-missing`, ...,
- *   or `bad-config` for a malformed MODEL_SOURCE, MODEL_PUBLIC_KEYS or size var).
- * On failure the previous model keeps serving; `x-edgerec-model` names the model serving after
- * the call. Only this isolate reloads: other isolates keep their model until they restart or
- * get their own reload.
+ * Registers `POST /admin/reload` (bearer `ADMIN_TOKEN`): this isolate reads the configured source
+ * again and swaps the new model in if it validates (see the route's description).
  */
-export function registerAdminRoutes(app: App, deps: { models: ModelStore }): void {
-  app.post('/admin/reload', requireAdminToken(), async (c) => {
-    const outcome = await keepAlive(c, deps.models.reload(c.env ?? {}));
+export function registerAdminRoutes(app: App, models: ModelStore): void {
+  app.openapi(reloadRoute, async (c) => {
+    const outcome = await keepAlive(c, models.reload(c.env ?? {}));
     const headers: Record<string, string> = outcome.current ? { [MODEL_HEADER]: modelTag(outcome.current) } : {};
     if (outcome.ok) {
-      return c.json(
-        {
-          status: outcome.status,
-          joined: outcome.joined,
-          model: servedInfo(outcome.current),
-          previous: outcome.previous ? servedInfo(outcome.previous) : null,
-        },
-        200,
-        headers,
-      );
+      const { status, joined, current, previous } = outcome;
+      return c.json({ status, joined, model: servedInfo(current), previous: previous ? servedInfo(previous) : null }, 200, headers);
     }
     const failure = describeLoadFailure(outcome.error);
     const serving = outcome.current ? `still serving ${modelTag(outcome.current)}` : 'no model is serving';
-    const message =
-      failure.kind === 'rejected'
-        ? `the new model was rejected (${failure.reason}), ${serving}: ${failure.message}`
-        : `the new model could not be loaded (${failure.reason}), ${serving}: ${failure.message}`;
-    return failure.kind === 'rejected'
-      ? adminError(c, 422, 'model_rejected', message, { reason: failure.reason, headers })
-      : adminError(c, 503, 'model_unavailable', message, { reason: failure.reason, headers });
+    const options = { reason: failure.reason, headers };
+    if (failure.kind === 'rejected') {
+      throw new ApiError(422, 'model_rejected', `the new model was rejected (${failure.reason}), ${serving}: ${failure.message}`, options);
+    }
+    throw new ApiError(503, 'model_unavailable', `the new model could not be loaded (${failure.reason}), ${serving}: ${failure.message}`, options);
   });
 }

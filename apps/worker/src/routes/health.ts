@@ -1,14 +1,18 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../app-env';
-import { HealthSchema, jsonContent } from '../schemas';
+import { CLIENT_ERROR, jsonContent } from '../schemas';
+
+/** `GET /health`. */
+export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
 
 const healthRoute = createRoute({
   method: 'get',
   path: '/health',
+  operationId: 'getHealth',
   tags: ['Service'],
   summary: 'Liveness check',
   description: 'Answers without touching the model, so it stays 200 even when the artifact cannot be loaded.',
-  responses: { 200: jsonContent(HealthSchema, 'The worker is up.') },
+  responses: { 200: jsonContent(HealthSchema, 'The worker is up.'), '4XX': CLIENT_ERROR },
 });
 
 /** Registers `GET /health`. */

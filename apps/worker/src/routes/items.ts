@@ -1,13 +1,32 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../app-env';
-import type { ModelStore } from '../model-store';
 import { K_MAX, K_MIN } from '../limits';
-import { SimilarItemsSchema, SimilarParamsSchema, SimilarQuerySchema, errorContent, jsonContent } from '../schemas';
+import { SimilarItemSchema, errorContent, idSchema, jsonContent, kQuerySchema } from '../schemas';
 import { similarTo } from '../scoring';
+
+/** `GET /v1/items/{item}/similar` path. */
+export const SimilarParamsSchema = z.object({
+  item: idSchema('item').openapi({ param: { name: 'item', in: 'path' } }),
+});
+
+/** `GET /v1/items/{item}/similar` query. */
+export const SimilarQuerySchema = z.object({ k: kQuerySchema });
+
+/** `GET /v1/items/{item}/similar` response. */
+export const SimilarItemsSchema = z
+  .object({
+    item: z.string(),
+    k: z.number().int(),
+    items: z
+      .array(SimilarItemSchema)
+      .openapi({ description: 'At most k other items, most similar first (ties: catalogue order); never the item itself.' }),
+  })
+  .openapi('SimilarItems');
 
 const similarRoute = createRoute({
   method: 'get',
   path: '/v1/items/{item}/similar',
+  operationId: 'similarItems',
   tags: ['Items'],
   summary: 'Items similar to an item',
   description: `The k (${K_MIN} to ${K_MAX}) items whose embeddings have the highest cosine similarity to the item's, most similar first, never the item itself.`,
@@ -21,7 +40,7 @@ const similarRoute = createRoute({
 });
 
 /** Registers `GET /v1/items/{item}/similar`. */
-export function registerItemRoutes(app: App, deps: { models: ModelStore }): void {
+export function registerItemRoutes(app: App): void {
   app.openapi(similarRoute, async (c) => {
     const { item } = c.req.valid('param');
     const { k } = c.req.valid('query');

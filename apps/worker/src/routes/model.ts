@@ -1,28 +1,117 @@
-import { createRoute } from '@hono/zod-openapi';
-import type { ArtifactMeta, ArtifactMetrics, ArtifactRankingMetrics } from '@edgerec/core';
+import { ACTIVATIONS, OBJECTIVES, type ArtifactMeta, type ArtifactMetrics, type ArtifactRankingMetrics } from '@edgerec/core';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../app-env';
-import { capabilitiesOf } from '../model-capabilities';
-import { signatureInfo } from '../model-signature';
-import { servedInfo } from '../model-source';
-import type { ModelStore } from '../model-store';
-import { ModelInfoSchema, errorContent, jsonContent } from '../schemas';
+import { COLD_START_RANKINGS, FOLD_IN_KINDS, capabilitiesOf } from '../model-capabilities';
+import { SignatureInfoSchema, signatureInfo } from '../model-signature';
+import { ServedInfoSchema, servedInfo } from '../model-source';
+import { CLIENT_ERROR, errorContent, jsonContent } from '../schemas';
 import { defaultThreshold } from '../threshold';
+
+const metricsSchema = z
+  .object({ rmse: z.number(), mae: z.number(), count: z.number().int() })
+  .nullable()
+  .openapi({ description: 'Accuracy on the split, in rating units; null when the trainer did not evaluate it (always for an interaction model).' });
+
+const rankingMetricsSchema = z
+  .object({
+    k: z.number().int().openapi({ description: 'The cut-off: figures are @k.' }),
+    precision: z.number(),
+    recall: z.number(),
+    ndcg: z.number(),
+    map: z.number(),
+    hitRate: z.number(),
+    coverage: z.number().openapi({ description: 'Share of the catalogue recommended to at least one user.' }),
+    users: z.number().int().openapi({ description: 'Users ranked.' }),
+  })
+  .nullable()
+  .openapi({ description: 'Top-k figures of the head that ranks, on the split; null when the trainer did not compute them (every version-1 artifact).' });
+
+/** The interaction head stored beside a rating head, as `GET /v1/model` describes it. */
+export const RankingHeadInfoSchema = z
+  .object({
+    objective: z.literal('interaction'),
+    dim: z.number().int(),
+    activation: z.enum(ACTIVATIONS),
+    method: z.string().openapi({ description: 'How the head was trained (e.g. "ials").', example: 'ials' }),
+    recommendThreshold: z.number().openapi({ description: "The head's own threshold, in its score units (not used by /v1/score, which scores with the rating head)." }),
+  })
+  .openapi('RankingHeadInfo');
+
+/** `GET /v1/model`. */
+export const ModelInfoSchema = z
+  .object({
+    format: z.string().openapi({ example: 'edgerec-model' }),
+    version: z.number().int().openapi({ description: "The file's artifact schema version (1 or 2; version-1 files are rating models).", example: 2 }),
+    sha256: z.string().openapi({ description: 'The artifact\'s content sha256.' }),
+    createdAt: z.string(),
+    objective: z.enum(OBJECTIVES).openapi({
+      description:
+        'What the model predicts: `rating` (pair scores are predicted ratings) or `interaction` (pair scores are ranking scores, never ratings: the model has no rating scale).',
+    }),
+    dim: z.number().int(),
+    activation: z.enum(ACTIVATIONS).openapi({
+      description: 'Output activation of the main head. For an interaction model: `linear` (iALS: a predicted preference, not a probability) or `sigmoid` (a probability).',
+    }),
+    counts: z.object({
+      users: z.number().int(),
+      items: z.number().int(),
+      ratings: z.number().int().openapi({ description: 'Training rows the model learned from: ratings, or (user, item) interactions for an interaction model.' }),
+    }),
+    scale: z
+      .object({ min: z.number(), max: z.number() })
+      .nullable()
+      .openapi({ description: 'The rating scale; null for an interaction model.' }),
+    recommendThreshold: z.object({
+      value: z.number().openapi({ description: 'The threshold used when a request does not give one (a rating, or a score for an interaction model).' }),
+      source: z.enum(['artifact', 'env']).openapi({ description: '"env" when RECOMMEND_THRESHOLD overrides the artifact.' }),
+      artifact: z.number().openapi({ description: 'The threshold stored in the artifact.' }),
+    }),
+    ranking: RankingHeadInfoSchema.nullable().openapi({
+      description: 'The interaction head that ranks recommendations of a rating model, stored beside it; null when there is none (the model ranks with its own head).',
+    }),
+    coldStart: z.enum(COLD_START_RANKINGS).openapi({
+      description: 'How an unknown user is ranked: `popularity` (training users per item) or `item-bias` (artifacts without popularity, e.g. version 1).',
+    }),
+    foldIn: z.enum(FOLD_IN_KINDS).openapi({
+      description:
+        'What POST /v1/recommendations accepts: `ratings`, `interactions` (an `items` body), both, or `none` (an interaction head not trained with iALS).',
+    }),
+    metrics: z.object({
+      validation: metricsSchema,
+      test: metricsSchema,
+      ranking: z.object({ validation: rankingMetricsSchema, test: rankingMetricsSchema }),
+    }),
+    training: z.object({
+      epochs: z.number().int(),
+      bestEpoch: z.number().int(),
+      backend: z.string(),
+      seconds: z.number(),
+    }),
+    seenItems: z.boolean().openapi({ description: 'Whether the artifact lists the items each user rated in training.' }),
+    signature: SignatureInfoSchema.openapi({
+      description: 'Whether the artifact is signed, by which key, and whether this Worker verified it (MODEL_PUBLIC_KEYS).',
+    }),
+    served: ServedInfoSchema.openapi({ description: 'The version this isolate serves and where it was loaded from.' }),
+  })
+  .openapi('ModelInfo');
 
 const modelRoute = createRoute({
   method: 'get',
   path: '/v1/model',
+  operationId: 'getModel',
   tags: ['Model'],
   summary: 'Describe the served model',
   description:
     'Format and schema version, checksum, objective (`rating` or `interaction`), shape, rating scale (null for an interaction model), recommend threshold, the ranking head beside a rating head, its signature (`signature`: signed, by which key, verified against MODEL_PUBLIC_KEYS or not), how unknown users are ranked (`coldStart`) and what a new user can be folded in from (`foldIn`), rating and ranking metrics of the served artifact, and `served`: the version this isolate serves and where it was loaded from (bundled or R2).',
   responses: {
     200: jsonContent(ModelInfoSchema, 'The served model.'),
+    '4XX': CLIENT_ERROR,
     503: errorContent('No model could be loaded (`model_unavailable`).'),
   },
 });
 
 /** Registers `GET /v1/model`. */
-export function registerModelRoutes(app: App, deps: { models: ModelStore }): void {
+export function registerModelRoutes(app: App): void {
   app.openapi(modelRoute, async (c) => {
     const served = c.get('model');
     const { model, meta } = served;

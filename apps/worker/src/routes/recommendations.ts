@@ -1,7 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
+import { DEFAULT_FOLD_IN_L2 } from '@edgerec/core';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../app-env';
 import { limitBody } from '../body-limit';
 import {
+  FOLD_IN_L2_MAX,
+  FOLD_IN_L2_MIN,
   K_MAX,
   K_MIN,
   MAX_BODY_BYTES,
@@ -9,34 +12,203 @@ import {
   MAX_EXCLUDE,
   MAX_FOLD_IN_ITEMS,
   MAX_FOLD_IN_RATINGS,
+  MAX_INTERACTION_WEIGHT,
   RERANK_POOL_FACTOR,
   RERANK_POOL_MIN,
 } from '../limits';
-import type { ModelStore } from '../model-store';
+import { COLD_START_RANKINGS } from '../model-capabilities';
 import {
-  FoldInRequestSchema,
-  FoldInResponseSchema,
-  RecommendationsParamsSchema,
-  RecommendationsQuerySchema,
-  RecommendationsSchema,
+  CandidatesInfoSchema,
+  ExcludeInfoSchema,
+  RANK_ORDERS,
+  RecommendedItemSchema,
+  candidatesDoc,
   errorContent,
+  excludeDoc,
+  idListBody,
+  idListQuery,
+  idSchema,
   jsonContent,
+  kBodySchema,
+  kQuerySchema,
+  orderDoc,
+  orderSchema,
+  required,
 } from '../schemas';
 import { foldInRecommend } from '../fold-in';
 import { recommendFor } from '../ranking';
+
+/** `GET /v1/users/{user}/recommendations` path. */
+export const RecommendationsParamsSchema = z.object({
+  user: idSchema('user').openapi({ param: { name: 'user', in: 'path' } }),
+});
+
+/** `GET /v1/users/{user}/recommendations` query. */
+export const RecommendationsQuerySchema = z.object({
+  k: kQuerySchema,
+  exclude: idListQuery(MAX_EXCLUDE, `${excludeDoc} Comma-separated.`, 'item-3,item-9').optional(),
+  candidates: idListQuery(MAX_CANDIDATES, `${candidatesDoc} Comma-separated.`, 'item-1,item-2,item-5').optional(),
+  coldStart: z
+    .enum(['fallback', 'error'], { error: 'must be "fallback" or "error"' })
+    .default('fallback')
+    .openapi({
+      description:
+        'What an unknown user gets: `fallback` (default) ranks items by popularity (or by item bias when the artifact stores no popularity) and flags the response `coldStart: true`; `error` answers 404 `unknown_user`.',
+      example: 'fallback',
+    }),
+  order: orderSchema().default('score'),
+});
+
+const itemsDoc = { description: 'At most k items, best first (ties: catalogue order).' };
+
+/** `GET /v1/users/{user}/recommendations` response. */
+export const RecommendationsSchema = z
+  .object({
+    user: z.string(),
+    k: z.number().int(),
+    items: z.array(RecommendedItemSchema).openapi(itemsDoc),
+    excludedSeen: z.number().int().openapi({ description: 'How many items were skipped because the user rated them in training.' }),
+    seenItems: z.boolean().openapi({
+      description: 'Whether the artifact lists seen items; when false nothing was excluded.',
+    }),
+    coldStart: z.boolean().openapi({
+      description: 'True when the model does not know the user and the items are ranked by the fallback.',
+    }),
+    fallback: z.enum(COLD_START_RANKINGS).optional().openapi({
+      description:
+        'With `coldStart: true`: how the items were ranked, the same for every unknown user: `popularity` (most training users first) or `item-bias` (by item bias alone; artifacts without popularity).',
+    }),
+    order: z.enum(RANK_ORDERS).optional().openapi({
+      description: 'Rating models with a ranking head only: how the items are ordered (see the `order` parameter).',
+    }),
+    exclude: ExcludeInfoSchema.optional().openapi({ description: 'Present when the request gave `exclude`.' }),
+    candidates: CandidatesInfoSchema.optional().openapi({ description: 'Present when the request gave `candidates`.' }),
+  })
+  .openapi('Recommendations');
+
+const ratingsSchema = z
+  .array(
+    z.object({
+      item: idSchema('item'),
+      rating: z.number({ error: 'must be a number' }).openapi({
+        description: "The user's rating, inside the model's rating scale (see GET /v1/model).",
+        example: 4,
+      }),
+    }),
+    { error: required('an array') },
+  )
+  .min(1, 'must hold at least one rating')
+  .max(MAX_FOLD_IN_RATINGS, {
+    error: (issue) =>
+      `at most ${MAX_FOLD_IN_RATINGS} ratings per request${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
+  })
+  .openapi({
+    description: `Rating models: the new user's ratings (1 to ${MAX_FOLD_IN_RATINGS}). Unknown items are skipped and listed in \`foldedIn.unknownItems\`; a repeated item keeps its last rating. With an iALS ranking head, the rated items also fold into the head as interactions of weight 1.`,
+  });
+
+const weightMessage = `must be a number greater than 0 and at most ${MAX_INTERACTION_WEIGHT}`;
+
+const interactionSchema = z
+  .object({
+    item: idSchema('item'),
+    weight: z
+      .number({ error: weightMessage })
+      .positive(weightMessage)
+      .max(MAX_INTERACTION_WEIGHT, weightMessage)
+      .optional()
+      .openapi({
+        description: `How much the user interacted (a count, a duration; default 1, at most ${MAX_INTERACTION_WEIGHT}). The model's confidence map turns it into the fold-in's weight; a repeated item sums its weights.`,
+        example: 3,
+      }),
+  })
+  .openapi('Interaction');
+
+const itemsSchema = z
+  .array(z.union([idSchema('item'), interactionSchema], { error: 'must be an item id or an object { "item": id, "weight"?: number }' }), {
+    error: required('an array'),
+  })
+  .min(1, 'must hold at least one item')
+  .max(MAX_FOLD_IN_ITEMS, {
+    error: (issue) => `at most ${MAX_FOLD_IN_ITEMS} items per request${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
+  })
+  .openapi({
+    description: `Models whose ranking head has an iALS fold-in (GET /v1/model \`foldIn\` includes \`interactions\`): the items the new user interacted with (1 to ${MAX_FOLD_IN_ITEMS}), each an id or \`{ "item": id, "weight": number }\`. Unknown items are skipped and listed in \`foldedIn.unknownItems\`; a repeated item sums its weights.`,
+    example: ['item-5', { item: 'item-47', weight: 3 }],
+  });
+
+/** `POST /v1/recommendations` body: `ratings` or `items`, not both. */
+export const FoldInRequestSchema = z
+  .object({
+    ratings: ratingsSchema.optional(),
+    items: itemsSchema.optional(),
+    k: kBodySchema,
+    exclude: idListBody(MAX_EXCLUDE, excludeDoc).optional(),
+    candidates: idListBody(MAX_CANDIDATES, candidatesDoc).optional(),
+    l2: z
+      .number({ error: 'must be a number' })
+      .min(FOLD_IN_L2_MIN, `must be a number from ${FOLD_IN_L2_MIN} to ${FOLD_IN_L2_MAX}`)
+      .max(FOLD_IN_L2_MAX, `must be a number from ${FOLD_IN_L2_MIN} to ${FOLD_IN_L2_MAX}`)
+      .optional()
+      .openapi({
+        description:
+          `Ridge regularisation of the fold-in (${FOLD_IN_L2_MIN} to ${FOLD_IN_L2_MAX}). With \`ratings\` (default ${DEFAULT_FOLD_IN_L2}, core's DEFAULT_FOLD_IN_L2): weighs like that many extra ratings pulling the user's vector and bias towards zero, in squared units of the model's [0, 1] target scale; lower trusts few ratings more, higher moves the ranking towards item bias. ` +
+          "With `items` (default: the λ the head was trained with, reported in the answer's `foldedIn.l2`): the iALS ridge λ on the user's vector. A ranking head folding in rated items always uses its trained λ.",
+        example: DEFAULT_FOLD_IN_L2,
+      }),
+    order: orderSchema().optional().openapi({
+      description: `${orderDoc} With \`items\` only \`score\` applies (there are no ratings to rank by).`,
+    }),
+  })
+  .superRefine((body, context) => {
+    if (body.ratings === undefined && body.items === undefined) {
+      context.addIssue({ code: 'custom', path: ['ratings'], message: 'is required (or send "items": the items the user interacted with)' });
+    } else if (body.ratings !== undefined && body.items !== undefined) {
+      context.addIssue({ code: 'custom', path: ['items'], message: 'give "ratings" or "items", not both' });
+    }
+  })
+  .openapi('FoldInRequest', {
+    description: 'A new user: `ratings` (rating models) or `items` (models with an iALS interaction fold-in), exactly one of them.',
+    oneOf: [{ required: ['ratings'] }, { required: ['items'] }],
+  });
+
+/** How the new user was folded in. */
+const FoldedInSchema = z.object({
+  ratings: z.number().int().optional().openapi({ description: '`ratings` body: distinct known items whose ratings were used (and excluded from the ranking).' }),
+  items: z.number().int().optional().openapi({ description: '`items` body: distinct known items folded in (and excluded from the ranking).' }),
+  unknownItems: z.array(z.string()).openapi({ description: 'Item ids of the body the model does not know (skipped).' }),
+  l2: z.number().openapi({ description: 'The ridge of the fold-in the body\'s `l2` sets (given or default).' }),
+  interactionL2: z.number().optional().openapi({
+    description: '`ratings` on a model with an iALS ranking head: the head\'s trained ridge, used to fold the rated items into it.',
+  }),
+});
+
+/** `POST /v1/recommendations` response. */
+export const FoldInResponseSchema = z
+  .object({
+    k: z.number().int(),
+    items: z.array(RecommendedItemSchema).openapi({ ...itemsDoc, description: `${itemsDoc.description} Never an item of the body.` }),
+    order: z.enum(RANK_ORDERS).optional().openapi({
+      description: 'Rating models with a ranking head only: how the items are ordered (`rating` also when the head cannot fold in the ratings).',
+    }),
+    foldedIn: FoldedInSchema,
+    exclude: ExcludeInfoSchema.optional().openapi({ description: 'Present when the request gave `exclude`.' }),
+    candidates: CandidatesInfoSchema.optional().openapi({ description: 'Present when the request gave `candidates`.' }),
+  })
+  .openapi('FoldInRecommendations');
 
 const unavailable = errorContent('No model could be loaded (`model_unavailable`).');
 
 const recommendationsRoute = createRoute({
   method: 'get',
   path: '/v1/users/{user}/recommendations',
+  operationId: 'recommendForUser',
   tags: ['Recommendations'],
   summary: 'Top-K items for a user',
   description:
     `The k (${K_MIN} to ${K_MAX}) best items, best first, excluding the items the user rated or interacted with in training when the artifact lists them and the \`exclude\` ids, ` +
     `over the whole catalogue or only over the \`candidates\` ids (re-ranking, at most ${MAX_CANDIDATES}). ` +
-    'Items are ranked by the model\'s ranking head: an interaction model answers `{ item, score, probability? }` (scores, never ratings); a rating model with a ranking head `{ item, score, rating, raw }` ' +
-    `(\`order=rating\` re-ranks the head's best max(${RERANK_POOL_FACTOR}k, ${RERANK_POOL_MIN}) by predicted rating); other rating models \`{ item, rating, raw }\`. ` +
+    'Items are ranked by the model\'s ranking head: an interaction model answers `{ item, score, probability? }` (scores, never ratings); a rating model with a ranking head `{ item, score, rating, unclippedRating, raw }` ' +
+    `(\`order=rating\` re-ranks the head's best max(${RERANK_POOL_FACTOR}k, ${RERANK_POOL_MIN}) by predicted rating); other rating models \`{ item, rating, unclippedRating, raw }\`. ` +
     'An unknown user gets the cold-start fallback, the same for every unknown user: the most popular items (`fallback: "popularity"`, each with its `popularity`) when the artifact stores popularity, else items ranked by item bias (`fallback: "item-bias"`), flagged `coldStart: true` (or 404 with `coldStart=error`).',
   request: { params: RecommendationsParamsSchema, query: RecommendationsQuerySchema },
   responses: {
@@ -52,6 +224,7 @@ const recommendationsRoute = createRoute({
 const foldInRoute = createRoute({
   method: 'post',
   path: '/v1/recommendations',
+  operationId: 'recommendForNewUser',
   tags: ['Recommendations'],
   summary: 'Top-K items for a new user, from their ratings or the items they interacted with (fold-in)',
   description:
@@ -81,7 +254,7 @@ const foldInRoute = createRoute({
 });
 
 /** Registers `GET /v1/users/{user}/recommendations` and `POST /v1/recommendations` (fold-in). */
-export function registerRecommendationRoutes(app: App, deps: { models: ModelStore }): void {
+export function registerRecommendationRoutes(app: App): void {
   app.openapi(recommendationsRoute, async (c) => {
     const { user } = c.req.valid('param');
     const { k, exclude, candidates, coldStart, order } = c.req.valid('query');

@@ -1,26 +1,62 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../app-env';
 import { limitBody } from '../body-limit';
 import { MAX_BATCH, MAX_BODY_BYTES } from '../limits';
-import type { ModelStore } from '../model-store';
 import {
-  BatchRequestSchema,
-  BatchResponseSchema,
-  PairScoreSchema,
-  ScoreQuerySchema,
+  InteractionScoreSchema,
+  PairErrorSchema,
+  ScoreSchema,
   errorContent,
+  idSchema,
   jsonContent,
+  required,
+  thresholdBodySchema,
+  thresholdQuerySchema,
 } from '../schemas';
 import { scorePair, tryScorePair } from '../scoring';
 import { defaultThreshold, requestThreshold } from '../threshold';
 
+/** `GET /v1/score` query. */
+export const ScoreQuerySchema = z.object({
+  user: idSchema('user'),
+  item: idSchema('item'),
+  threshold: thresholdQuerySchema.optional(),
+});
+
+/** `GET /v1/score` response: a rating model's or an interaction model's score. */
+export const PairScoreSchema = z.union([ScoreSchema, InteractionScoreSchema]);
+
+/** `POST /v1/score` body. */
+export const BatchRequestSchema = z
+  .object({
+    pairs: z
+      .array(z.object({ user: idSchema('user'), item: idSchema('item') }), { error: required('an array') })
+      .min(1, 'must hold at least one pair')
+      .max(MAX_BATCH, {
+        error: (issue) =>
+          `at most ${MAX_BATCH} pairs per request${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
+      }),
+    threshold: thresholdBodySchema.optional(),
+  })
+  .openapi('BatchScoreRequest');
+
+/** `POST /v1/score` response. */
+export const BatchResponseSchema = z
+  .object({
+    results: z.array(z.union([ScoreSchema, InteractionScoreSchema, PairErrorSchema])).openapi({
+      description: 'One entry per requested pair, in request order: a score (`Score` for a rating model, `InteractionScore` for an interaction model), or an error for an unknown id.',
+    }),
+  })
+  .openapi('BatchScores');
+
 const scoreRoute = createRoute({
   method: 'get',
   path: '/v1/score',
+  operationId: 'scorePair',
   tags: ['Scores'],
   summary: 'Score one (user, item) pair',
   description:
-    'A rating model (also one with a ranking head: pairs are scored by its rating head) answers the predicted rating of `item` by `user` (`Score`). ' +
+    'A rating model (also one with a ranking head: pairs are scored by its rating head) answers the predicted rating of `item` by `user` (`Score`: `rating`, clipped to the scale, and `unclippedRating`, the same prediction before clipping). ' +
     'An interaction model answers a ranking score, never a rating (`InteractionScore`: `score`, and `probability` for a sigmoid head). ' +
     "Either way `recommend` says whether the number reaches the threshold: the artifact's (set by the trainer so that, for an interaction model, `recommend: true` means about \"would be in this user's top 10\"), RECOMMEND_THRESHOLD, or the request's `threshold`.",
   request: { query: ScoreQuerySchema },
@@ -37,6 +73,7 @@ const scoreRoute = createRoute({
 const batchRoute = createRoute({
   method: 'post',
   path: '/v1/score',
+  operationId: 'scorePairs',
   tags: ['Scores'],
   summary: 'Score a batch of pairs',
   description: `Scores 1 to ${MAX_BATCH} (MAX_BATCH) pairs in one request, each like GET /v1/score (a rating, or a score for an interaction model). Unknown ids do not fail the batch: their entries carry an \`error\` instead of a score. Bodies over ${MAX_BODY_BYTES} bytes are refused with 413 \`payload_too_large\`.`,
@@ -54,7 +91,7 @@ const batchRoute = createRoute({
 });
 
 /** Registers `GET /v1/score` and `POST /v1/score`. */
-export function registerScoreRoutes(app: App, deps: { models: ModelStore }): void {
+export function registerScoreRoutes(app: App): void {
   app.openapi(scoreRoute, async (c) => {
     const query = c.req.valid('query');
     const { model } = c.get('model');

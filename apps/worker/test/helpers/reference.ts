@@ -1,10 +1,12 @@
-import { activate, predict, ratingFromRaw, readRow, type RecommenderModel, type UserQuery } from '@edgerec/core';
+import { activate, predict, ratingFromRaw, readRow, unscaleRating, type RecommenderModel, type UserQuery } from '@edgerec/core';
 
 /** One ranked item as the brute-force references compute it. */
 export interface Ranked {
   index: number;
   item: string;
   rating: number;
+  /** The rating before clipping to the scale. */
+  unclippedRating: number;
   raw: number;
 }
 
@@ -13,7 +15,7 @@ function top(model: RecommenderModel, scored: { index: number; raw: number }[], 
   return scored
     .sort((a, b) => b.raw - a.raw || a.index - b.index)
     .slice(0, k)
-    .map(({ index, raw }) => ({ index, item: model.items.ids[index]!, raw, rating: ratingFromRaw(model, raw) }));
+    .map(({ index, raw }) => ({ index, item: model.items.ids[index]!, raw, rating: ratingFromRaw(model, raw), unclippedRating: unscaleRating(model.scale, raw) }));
 }
 
 /** The k best of `eligible` for a known user, by core's `predict` one pair at a time. */

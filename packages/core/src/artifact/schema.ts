@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIVATIONS } from '../activation.js';
 import { CONFIDENCE_MODES } from '../ials/confidence.js';
 import { OBJECTIVES } from '../objective.js';

@@ -21,7 +21,14 @@ export async function foldInAgreement(artifactFile, { k = 10, good = 8 } = {}) {
     if (seen.length === 0) continue;
     const options = { k, excludeSorted: seen };
     const trained = topKItems(model, userQuery(model, u), options);
-    const folded = topKItems(model, foldInInteractions(model, Array.from(seen, (item) => ({ item }))), options);
+    const folded = topKItems(
+      model,
+      foldInInteractions(
+        model,
+        Array.from(seen, (item) => ({ item })),
+      ),
+      options,
+    );
     const trainedItems = new Set(trained.map((r) => r.index));
     overlaps.push(folded.reduce((n, r) => n + (trainedItems.has(r.index) ? 1 : 0), 0));
   }

@@ -75,7 +75,11 @@ export async function measured(command, args, { node = false, onStderrLine, cwd,
       child.on('close', (exit) => {
         currentChild = undefined;
         if (onStderrLine && partial) onStderrLine(partial, since());
-        resolveRun({ code: exit, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+        resolveRun({
+          code: exit,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+        });
       });
     });
     const parentWall = since();
@@ -84,7 +88,10 @@ export async function measured(command, args, { node = false, onStderrLine, cwd,
     const text = existsSync(rssFile) ? (await readFile(rssFile, 'utf8')).trim() : '';
     if (hasGnuTime) {
       // GNU time puts "Command exited with non-zero status N" before the format line on failure.
-      const m = text.split('\n').pop()?.match(/^([\d.]+) (\d+)$/);
+      const m = text
+        .split('\n')
+        .pop()
+        ?.match(/^([\d.]+) (\d+)$/);
       if (m) {
         wallSeconds = Number(m[1]);
         peakRssMb = Number(m[2]) / 1024;

@@ -9,9 +9,19 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { foldInAgreement } from './fold-in-agreement.mjs';
-import { cleanUpOnInterrupt, CLI, DEFAULT_PEERS_DIR, lastLine, measured, progress, REPO, show, tempDir } from './process-runner.mjs';
+import {
+  cleanUpOnInterrupt,
+  CLI,
+  DEFAULT_PEERS_DIR,
+  lastLine,
+  measured,
+  progress,
+  REPO,
+  show,
+  tempDir,
+} from './process-runner.mjs';
 import { finishResults, loadSavedResults, startResults, usageFailure } from './bench-results.mjs';
-import { f1, f2, f4, fmtInt, fmtLoad, fmtMb, hostLines, section } from './report-tables.mjs';
+import { f1, f2, f4, fmtInt, fmtLoad, hostLines, section } from './report-tables.mjs';
 
 const fail = usageFailure('bench:rank');
 
@@ -99,7 +109,9 @@ async function runBenchmark() {
   await mkdir(outDir, { recursive: true });
   const work = await tempDir('work-', outDir);
   const results = startResults('edgerec rank', { quick: flags.quick, peers: probePeers() });
-  progress(`edgerec ranking benchmark; load average ${fmtLoad(results.loadAverageStart)}; work files in ${show(work.path)}`);
+  progress(
+    `edgerec ranking benchmark; load average ${fmtLoad(results.loadAverageStart)}; work files in ${show(work.path)}`,
+  );
   for (const message of results.peers.messages) progress(message);
   try {
     progress('\n== ML-100K ==');
@@ -108,7 +120,10 @@ async function runBenchmark() {
       progress('\n== ML-1M ==');
       results.sections.ml1m = await ml1mSection(join(work.path, 'ml1m'), results.peers);
     } else {
-      results.sections.ml1m = { status: 'skipped', message: flags.quick ? 'not run with --quick' : 'no --ml1m FILE given' };
+      results.sections.ml1m = {
+        status: 'skipped',
+        message: flags.quick ? 'not run with --quick' : 'no --ml1m FILE given',
+      };
     }
   } finally {
     if (flags.keep) progress(`kept the splits and models in ${show(work.path)}`);
@@ -125,9 +140,16 @@ function probePeers() {
   const np = python ? run('import numpy, sys; sys.stdout.write(numpy.__version__)') : undefined;
   const numpy = np?.status === 0 ? np.stdout : undefined;
   const messages = [];
-  if (!python) messages.push(`${flags.python} does not run (${py.error?.message ?? lastLine(py.stderr)}): no peers; the split falls back to edgerec split.`);
-  else if (!numpy) messages.push(`${flags.python} has no numpy: implicit_peer.py cannot run (on Debian: apt-get install -y python3-numpy).`);
-  if (!existsSync(splitScript)) messages.push(`${show(splitScript)} not found (--peers DIR): the split falls back to edgerec split.`);
+  if (!python)
+    messages.push(
+      `${flags.python} does not run (${py.error?.message ?? lastLine(py.stderr)}): no peers; the split falls back to edgerec split.`,
+    );
+  else if (!numpy)
+    messages.push(
+      `${flags.python} has no numpy: implicit_peer.py cannot run (on Debian: apt-get install -y python3-numpy).`,
+    );
+  if (!existsSync(splitScript))
+    messages.push(`${show(splitScript)} not found (--peers DIR): the split falls back to edgerec split.`);
   if (!existsSync(peerScript)) messages.push(`${show(peerScript)} not found (--peers DIR): no peer figures.`);
   return {
     python,
@@ -148,8 +170,16 @@ function ml100kPlan() {
     ...(flags.quick
       ? []
       : [
-          { key: 'bce', label: 'edgerec BCE, sampled negatives (--method bce)', args: ['--objective', 'interaction', '--method', 'bce'] },
-          { key: 'bpr', label: 'edgerec BPR, sampled negatives (--method bpr)', args: ['--objective', 'interaction', '--method', 'bpr'] },
+          {
+            key: 'bce',
+            label: 'edgerec BCE, sampled negatives (--method bce)',
+            args: ['--objective', 'interaction', '--method', 'bce'],
+          },
+          {
+            key: 'bpr',
+            label: 'edgerec BPR, sampled negatives (--method bpr)',
+            args: ['--objective', 'interaction', '--method', 'bpr'],
+          },
         ]),
     { key: 'rating', label: 'edgerec rating model, ranked by its iALS head (default)', args: [] },
     { key: 'ratingOnly', label: 'edgerec rating model, --ranking-head none', args: ['--ranking-head', 'none'] },
@@ -166,17 +196,39 @@ async function ml100kSection(dir, peers) {
     progress(message);
     return { status: 'skipped', message };
   }
-  const protocol = await rankProtocol({ dir, ratings: file('u.data'), plan: ml100kPlan(), ks: [10], peers, foldIn: ['ials', 'rating'] });
+  const protocol = await rankProtocol({
+    dir,
+    ratings: file('u.data'),
+    plan: ml100kPlan(),
+    ks: [10],
+    peers,
+    foldIn: ['ials', 'rating'],
+  });
   progress('default rating model on u1.base -> u1.test (RMSE)');
-  const u1 = await edgerecTrain(['--ratings', file('u1.base'), '--test', file('u1.test'), '--out', join(dir, 'u1.json')]);
+  const u1 = await edgerecTrain([
+    '--ratings',
+    file('u1.base'),
+    '--test',
+    file('u1.test'),
+    '--out',
+    join(dir, 'u1.json'),
+  ]);
   progress(`    ${u1.status === 'ok' ? `test RMSE ${f4(u1.summary.test.rmse)}, ${f1(u1.seconds)} s` : u1.message}`);
   return {
     status: 'ran',
     data: show(ml100kDir),
     ...protocol,
-    u1: u1.status === 'ok'
-      ? { status: 'ok', rmse: u1.summary.test.rmse, target: U1_RMSE_TARGET, seconds: u1.seconds, wallSeconds: u1.wallSeconds, rankingHead: u1.summary.rankingHead?.method ?? 'none' }
-      : u1,
+    u1:
+      u1.status === 'ok'
+        ? {
+            status: 'ok',
+            rmse: u1.summary.test.rmse,
+            target: U1_RMSE_TARGET,
+            seconds: u1.seconds,
+            wallSeconds: u1.wallSeconds,
+            rankingHead: u1.summary.rankingHead?.method ?? 'none',
+          }
+        : u1,
   };
 }
 
@@ -190,7 +242,9 @@ async function ml1mSection(dir, peers) {
   }
   const label = await ml1mLabel(ml1mFile);
   progress(label.text);
-  const plan = [{ key: 'ials', label: 'edgerec iALS (default interaction recipe)', args: ['--objective', 'interaction'] }];
+  const plan = [
+    { key: 'ials', label: 'edgerec iALS (default interaction recipe)', args: ['--objective', 'interaction'] },
+  ];
   const protocol = await rankProtocol({ dir, ratings: ml1mFile, plan, ks: [10, 20], peers, foldIn: ['ials'] });
   return { status: 'ran', data: show(ml1mFile), label, ...protocol };
 }
@@ -265,7 +319,9 @@ async function rankProtocol({ dir, ratings, plan, ks, peers, foldIn }) {
     progress(
       `    ${at10.status === 'ok' ? `NDCG@10 ${f4(at10.model.ndcg)} (popularity ${f4(at10.popularity.ndcg)})` : at10.message}, ` +
         `${f1(run.seconds)} s training, ${f1(run.wallSeconds)} s wall` +
-        (entry.foldIn ? `; fold-in top-10 overlap ${f2(entry.foldIn.meanOverlap)} mean, ${entry.foldIn.minOverlap} min` : ''),
+        (entry.foldIn
+          ? `; fold-in top-10 overlap ${f2(entry.foldIn.meanOverlap)} mean, ${entry.foldIn.minOverlap} min`
+          : ''),
     );
   }
   const peer = [];
@@ -278,11 +334,26 @@ async function splitRatings(ratings, dir, peers) {
   const train = join(dir, 'train.tsv');
   const test = join(dir, 'test.tsv');
   const how = peers.split
-    ? { tool: 'rank_split.py', command: flags.python, args: [splitScript, ratings, dir, '--ratio', String(SPLIT.ratio), '--seed', String(SPLIT.seed)] }
+    ? {
+        tool: 'rank_split.py',
+        command: flags.python,
+        args: [splitScript, ratings, dir, '--ratio', String(SPLIT.ratio), '--seed', String(SPLIT.seed)],
+      }
     : {
         tool: 'edgerec split',
         command: process.execPath,
-        args: [CLI, 'split', ratings, '--by-user', String(SPLIT.ratio), '--seed', String(SPLIT.seed), '--out-dir', dir, '--force'],
+        args: [
+          CLI,
+          'split',
+          ratings,
+          '--by-user',
+          String(SPLIT.ratio),
+          '--seed',
+          String(SPLIT.seed),
+          '--out-dir',
+          dir,
+          '--force',
+        ],
       };
   progress(`${how.tool} ${show(ratings)} ${SPLIT.ratio * 100}/${100 - SPLIT.ratio * 100} seed ${SPLIT.seed}`);
   const result = await measured(how.command, how.args);
@@ -292,11 +363,19 @@ async function splitRatings(ratings, dir, peers) {
     return { status: 'failed', tool: how.tool, message };
   }
   const count = async (file) => (await readFile(file, 'utf8')).split('\n').filter(Boolean).length - 1;
-  return { status: 'ok', tool: how.tool, ratio: SPLIT.ratio, seed: SPLIT.seed, trainRows: await count(train), testRows: await count(test) };
+  return {
+    status: 'ok',
+    tool: how.tool,
+    ratio: SPLIT.ratio,
+    seed: SPLIT.seed,
+    trainRows: await count(train),
+    testRows: await count(test),
+  };
 }
 
 /** A sweep or epoch line of `edgerec train` (the interaction model's, or the ranking head's). */
-const SWEEP_LINE = /^(refit )?(?:ranking head )?(sweep|epoch)\s+(\d+)\s+loss (\S+)(?:\s+val NDCG@10 (\S+))?\s+([\d.]+)s$/;
+const SWEEP_LINE =
+  /^(refit )?(?:ranking head )?(sweep|epoch)\s+(\d+)\s+loss (\S+)(?:\s+val NDCG@10 (\S+))?\s+([\d.]+)s$/;
 
 /** `edgerec train … --json` in its own process: the summary, per-sweep seconds, wall time, peak RSS. */
 async function edgerecTrain(args) {
@@ -305,7 +384,14 @@ async function edgerecTrain(args) {
     node: true,
     onStderrLine: (line) => {
       const m = line.match(SWEEP_LINE);
-      if (m) sweeps.push({ phase: m[1] ? 'refit' : 'train', n: Number(m[3]), loss: Number(m[4]), valNdcg: m[5] ? Number(m[5]) : undefined, seconds: Number(m[6]) });
+      if (m)
+        sweeps.push({
+          phase: m[1] ? 'refit' : 'train',
+          n: Number(m[3]),
+          loss: Number(m[4]),
+          valNdcg: m[5] ? Number(m[5]) : undefined,
+          seconds: Number(m[6]),
+        });
     },
   });
   const base = { wallSeconds: result.wallSeconds, peakRssMb: result.peakRssMb, load1: result.load1 };
@@ -317,12 +403,40 @@ async function edgerecTrain(args) {
 
 /** `edgerec evaluate --mode interaction -k K --json`: the model's and popularity's ranking figures. */
 async function edgerecEvaluate(model, test, train, k) {
-  const args = [CLI, 'evaluate', '--model', model, '--ratings', test, '--train', train, '--mode', 'interaction', '-k', String(k), '--json'];
+  const args = [
+    CLI,
+    'evaluate',
+    '--model',
+    model,
+    '--ratings',
+    test,
+    '--train',
+    train,
+    '--mode',
+    'interaction',
+    '-k',
+    String(k),
+    '--json',
+  ];
   const result = await measured(process.execPath, args, { node: true });
   if (result.code !== 0) return { status: 'failed', k, message: cliError(result) };
   const report = JSON.parse(result.stdout);
-  const figures = (m) => ({ ndcg: m.ndcgAtK, precision: m.precisionAtK, recall: m.recallAtK, map: m.mapAtK, hitRate: m.hitRateAtK, coverage: m.coverage });
-  return { status: 'ok', k, model: figures(report.model), popularity: figures(report.popularity), heldOut: report.heldOut, notes: report.notes };
+  const figures = (m) => ({
+    ndcg: m.ndcgAtK,
+    precision: m.precisionAtK,
+    recall: m.recallAtK,
+    map: m.mapAtK,
+    hitRate: m.hitRateAtK,
+    coverage: m.coverage,
+  });
+  return {
+    status: 'ok',
+    k,
+    model: figures(report.model),
+    popularity: figures(report.popularity),
+    heldOut: report.heldOut,
+    notes: report.notes,
+  };
 }
 
 /** implicit_peer.py at K: popularity, EASE and iALS figures and seconds (its JSON last line). */
@@ -331,10 +445,25 @@ async function implicitPeer(train, test, k, peers) {
     return { status: 'unavailable', k, message: peers.messages.join(' ') || 'implicit_peer.py cannot run' };
   }
   const args = [
-    peerScript, train, test, '--k', String(k), '--dim', String(PEER.dim), '--reg', String(PEER.reg),
-    '--w0', String(PEER.w0), '--iters', String(PEER.iters), '--lam', String(PEER.lam),
+    peerScript,
+    train,
+    test,
+    '--k',
+    String(k),
+    '--dim',
+    String(PEER.dim),
+    '--reg',
+    String(PEER.reg),
+    '--w0',
+    String(PEER.w0),
+    '--iters',
+    String(PEER.iters),
+    '--lam',
+    String(PEER.lam),
   ];
-  progress(`implicit_peer.py --k ${k} --dim ${PEER.dim} --reg ${PEER.reg} --w0 ${PEER.w0} --iters ${PEER.iters} --lam ${PEER.lam}`);
+  progress(
+    `implicit_peer.py --k ${k} --dim ${PEER.dim} --reg ${PEER.reg} --w0 ${PEER.w0} --iters ${PEER.iters} --lam ${PEER.lam}`,
+  );
   const result = await measured(flags.python, args, { env: { OPENBLAS_NUM_THREADS: PEER_BLAS_THREADS } });
   let json;
   try {
@@ -348,8 +477,21 @@ async function implicitPeer(train, test, k, peers) {
   for (const [name, m] of Object.entries(json)) {
     models[name] = { ndcg: m.ndcg, precision: m.precision, recall: m.recall, map: m.map, users: m.users, seconds: m.s };
   }
-  progress(`    ${Object.entries(models).map(([name, m]) => `${name} NDCG@${k} ${f4(m.ndcg)} ${f1(m.seconds)} s`).join(', ')}`);
-  return { status: 'ok', k, numpy: peers.numpy, blasThreads: PEER_BLAS_THREADS, models, wallSeconds: result.wallSeconds, peakRssMb: result.peakRssMb, load1: result.load1 };
+  progress(
+    `    ${Object.entries(models)
+      .map(([name, m]) => `${name} NDCG@${k} ${f4(m.ndcg)} ${f1(m.seconds)} s`)
+      .join(', ')}`,
+  );
+  return {
+    status: 'ok',
+    k,
+    numpy: peers.numpy,
+    blasThreads: PEER_BLAS_THREADS,
+    models,
+    wallSeconds: result.wallSeconds,
+    peakRssMb: result.peakRssMb,
+    load1: result.load1,
+  };
 }
 
 /** The error line of a failed command: edgerec's, commander's ("error: …"), or stderr's last line. */
@@ -357,7 +499,6 @@ function cliError(result) {
   const m = result.stderr.match(/^(?:edgerec: )?(?:unexpected )?error: (?:Error: )?(.*)$/m);
   return (m?.[1] ?? lastLine(result.stderr)).trim();
 }
-
 
 // ─── rendering ────────────────────────────────────────────────────────────────────────────────
 
@@ -369,10 +510,15 @@ function render(results, md) {
     `peers (${p.dir}): Python ${p.python ?? 'missing'}, numpy ${p.numpy ?? 'missing'}; every row of a table ranks the same test.tsv ` +
       'against the same train.tsv: the whole catalogue minus the user’s training items, every held-out item relevant',
   );
-  const out = [md ? `### ${title}` : `${title}\n${'═'.repeat(title.length)}`, md ? lines.map((l) => `${l}  `).join('\n') : lines.join('\n')];
+  const out = [
+    md ? `### ${title}` : `${title}\n${'═'.repeat(title.length)}`,
+    md ? lines.map((l) => `${l}  `).join('\n') : lines.join('\n'),
+  ];
   const s = results.sections;
   out.push(section(md, `1. ML-100K: u.data → ${splitName(s.ml100k)}`, ml100kView(s.ml100k)));
-  out.push(section(md, '2. Fold-in check: each training user folded in from their own training items', foldInView(results)));
+  out.push(
+    section(md, '2. Fold-in check: each training user folded in from their own training items', foldInView(results)),
+  );
   out.push(section(md, '3. Default rating model: accuracy kept, ranking gained', ratingView(s.ml100k)));
   out.push(section(md, `4. ${s.ml1m?.label?.text ?? 'ML-1M'}: ${splitName(s.ml1m)}`, ml1mView(s.ml1m)));
   return `${out.join('\n\n')}\n`;
@@ -380,7 +526,7 @@ function render(results, md) {
 
 function splitName(r) {
   const sp = r?.split;
-  if (!sp || sp.status !== 'ok') return 'per-user 75/25 split';
+  if (sp?.status !== 'ok') return 'per-user 75/25 split';
   return `${sp.tool} ${sp.ratio * 100}/${100 - sp.ratio * 100} seed ${sp.seed} (${fmtInt(sp.trainRows)} train, ${fmtInt(sp.testRows)} test rows)`;
 }
 
@@ -423,21 +569,33 @@ function modelRows(r, pick, k) {
     rows.push(rankingRow(m.label, pick(ev, 'model'), { seconds: m.trainSeconds, perSweep, reference }));
   }
   const first = r.models.find((m) => m.status === 'ok' && Object.values(m.evaluations).every((e) => e.status === 'ok'));
-  if (first) rows.push(rankingRow('popularity (edgerec evaluate, counted on train.tsv)', pick(first.evaluations, 'popularity')));
+  if (first)
+    rows.push(rankingRow('popularity (edgerec evaluate, counted on train.tsv)', pick(first.evaluations, 'popularity')));
   return rows;
 }
 
 function peerRows(r, pickPeer, k) {
   const rows = [];
-  const names = { pop: 'peer: popularity', ease: `peer: EASE λ ${PEER.lam}`, ials: `peer: iALS dim ${PEER.dim}, reg ${PEER.reg}, w0 ${PEER.w0}, ${PEER.iters} iterations` };
+  const names = {
+    pop: 'peer: popularity',
+    ease: `peer: EASE λ ${PEER.lam}`,
+    ials: `peer: iALS dim ${PEER.dim}, reg ${PEER.reg}, w0 ${PEER.w0}, ${PEER.iters} iterations`,
+  };
   const runs = r.peer;
   const ok = runs.filter((x) => x.status === 'ok');
-  if (ok.length === 0) return runs.length > 0 ? [['implicit_peer.py', { span: `${runs[0].status}: ${runs[0].message}` }]] : [];
+  if (ok.length === 0)
+    return runs.length > 0 ? [['implicit_peer.py', { span: `${runs[0].status}: ${runs[0].message}` }]] : [];
   const main = ok.find((x) => x.k === k) ?? ok[0];
   for (const name of ['pop', 'ease', 'ials']) {
     const m = main.models[name];
     const perSweep = name === 'ials' ? m.seconds / PEER.iters : undefined;
-    rows.push(rankingRow(names[name], pickPeer(ok, name), { seconds: m.seconds, perSweep, reference: main.models.ials.seconds }));
+    rows.push(
+      rankingRow(names[name], pickPeer(ok, name), {
+        seconds: m.seconds,
+        perSweep,
+        reference: main.models.ials.seconds,
+      }),
+    );
   }
   return rows;
 }
@@ -451,7 +609,11 @@ const RANK_TAIL = [
 function ml100kView(r) {
   const none = unavailable(r);
   if (none) return none;
-  const columns = [{ header: 'model', align: 'left' }, ...['NDCG@10', 'P@10', 'R@10', 'MAP@10', 'HR@10'].map((h) => ({ header: h, align: 'right' })), ...RANK_TAIL];
+  const columns = [
+    { header: 'model', align: 'left' },
+    ...['NDCG@10', 'P@10', 'R@10', 'MAP@10', 'HR@10'].map((h) => ({ header: h, align: 'right' })),
+    ...RANK_TAIL,
+  ];
   const pick = (ev, who) => {
     const m = ev[10][who];
     return [f4(m.ndcg), f4(m.precision), f4(m.recall), f4(m.map), f4(m.hitRate)];
@@ -467,7 +629,11 @@ function ml100kView(r) {
 function ml1mView(r) {
   const none = unavailable(r);
   if (none) return none;
-  const columns = [{ header: 'model', align: 'left' }, ...['NDCG@10', 'R@20', 'NDCG@20', 'P@10', 'R@10', 'MAP@10'].map((h) => ({ header: h, align: 'right' })), ...RANK_TAIL];
+  const columns = [
+    { header: 'model', align: 'left' },
+    ...['NDCG@10', 'R@20', 'NDCG@20', 'P@10', 'R@10', 'MAP@10'].map((h) => ({ header: h, align: 'right' })),
+    ...RANK_TAIL,
+  ];
   const pick = (ev, who) => {
     const a = ev[10][who];
     const b = ev[20][who];
@@ -486,7 +652,9 @@ function ml1mView(r) {
         `${fmtInt(FULL_ML1M.ratings)}; these figures are not comparable with published ML-1M results.`,
     );
   }
-  notes.push('The peer ran twice (--k 10 and --k 20, the same seeded training each time); its seconds are from the --k 10 run.');
+  notes.push(
+    'The peer ran twice (--k 10 and --k 20, the same seeded training each time); its seconds are from the --k 10 run.',
+  );
   return [{ columns, rows }, ...notes];
 }
 
@@ -505,8 +673,14 @@ function protocolNotes(r) {
         '(for bce/bpr, seconds per epoch).',
     );
     const e10 = ials.evaluations[10];
-    if (e10?.status === 'ok' && ials.trainerTestNdcg !== undefined && Math.abs(e10.model.ndcg - ials.trainerTestNdcg) > 1e-9) {
-      notes.push(`WARNING: edgerec train's own test NDCG@10 (${f4(ials.trainerTestNdcg)}) differs from edgerec evaluate's (${f4(e10.model.ndcg)}).`);
+    if (
+      e10?.status === 'ok' &&
+      ials.trainerTestNdcg !== undefined &&
+      Math.abs(e10.model.ndcg - ials.trainerTestNdcg) > 1e-9
+    ) {
+      notes.push(
+        `WARNING: edgerec train's own test NDCG@10 (${f4(ials.trainerTestNdcg)}) differs from edgerec evaluate's (${f4(e10.model.ndcg)}).`,
+      );
     }
     const held = e10?.heldOut;
     if (held?.unknownIds > 0) {
@@ -517,7 +691,9 @@ function protocolNotes(r) {
   }
   const rating = r.models.find((m) => m.key === 'rating' && m.status === 'ok');
   if (rating?.headSeconds !== undefined) {
-    notes.push(`The rating model's train s is the rating head (${f1(rating.ratingSeconds)} s) plus its iALS ranking head (${f1(rating.headSeconds)} s); s/sweep is the head's.`);
+    notes.push(
+      `The rating model's train s is the rating head (${f1(rating.ratingSeconds)} s) plus its iALS ranking head (${f1(rating.headSeconds)} s); s/sweep is the head's.`,
+    );
   }
   const peer = r.peer.find((x) => x.status === 'ok' && x.k === 10);
   if (peer) {
@@ -540,7 +716,10 @@ function protocolNotes(r) {
   }
   const unavailablePeer = r.peer.find((x) => x.status !== 'ok');
   if (unavailablePeer) notes.push(`Peer: ${unavailablePeer.status}: ${unavailablePeer.message}`);
-  if (r.split.tool !== 'rank_split.py') notes.push('The split is edgerec split --by-user (Python was missing): another RNG than rank_split.py, so other figures than the README’s.');
+  if (r.split.tool !== 'rank_split.py')
+    notes.push(
+      'The split is edgerec split --by-user (Python was missing): another RNG than rank_split.py, so other figures than the README’s.',
+    );
   return notes;
 }
 
@@ -560,7 +739,14 @@ function foldInView(results) {
     for (const m of r.models) {
       if (!m.foldIn) continue;
       const f = m.foldIn;
-      rows.push([`${data}: ${m.label}`, fmtInt(f.users), f2(f.meanOverlap), String(f.minOverlap), `${(100 * f.shareAtLeast).toFixed(1)}%`, f.meanOverlap >= FOLD_IN_TARGET ? 'met' : 'MISSED']);
+      rows.push([
+        `${data}: ${m.label}`,
+        fmtInt(f.users),
+        f2(f.meanOverlap),
+        String(f.minOverlap),
+        `${(100 * f.shareAtLeast).toFixed(1)}%`,
+        f.meanOverlap >= FOLD_IN_TARGET ? 'met' : 'MISSED',
+      ]);
     }
   }
   if (rows.length === 0) return ['not run'];
@@ -576,13 +762,23 @@ function foldInView(results) {
 function ratingView(r) {
   const none = unavailable(r);
   if (none) return none;
-  const columns = [{ header: 'check', align: 'left' }, { header: 'measured', align: 'right' }, { header: 'target', align: 'left' }, { header: '', align: 'left' }];
+  const columns = [
+    { header: 'check', align: 'left' },
+    { header: 'measured', align: 'right' },
+    { header: 'target', align: 'left' },
+    { header: '', align: 'left' },
+  ];
   const rows = [];
   const u1 = r.u1;
   if (u1?.status === 'ok') {
     // The target is the README's figure, rounded to 4 decimals: compare at that precision.
     const met = Number(u1.rmse.toFixed(4)) <= U1_RMSE_TARGET;
-    rows.push(['u1.base → u1.test RMSE, default edgerec train', u1.rmse.toFixed(5), `≤ ${U1_RMSE_TARGET}`, met ? 'met' : 'MISSED']);
+    rows.push([
+      'u1.base → u1.test RMSE, default edgerec train',
+      u1.rmse.toFixed(5),
+      `≤ ${U1_RMSE_TARGET}`,
+      met ? 'met' : 'MISSED',
+    ]);
   } else rows.push(['u1.base → u1.test RMSE, default edgerec train', { span: `${u1?.status}: ${u1?.message}` }]);
   const at10 = (key) => {
     const m = r.models.find((x) => x.key === key && x.status === 'ok');
@@ -591,19 +787,32 @@ function ratingView(r) {
   const head = at10('rating');
   if (head) {
     const margin = head.model.ndcg - head.popularity.ndcg;
-    rows.push(['NDCG@10 on the per-user split, ranked by the iALS head', f4(head.model.ndcg), `> popularity ${f4(head.popularity.ndcg)}`, `${margin > 0 ? 'met' : 'MISSED'} (${margin >= 0 ? '+' : ''}${f4(margin)})`]);
+    rows.push([
+      'NDCG@10 on the per-user split, ranked by the iALS head',
+      f4(head.model.ndcg),
+      `> popularity ${f4(head.popularity.ndcg)}`,
+      `${margin > 0 ? 'met' : 'MISSED'} (${margin >= 0 ? '+' : ''}${f4(margin)})`,
+    ]);
   }
   const only = at10('ratingOnly');
   if (only) {
-    rows.push(['NDCG@10 with --ranking-head none (the old ranking)', f4(only.model.ndcg), `the issue measured ${ISSUE_RATING_ONLY_NDCG.toFixed(3)}`, Math.abs(only.model.ndcg - ISSUE_RATING_ONLY_NDCG) < 0.005 ? 'reproduced' : 'differs']);
+    rows.push([
+      'NDCG@10 with --ranking-head none (the old ranking)',
+      f4(only.model.ndcg),
+      `the issue measured ${ISSUE_RATING_ONLY_NDCG.toFixed(3)}`,
+      Math.abs(only.model.ndcg - ISSUE_RATING_ONLY_NDCG) < 0.005 ? 'reproduced' : 'differs',
+    ]);
   }
   const rating = r.models.find((x) => x.key === 'rating' && x.status === 'ok');
-  if (rating?.testRmse !== undefined) rows.push(['test.tsv RMSE of the same rating model (per-user split)', f4(rating.testRmse), '', '']);
+  if (rating?.testRmse !== undefined)
+    rows.push(['test.tsv RMSE of the same rating model (per-user split)', f4(rating.testRmse), '', '']);
   const notes = [];
-  if (u1?.status === 'ok') notes.push(`u1: ${f1(u1.seconds)} s training (rating head + ${u1.rankingHead} ranking head), ${f1(u1.wallSeconds)} s wall.`);
+  if (u1?.status === 'ok')
+    notes.push(
+      `u1: ${f1(u1.seconds)} s training (rating head + ${u1.rankingHead} ranking head), ${f1(u1.wallSeconds)} s wall.`,
+    );
   return [{ columns, rows }, ...notes];
 }
-
 
 // ─── run (last, so every constant above is initialised) ─────────────────────────────────────
 

@@ -25,7 +25,9 @@ export function textTable({ columns, rows }) {
       .map((cell, i) => (typeof cell === 'string' ? pad(cell, i) : cell.span))
       .join('  ')
       .trimEnd();
-  return [line(columns.map((c) => c.header)), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return [line(columns.map((c) => c.header)), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join(
+    '\n',
+  );
 }
 
 export function markdownTable({ columns, rows }) {
@@ -99,6 +101,8 @@ export function hostLines(results) {
     `node ${h.node}, ${h.cpu}, ${h.cores} cores, ${h.memoryGiB.toFixed(1)} GiB RAM, ${h.platform}`,
     `git ${h.commit}${h.modifiedFiles > 0 ? ` + ${h.modifiedFiles} modified files in the working tree` : ''}; runs are sequential, one process each; peak RSS by ${h.rssMethod}`,
     `load average (1/5/15 min): ${fmtLoad(results.loadAverageStart)} at start` +
-      (results.loadAverageEnd ? `, ${fmtLoad(results.loadAverageEnd)} at end; total ${fmtMinutes(results.totalSeconds)}` : ''),
+      (results.loadAverageEnd
+        ? `, ${fmtLoad(results.loadAverageEnd)} at end; total ${fmtMinutes(results.totalSeconds)}`
+        : ''),
   ];
 }

@@ -9,9 +9,32 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cleanUpOnInterrupt, CLI, DEFAULT_PEERS_DIR, lastLine, measured, progress, REPO, show, tempDir } from './process-runner.mjs';
+import {
+  cleanUpOnInterrupt,
+  CLI,
+  DEFAULT_PEERS_DIR,
+  lastLine,
+  measured,
+  progress,
+  REPO,
+  show,
+  tempDir,
+} from './process-runner.mjs';
 import { finishResults, loadSavedResults, startResults, usageFailure } from './bench-results.mjs';
-import { f1, f2, f3, f4, fmtInt, fmtLoad, fmtMb, fmtMinutes, hostLines, medianOf, ratio, section } from './report-tables.mjs';
+import {
+  f1,
+  f2,
+  f3,
+  f4,
+  fmtInt,
+  fmtLoad,
+  fmtMb,
+  fmtMinutes,
+  hostLines,
+  medianOf,
+  ratio,
+  section,
+} from './report-tables.mjs';
 
 const fail = usageFailure('bench:train');
 
@@ -101,7 +124,12 @@ const synthShape = {
   ratings: integer('synth-ratings', flags['synth-ratings'], 1),
   epochs: integer('synth-epochs', flags['synth-epochs'], 1),
 };
-const selected = flags.all ? SECTIONS : (flags.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? DEFAULT_SECTIONS);
+const selected = flags.all
+  ? SECTIONS
+  : (flags.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? DEFAULT_SECTIONS);
 for (const section of selected) {
   if (!SECTIONS.includes(section)) fail(`unknown section "${section}" in --only; sections: ${SECTIONS.join(', ')}`);
 }
@@ -115,7 +143,9 @@ cleanUpOnInterrupt();
 async function runBenchmark() {
   if (!existsSync(CLI)) fail(`${CLI} does not exist: build first (pnpm bench:train builds; or pnpm build)`);
   const results = startResults('edgerec train');
-  progress(`edgerec training benchmark: sections ${selected.join(', ')}; load average ${fmtLoad(results.loadAverageStart)}`);
+  progress(
+    `edgerec training benchmark: sections ${selected.join(', ')}; load average ${fmtLoad(results.loadAverageStart)}`,
+  );
   try {
     for (const section of SECTIONS) {
       if (!selected.includes(section)) {
@@ -133,7 +163,6 @@ async function runBenchmark() {
   }
   return finishResults(results);
 }
-
 
 // ─── section 1: MovieLens 100K ────────────────────────────────────────────────────────────────
 
@@ -156,18 +185,39 @@ function ml100kPlan(files) {
   const seed = ['--config', SEED_RECIPE_FILE];
   const plan = [];
   const add = (config, label, engine, backend, args, extra = {}) =>
-    plan.push({ config, label, engine, backend, args: [...args, ...(engine ? ['--engine', engine] : []), '--backend', backend], ...extra });
+    plan.push({
+      config,
+      label,
+      engine,
+      backend,
+      args: [...args, ...(engine ? ['--engine', engine] : []), '--backend', backend],
+      ...extra,
+    });
   add('seed', 'seed recipe', 'fused', 'wasm', seed);
   add('seed', 'seed recipe', 'fused', 'cpu', seed);
   add('seed', 'seed recipe', 'autodiff', 'wasm', seed);
   add('seed', 'seed recipe, capped: --epochs 3', 'autodiff', 'cpu', [...seed, '--epochs', '3'], { capped: 3 });
   add('seed', 'seed recipe', 'autodiff', 'tensorflow', seed, { probe: true }); // the fused kernel has no tfjs-node version
-  for (const backend of ['wasm', 'cpu']) add('plain', 'plain MF: defaults --no-implicit', 'fused', backend, ['--no-implicit']);
+  for (const backend of ['wasm', 'cpu'])
+    add('plain', 'plain MF: defaults --no-implicit', 'fused', backend, ['--no-implicit']);
   for (const backend of ['wasm', 'cpu']) add('defaults', 'defaults (SVD++ implicit + refit)', 'fused', backend, []);
   const side = existsSync(files.user) && existsSync(files.item);
   for (const backend of ['wasm', 'cpu']) {
-    if (side) add('side', 'defaults + side features (u.user, u.item)', 'fused', backend, ['--user-features', files.user, '--item-features', files.item]);
-    else plan.push({ config: 'side', label: 'defaults + side features', engine: 'fused', backend, skipped: `u.user or u.item missing in ${ml100kDir}` });
+    if (side)
+      add('side', 'defaults + side features (u.user, u.item)', 'fused', backend, [
+        '--user-features',
+        files.user,
+        '--item-features',
+        files.item,
+      ]);
+    else
+      plan.push({
+        config: 'side',
+        label: 'defaults + side features',
+        engine: 'fused',
+        backend,
+        skipped: `u.user or u.item missing in ${ml100kDir}`,
+      });
   }
   return plan;
 }
@@ -192,18 +242,34 @@ async function ml100kSection() {
       for (let r = 0; r < (item.probe ? 1 : repeat); r++) {
         progress(`[${index + 1}/${plan.length}${repeat > 1 && !item.probe ? ` run ${r + 1}/${repeat}` : ''}] ${name}`);
         const run = await trainRun([
-          '--ratings', files.base, '--test', files.test, '--out', join(work.path, 'model.json'), ...item.args,
+          '--ratings',
+          files.base,
+          '--test',
+          files.test,
+          '--out',
+          join(work.path, 'model.json'),
+          ...item.args,
         ]);
         attempts.push(run);
         progress(`    ${describeRun(run)}`);
         if (run.status !== 'ok') break;
       }
-      runs.push({ ...pick(item), ...median(attempts), ...(attempts.length > 1 ? { repeats: attempts.map((a) => a.trainSeconds) } : {}) });
+      runs.push({
+        ...pick(item),
+        ...median(attempts),
+        ...(attempts.length > 1 ? { repeats: attempts.map((a) => a.trainSeconds) } : {}),
+      });
     }
   } finally {
     await work.remove();
   }
-  return { status: 'ran', data: ml100kDir, split: 'u1.base -> u1.test (u1.base split 90/10 into train/validation)', repeat, runs };
+  return {
+    status: 'ran',
+    data: ml100kDir,
+    split: 'u1.base -> u1.test (u1.base split 90/10 into train/validation)',
+    repeat,
+    runs,
+  };
 }
 
 function pick(item) {
@@ -229,7 +295,9 @@ function median(runs) {
 async function torchSection(ml100k) {
   const files = ml100kFiles();
   if (files.missing.length > 0) return { status: 'skipped', message: ml100kAbsent(files) };
-  const probe = spawnSync(flags.python, ['-c', 'import torch, sys; sys.stdout.write(torch.__version__)'], { encoding: 'utf8' });
+  const probe = spawnSync(flags.python, ['-c', 'import torch, sys; sys.stdout.write(torch.__version__)'], {
+    encoding: 'utf8',
+  });
   if (probe.status !== 0) {
     const why = probe.error ? probe.error.message : lastLine(probe.stderr);
     const message = `${flags.python} -c "import torch" failed (${why}); on Debian: apt-get install -y python3-torch.`;
@@ -250,7 +318,15 @@ async function torchSection(ml100k) {
     try {
       progress('edgerec seed recipe · fused · wasm (for the comparison)');
       const args = ['--config', SEED_RECIPE_FILE, '--engine', 'fused', '--backend', 'wasm'];
-      const run = await trainRun(['--ratings', files.base, '--test', files.test, '--out', join(work.path, 'model.json'), ...args]);
+      const run = await trainRun([
+        '--ratings',
+        files.base,
+        '--test',
+        files.test,
+        '--out',
+        join(work.path, 'model.json'),
+        ...args,
+      ]);
       progress(`    ${describeRun(run)}`);
       edgerec.push({ config: 'seed', label: 'seed recipe', engine: 'fused', backend: 'wasm', ...run });
     } finally {
@@ -262,7 +338,9 @@ async function torchSection(ml100k) {
   progress(`${flags.python} ${args.map((a) => (a.startsWith('/') ? show(a) : a)).join(' ')}`);
   const result = await measured(flags.python, args);
   const torch = parseTorch(result);
-  progress(`    ${torch.status === 'ok' ? `RMSE ${f4(torch.testRmse)}, ${f1(torch.trainSeconds)} s, ${torch.epochs} epochs` : torch.message}`);
+  progress(
+    `    ${torch.status === 'ok' ? `RMSE ${f4(torch.testRmse)}, ${f1(torch.trainSeconds)} s, ${torch.epochs} epochs` : torch.message}`,
+  );
 
   const comparisons = [];
   if (torch.status === 'ok') {
@@ -292,7 +370,11 @@ function parseTorch(result) {
   const base = { wallSeconds: result.wallSeconds, peakRssMb, load1: result.load1 };
   const last = result.stdout.match(/^RMSE (\S+) time_s (\S+) epochs (\d+)\s*$/m);
   if (result.code !== 0 || !last) {
-    return { status: 'failed', message: `torch_mf.py exited with ${result.code}: ${lastLine(result.stderr) || lastLine(result.stdout)}`, ...base };
+    return {
+      status: 'failed',
+      message: `torch_mf.py exited with ${result.code}: ${lastLine(result.stderr) || lastLine(result.stdout)}`,
+      ...base,
+    };
   }
   const summary = result.stdout.match(/^# summary .*$/m)?.[0] ?? '';
   const field = (name) => summary.match(new RegExp(`${name}=(\\S+)`))?.[1];
@@ -329,7 +411,15 @@ async function generateSynthetic() {
   const work = await tempDir('edgerec-bench-synth-', base);
   const ratingsFile = join(work.path, 'ratings.tsv');
   const synthArgs = [
-    'synth', '--users', String(synthShape.users), '--items', String(synthShape.items), '--ratings', String(synthShape.ratings), '--out', ratingsFile,
+    'synth',
+    '--users',
+    String(synthShape.users),
+    '--items',
+    String(synthShape.items),
+    '--ratings',
+    String(synthShape.ratings),
+    '--out',
+    ratingsFile,
   ];
   progress(`edgerec ${synthArgs.join(' ')}`);
   const gen = await measured(process.execPath, [CLI, ...synthArgs], { node: true });
@@ -347,7 +437,9 @@ async function generateSynthetic() {
     globalMeanRmse: floor ? Number(floor[2]) : undefined,
     load1: gen.load1,
   };
-  progress(`    ${f1(generate.wallSeconds)} s, ${fmtMb(generate.fileBytes / 2 ** 20)} MB file, peak RSS ${fmtMb(generate.peakRssMb)} MB`);
+  progress(
+    `    ${f1(generate.wallSeconds)} s, ${fmtMb(generate.fileBytes / 2 ** 20)} MB file, peak RSS ${fmtMb(generate.peakRssMb)} MB`,
+  );
   return { work, ratingsFile, generate };
 }
 
@@ -363,8 +455,19 @@ async function synthSection() {
   const data = await syntheticRatings();
   if (data.failure) return { status: 'failed', message: data.failure, shape };
   const trainArgs = [
-    '--ratings', data.ratingsFile, '--out', join(data.work.path, 'model.json'),
-    '--no-implicit', '--epochs', String(shape.epochs), '--engine', 'fused', '--backend', 'wasm', '--ranking-head', 'none',
+    '--ratings',
+    data.ratingsFile,
+    '--out',
+    join(data.work.path, 'model.json'),
+    '--no-implicit',
+    '--epochs',
+    String(shape.epochs),
+    '--engine',
+    'fused',
+    '--backend',
+    'wasm',
+    '--ranking-head',
+    'none',
   ];
   progress(`edgerec train ${trainArgs.join(' ')} --json   (progress below)`);
   const run = await trainRun(trainArgs, { quiet: false });
@@ -389,10 +492,23 @@ async function ialsSection() {
   const data = await syntheticRatings();
   if (data.failure) return { status: 'failed', message: data.failure, shape };
   const artifact = join(data.work.path, 'ials-model.json');
-  const trainArgs = ['--ratings', data.ratingsFile, '--out', artifact, '--objective', 'interaction', '--validation', '0', '--test-fraction', '0'];
+  const trainArgs = [
+    '--ratings',
+    data.ratingsFile,
+    '--out',
+    artifact,
+    '--objective',
+    'interaction',
+    '--validation',
+    '0',
+    '--test-fraction',
+    '0',
+  ];
   progress(`edgerec train ${trainArgs.join(' ')} --json   (progress below)`);
   const run = await ialsRun(trainArgs);
-  progress(`    ${run.status === 'ok' ? `${f1(run.wallSeconds)} s wall, ${run.sweeps.length} sweeps, peak RSS ${fmtMb(run.peakRssMb)} MB` : `${run.status}: ${run.message}`}`);
+  progress(
+    `    ${run.status === 'ok' ? `${f1(run.wallSeconds)} s wall, ${run.sweeps.length} sweeps, peak RSS ${fmtMb(run.peakRssMb)} MB` : `${run.status}: ${run.message}`}`,
+  );
   await rm(artifact, { force: true });
   return {
     status: run.status === 'ok' ? 'ran' : 'failed',
@@ -413,7 +529,14 @@ async function ialsRun(args) {
     node: true,
     onStderrLine: (line, at) => {
       const sweep = line.match(SWEEP_LINE);
-      if (sweep) sweeps.push({ n: Number(sweep[2]), loss: Number(sweep[3]), seconds: Number(sweep[5]), at, refit: Boolean(sweep[1]) });
+      if (sweep)
+        sweeps.push({
+          n: Number(sweep[2]),
+          loss: Number(sweep[3]),
+          seconds: Number(sweep[5]),
+          at,
+          refit: Boolean(sweep[1]),
+        });
       else if (/^read /.test(line)) marks.read = at;
       else if (/^training /.test(line)) marks.training = at;
       if (/^(read|training|notice|(refit )?sweep)/.test(line)) progress(`    │ ${line}`);
@@ -421,7 +544,9 @@ async function ialsRun(args) {
   });
   const base = { wallSeconds: result.wallSeconds, peakRssMb: result.peakRssMb, load1: result.load1 };
   if (result.code !== 0) {
-    const message = (result.stderr.match(/^edgerec: (?:unexpected )?error: (?:Error: )?(.*)$/m)?.[1] ?? lastLine(result.stderr)).trim();
+    const message = (
+      result.stderr.match(/^edgerec: (?:unexpected )?error: (?:Error: )?(.*)$/m)?.[1] ?? lastLine(result.stderr)
+    ).trim();
     return { status: 'failed', message, exitCode: result.code, sweeps, ...base };
   }
   const summary = JSON.parse(result.stdout);
@@ -471,7 +596,9 @@ async function trainRun(args, { quiet = true } = {}) {
   });
   const base = { wallSeconds: result.wallSeconds, peakRssMb: result.peakRssMb, load1: result.load1 };
   if (result.code !== 0) {
-    const message = (result.stderr.match(/^edgerec: (?:unexpected )?error: (?:Error: )?(.*)$/m)?.[1] ?? lastLine(result.stderr)).trim();
+    const message = (
+      result.stderr.match(/^edgerec: (?:unexpected )?error: (?:Error: )?(.*)$/m)?.[1] ?? lastLine(result.stderr)
+    ).trim();
     const unavailable = /backend .* (is not usable here|could not start)/.test(message);
     return { status: unavailable ? 'unavailable' : 'failed', message, exitCode: result.code, ...base };
   }
@@ -506,7 +633,6 @@ async function trainRun(args, { quiet = true } = {}) {
   };
 }
 
-
 // ─── rendering ────────────────────────────────────────────────────────────────────────────────
 
 /** The results as text tables or Markdown. */
@@ -528,7 +654,8 @@ function render(results, mode) {
 
 function statusView(sectionResult) {
   if (!sectionResult) return ['not run'];
-  if (sectionResult.status === 'skipped' || sectionResult.status === 'unavailable') return [`${sectionResult.status}: ${sectionResult.message}`];
+  if (sectionResult.status === 'skipped' || sectionResult.status === 'unavailable')
+    return [`${sectionResult.status}: ${sectionResult.message}`];
   return undefined;
 }
 
@@ -560,12 +687,16 @@ function ml100kView(r) {
   ];
   const rows = r.runs.map((run) => runRow(run, [run.label, run.engine, run.backend]));
   const ok = (config, engine, backend) =>
-    r.runs.find((x) => x.config === config && x.engine === engine && x.backend === backend && x.status === 'ok' && !x.capped);
+    r.runs.find(
+      (x) => x.config === config && x.engine === engine && x.backend === backend && x.status === 'ok' && !x.capped,
+    );
   const notes = [];
   const fusedWasm = ok('seed', 'fused', 'wasm');
   const autodiffWasm = ok('seed', 'autodiff', 'wasm');
   const fusedCpu = ok('seed', 'fused', 'cpu');
-  const cappedCpu = r.runs.find((x) => x.config === 'seed' && x.engine === 'autodiff' && x.backend === 'cpu' && x.status === 'ok');
+  const cappedCpu = r.runs.find(
+    (x) => x.config === 'seed' && x.engine === 'autodiff' && x.backend === 'cpu' && x.status === 'ok',
+  );
   if (fusedWasm && autodiffWasm) {
     const d = autodiffWasm.testRmse - fusedWasm.testRmse;
     notes.push(
@@ -580,7 +711,9 @@ function ml100kView(r) {
     notes.push(
       `autodiff on cpu is capped at ${cappedCpu.capped ?? 3} epochs (--epochs ${cappedCpu.capped ?? 3}), so its RMSE is not comparable: ` +
         `read its s/epoch, ${f2(cappedCpu.secondsPerEpoch)} s` +
-        (ref ? ` (${ratio(cappedCpu.secondsPerEpoch, ref.secondsPerEpoch)} the fused engine's on ${ref.backend}).` : '.'),
+        (ref
+          ? ` (${ratio(cappedCpu.secondsPerEpoch, ref.secondsPerEpoch)} the fused engine's on ${ref.backend}).`
+          : '.'),
     );
   }
   notes.push(
@@ -612,7 +745,13 @@ function torchView(r) {
   if (t.status === 'ok') {
     rows.push([
       `PyTorch ${r.torchVersion} (torch_mf.py, dense Adam, ${t.threads ?? '?'} thread${t.threads === 1 ? '' : 's'})`,
-      String(t.epochs), f2(t.trainSeconds), f3(t.secondsPerEpoch), fmtInt(t.ratingsPerSecond), f4(t.testRmse), fmtMb(t.peakRssMb), f1(t.wallSeconds),
+      String(t.epochs),
+      f2(t.trainSeconds),
+      f3(t.secondsPerEpoch),
+      fmtInt(t.ratingsPerSecond),
+      f4(t.testRmse),
+      fmtMb(t.peakRssMb),
+      f1(t.wallSeconds),
     ]);
   } else {
     rows.push([`PyTorch ${r.torchVersion}`, { span: `${t.status}: ${t.message}` }]);
@@ -620,7 +759,13 @@ function torchView(r) {
   for (const e of r.edgerec) {
     rows.push([
       `edgerec seed recipe, ${e.engine} · ${e.backend}`,
-      String(e.epochs), f2(e.trainSeconds), f3(e.secondsPerEpoch), fmtInt(e.ratingsPerSecond), f4(e.testRmse), fmtMb(e.peakRssMb), f1(e.wallSeconds),
+      String(e.epochs),
+      f2(e.trainSeconds),
+      f3(e.secondsPerEpoch),
+      fmtInt(e.ratingsPerSecond),
+      f4(e.testRmse),
+      fmtMb(e.peakRssMb),
+      f1(e.wallSeconds),
     ]);
   }
   const notes = [];
@@ -633,8 +778,8 @@ function torchView(r) {
   notes.push(
     `Command: ${r.command}. torch_mf.py's defaults match the seed recipe (dim 32, tanh, dropout 0.0328, Adam lr 1e-3 eps 1e-7, ` +
       'patience 5, min_delta 1e-4) but: its validation split is its own (last 10% after a mulberry32 shuffle), it caps at 60 epochs ' +
-      'and keeps the last epoch\'s weights (Keras default; edgerec restores the best epoch), and its time_s is printed to 0.1 s. ' +
-      'Its train s covers the epoch loop only; edgerec\'s includes per-epoch validation too. PyTorch ratings/s = its train rows × epochs ÷ train s.',
+      "and keeps the last epoch's weights (Keras default; edgerec restores the best epoch), and its time_s is printed to 0.1 s. " +
+      "Its train s covers the epoch loop only; edgerec's includes per-epoch validation too. PyTorch ratings/s = its train rows × epochs ÷ train s.",
   );
   return [{ columns, rows }, ...notes];
 }
@@ -643,29 +788,56 @@ function synthView(r) {
   const status = statusView(r);
   if (status) return status;
   const sh = r.shape;
-  const rows = [['shape', `${fmtInt(sh.users)} users × ${fmtInt(sh.items)} items, ${fmtInt(sh.ratings)} ratings (edgerec synth defaults: planted rank 8, noise 0.5, Zipf popularity 1)`]];
+  const rows = [
+    [
+      'shape',
+      `${fmtInt(sh.users)} users × ${fmtInt(sh.items)} items, ${fmtInt(sh.ratings)} ratings (edgerec synth defaults: planted rank 8, noise 0.5, Zipf popularity 1)`,
+    ],
+  ];
   if (r.generate) {
     const g = r.generate;
-    rows.push(['generate (edgerec synth)', `${f1(g.wallSeconds)} s wall, ${fmtMb(g.fileBytes / 2 ** 20)} MB TSV, peak RSS ${fmtMb(g.peakRssMb)} MB`]);
+    rows.push([
+      'generate (edgerec synth)',
+      `${f1(g.wallSeconds)} s wall, ${fmtMb(g.fileBytes / 2 ** 20)} MB TSV, peak RSS ${fmtMb(g.peakRssMb)} MB`,
+    ]);
   }
   const t = r.train;
-  if (!t || t.status !== 'ok') {
+  if (t?.status !== 'ok') {
     rows.push(['train', `${t?.status ?? 'not run'}${t?.message ? `: ${t.message}` : ''}`]);
     if (r.message) rows.push(['error', r.message]);
   } else {
     rows.push(['train command', `edgerec train --ratings ratings.tsv ${t.args.join(' ')}`]);
-    rows.push(['split', `${fmtInt(t.rows.train)} train, ${fmtInt(t.rows.validation)} validation, ${fmtInt(t.rows.test)} test (seeded 80/10/10)`]);
-    rows.push(['train wall (whole process)', `${f1(t.wallSeconds)} s (${fmtMinutes(t.wallSeconds)}); of which training ${f1(t.trainSeconds)} s, reading + evaluation + writing ${f1(t.wallSeconds - t.trainSeconds)} s`]);
-    rows.push(['epochs', `${t.epochs} (cap ${sh.epochs}${t.stoppedEarly ? ', stopped early' : ''}), best ${t.bestEpoch}, then refit ${t.refitEpochs} on train + validation`]);
-    const spread = (xs) => (xs && xs.length > 0 ? `${f1(medianOf(xs))} s median (${f1(Math.min(...xs))}–${f1(Math.max(...xs))})` : 'n/a');
-    rows.push(['s/epoch', `${f1(t.secondsPerEpoch)} s overall; epochs ${spread(t.epochSeconds)} incl. validation; refit epochs ${spread(t.refitEpochSeconds)}`]);
-    rows.push(['throughput', `${fmtInt(t.ratingsPerSecond)} ratings/s (${fmtInt(t.rowsProcessed)} rating-updates ÷ ${f1(t.trainSeconds)} s)`]);
+    rows.push([
+      'split',
+      `${fmtInt(t.rows.train)} train, ${fmtInt(t.rows.validation)} validation, ${fmtInt(t.rows.test)} test (seeded 80/10/10)`,
+    ]);
+    rows.push([
+      'train wall (whole process)',
+      `${f1(t.wallSeconds)} s (${fmtMinutes(t.wallSeconds)}); of which training ${f1(t.trainSeconds)} s, reading + evaluation + writing ${f1(t.wallSeconds - t.trainSeconds)} s`,
+    ]);
+    rows.push([
+      'epochs',
+      `${t.epochs} (cap ${sh.epochs}${t.stoppedEarly ? ', stopped early' : ''}), best ${t.bestEpoch}, then refit ${t.refitEpochs} on train + validation`,
+    ]);
+    const spread = (xs) =>
+      xs && xs.length > 0 ? `${f1(medianOf(xs))} s median (${f1(Math.min(...xs))}–${f1(Math.max(...xs))})` : 'n/a';
+    rows.push([
+      's/epoch',
+      `${f1(t.secondsPerEpoch)} s overall; epochs ${spread(t.epochSeconds)} incl. validation; refit epochs ${spread(t.refitEpochSeconds)}`,
+    ]);
+    rows.push([
+      'throughput',
+      `${fmtInt(t.ratingsPerSecond)} ratings/s (${fmtInt(t.rowsProcessed)} rating-updates ÷ ${f1(t.trainSeconds)} s)`,
+    ]);
     const floor = r.generate?.noiseFloorRmse;
     rows.push([
       'test RMSE',
       `${f4(t.testRmse)} vs noise floor ${f4(floor)} (+${f4(t.testRmse - floor)}); global-mean RMSE ${f4(t.globalMeanRmse)}`,
     ]);
-    rows.push(['peak RSS (train)', `${fmtMb(t.peakRssMb)} MB — target < ${fmtInt(r.rssTargetMb)} MB: ${t.peakRssMb < r.rssTargetMb ? 'met' : 'MISSED'}`]);
+    rows.push([
+      'peak RSS (train)',
+      `${fmtMb(t.peakRssMb)} MB — target < ${fmtInt(r.rssTargetMb)} MB: ${t.peakRssMb < r.rssTargetMb ? 'met' : 'MISSED'}`,
+    ]);
     rows.push(['artifact', `${fmtMb(t.artifactBytes / 2 ** 20)} MB (incl. every user's seen items)`]);
     rows.push(['load at start', f2(t.load1)]);
   }
@@ -675,34 +847,72 @@ function synthView(r) {
       '--ranking-head none: the default also fits an iALS ranking head, whose cost at this size section 4 (ials25m) measures. ' +
       'The temporary files were deleted afterwards.',
   ];
-  return [{ columns: [{ header: 'figure', align: 'left' }, { header: 'value', align: 'left' }], rows }, ...notes];
+  return [
+    {
+      columns: [
+        { header: 'figure', align: 'left' },
+        { header: 'value', align: 'left' },
+      ],
+      rows,
+    },
+    ...notes,
+  ];
 }
 
 function ialsView(r) {
   const status = statusView(r);
   if (status) return status;
   const sh = r.shape;
-  const rows = [['shape', `${fmtInt(sh.users)} users × ${fmtInt(sh.items)} items, ${fmtInt(sh.ratings)} rows of edgerec synth, each an interaction (weight ignored: binary confidence)`]];
-  if (r.generate) rows.push(['generate (edgerec synth)', `${f1(r.generate.wallSeconds)} s wall, ${fmtMb(r.generate.fileBytes / 2 ** 20)} MB TSV, peak RSS ${fmtMb(r.generate.peakRssMb)} MB`]);
+  const rows = [
+    [
+      'shape',
+      `${fmtInt(sh.users)} users × ${fmtInt(sh.items)} items, ${fmtInt(sh.ratings)} rows of edgerec synth, each an interaction (weight ignored: binary confidence)`,
+    ],
+  ];
+  if (r.generate)
+    rows.push([
+      'generate (edgerec synth)',
+      `${f1(r.generate.wallSeconds)} s wall, ${fmtMb(r.generate.fileBytes / 2 ** 20)} MB TSV, peak RSS ${fmtMb(r.generate.peakRssMb)} MB`,
+    ]);
   const t = r.train;
-  if (!t || t.status !== 'ok') {
+  if (t?.status !== 'ok') {
     rows.push(['train', `${t?.status ?? 'not run'}${t?.message ? `: ${t.message}` : ''}`]);
     if (r.message) rows.push(['error', r.message]);
-    return [{ columns: [{ header: 'figure', align: 'left' }, { header: 'value', align: 'left' }], rows }];
+    return [
+      {
+        columns: [
+          { header: 'figure', align: 'left' },
+          { header: 'value', align: 'left' },
+        ],
+        rows,
+      },
+    ];
   }
   const target = r.targets;
   const verdict = (ok) => (ok ? 'met' : 'MISSED');
   rows.push(['train command', `edgerec train --ratings ratings.tsv ${t.args.join(' ')}`]);
-  rows.push(['engine', `${t.engine}; ${fmtInt(t.rows.train)} interactions, ${fmtInt(t.users)} users, ${fmtInt(t.items)} items`]);
-  rows.push(['wall (whole process)', `${f1(t.wallSeconds)} s (${fmtMinutes(t.wallSeconds)}) — target ≤ ${fmtMinutes(target.wallSeconds)}: ${verdict(t.wallSeconds <= target.wallSeconds)}`]);
-  rows.push(['peak RSS', `${fmtInt(t.peakRssMb)} MB — target ≤ ${fmtInt(target.peakRssMb)} MB: ${verdict(t.peakRssMb <= target.peakRssMb)}`]);
+  rows.push([
+    'engine',
+    `${t.engine}; ${fmtInt(t.rows.train)} interactions, ${fmtInt(t.users)} users, ${fmtInt(t.items)} items`,
+  ]);
+  rows.push([
+    'wall (whole process)',
+    `${f1(t.wallSeconds)} s (${fmtMinutes(t.wallSeconds)}) — target ≤ ${fmtMinutes(target.wallSeconds)}: ${verdict(t.wallSeconds <= target.wallSeconds)}`,
+  ]);
+  rows.push([
+    'peak RSS',
+    `${fmtInt(t.peakRssMb)} MB — target ≤ ${fmtInt(target.peakRssMb)} MB: ${verdict(t.peakRssMb <= target.peakRssMb)}`,
+  ]);
   const p = t.phases;
   const share = (x) => `${f1(x)} s (${((100 * x) / t.wallSeconds).toFixed(0)}%)`;
   rows.push(['read the file', `${share(p.read)} incl. Node start-up`]);
   rows.push(['split, ids, seen lists', share(p.splitAndIndex)]);
   rows.push(['CSR + transpose + init', share(p.csrAndInit)]);
   const xs = t.sweeps.map((x) => x.seconds);
-  rows.push(['sweeps', `${share(p.sweeps)}: ${xs.length} sweeps, ${f1(medianOf(xs))} s median (${f1(Math.min(...xs))}–${f1(Math.max(...xs))}); each = 2 Gramians + user and item row solves + the loss`]);
+  rows.push([
+    'sweeps',
+    `${share(p.sweeps)}: ${xs.length} sweeps, ${f1(medianOf(xs))} s median (${f1(Math.min(...xs))}–${f1(Math.max(...xs))}); each = 2 Gramians + user and item row solves + the loss`,
+  ]);
   rows.push(['per sweep', xs.map((x) => f1(x)).join(', ')]);
   rows.push(['final tables + Gramian', share(p.finalTables)]);
   rows.push(['threshold, popularity, serialize, write', share(p.thresholdSerializeWrite)]);
@@ -710,11 +920,20 @@ function ialsView(r) {
   rows.push(['artifact', `${fmtMb(t.artifactBytes / 2 ** 20)} MB (incl. every user's seen items)`]);
   rows.push(['load at start', f2(t.load1)]);
   const notes = [
-    'Phases are timed by when each progress line of the CLI arrives (read, training, each sweep) and the summary\'s training seconds; ' +
+    "Phases are timed by when each progress line of the CLI arrives (read, training, each sweep) and the summary's training seconds; " +
       `no ranking figures: a held-out share would be ranked over all ${fmtInt(sh.items)} items for each of ${fmtInt(sh.users)} users, longer than the training. ` +
       'The temporary files are deleted at the end of the run.',
   ];
-  return [{ columns: [{ header: 'figure', align: 'left' }, { header: 'value', align: 'left' }], rows }, ...notes];
+  return [
+    {
+      columns: [
+        { header: 'figure', align: 'left' },
+        { header: 'value', align: 'left' },
+      ],
+      rows,
+    },
+    ...notes,
+  ];
 }
 
 // ─── small helpers ────────────────────────────────────────────────────────────────────────────
@@ -727,8 +946,6 @@ function describeRun(run) {
   );
 }
 
-
-
 // ─── run (last, so every constant above is initialised) ─────────────────────────────────────
 
 const results = flags.from ? await loadSavedResults(flags.from, 'edgerec train', fail) : await runBenchmark();
@@ -736,4 +953,6 @@ if (flags.save && !flags.from) {
   await writeFile(flags.save, `${JSON.stringify(results, null, 2)}\n`);
   progress(`saved results to ${flags.save}`);
 }
-process.stdout.write(flags.json ? `${JSON.stringify(results, null, 2)}\n` : render(results, flags.markdown ? 'markdown' : 'text'));
+process.stdout.write(
+  flags.json ? `${JSON.stringify(results, null, 2)}\n` : render(results, flags.markdown ? 'markdown' : 'text'),
+);

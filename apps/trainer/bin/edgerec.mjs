@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const cli = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
-  process.stderr.write(`edgerec: ${fileURLToPath(cli)} is not built yet; run \`pnpm build\` at the repository root (or use \`pnpm -s edgerec …\`, which builds first)\n`);
+  process.stderr.write(
+    `edgerec: ${fileURLToPath(cli)} is not built yet; run \`pnpm build\` at the repository root (or use \`pnpm -s edgerec …\`, which builds first)\n`,
+  );
   process.exit(1);
 }
 await import(cli.href);

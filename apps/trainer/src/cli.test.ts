@@ -39,7 +39,16 @@ describe('edgerec CLI', () => {
     for (const command of ['synth', 'train', 'predict', 'recommend']) expect(top.stdout).toContain(command);
     const train = await edgerec(['train', '--help']);
     expect(train.code).toBe(0);
-    for (const flag of ['--ratings', '--out', '--test', '--dim', '--activation', '--backend', '--table-encoding', 'Examples:']) {
+    for (const flag of [
+      '--ratings',
+      '--out',
+      '--test',
+      '--dim',
+      '--activation',
+      '--backend',
+      '--table-encoding',
+      'Examples:',
+    ]) {
       expect(train.stdout).toContain(flag);
     }
   });
@@ -82,8 +91,21 @@ describe('edgerec CLI', () => {
     const dir = await tempDir();
     const ratings = join(dir, 'r.tsv');
     const model = join(dir, 'm.json');
-    expect((await edgerec(['synth', '--users', '40', '--items', '30', '--ratings', '900', '--out', ratings])).code).toBe(0);
-    const train = await edgerec(['train', '--ratings', ratings, '--out', model, '--epochs', '2', '--backend', 'cpu', '--json']);
+    expect(
+      (await edgerec(['synth', '--users', '40', '--items', '30', '--ratings', '900', '--out', ratings])).code,
+    ).toBe(0);
+    const train = await edgerec([
+      'train',
+      '--ratings',
+      ratings,
+      '--out',
+      model,
+      '--epochs',
+      '2',
+      '--backend',
+      'cpu',
+      '--json',
+    ]);
     expect(train.code).toBe(0);
     const summary = JSON.parse(train.stdout) as { epochs: number; backend: string; out: string };
     expect(summary).toMatchObject({ epochs: 2, backend: 'cpu', out: model });
@@ -116,12 +138,15 @@ describe('edgerec CLI', () => {
     const model = join(dir, 'm.json');
     await edgerec(['synth', '--users', '200', '--items', '100', '--ratings', '20000', '--out', ratings]);
     let sent = false;
-    const run = await edgerec(['train', '--ratings', ratings, '--out', model, '--batch-size', '64', '--backend', 'cpu'], (text, child) => {
-      if (!sent && /epoch +1\//.test(text)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
+    const run = await edgerec(
+      ['train', '--ratings', ratings, '--out', model, '--batch-size', '64', '--backend', 'cpu'],
+      (text, child) => {
+        if (!sent && /epoch +1\//.test(text)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    );
     expect(sent).toBe(true);
     expect(run.code).toBe(130);
     expect(run.stderr).toMatch(/cancelled.*no model was written/);

@@ -1,5 +1,16 @@
-export { trainModel, type ModelOptions, type TrainedModel, type TrainModelOptions, type TrainSummary } from './pipeline/train-model.js';
-export { readRatingsFile, type DuplicatePolicy, type RatingsFile, type ReadRatingsOptions } from './data/read-ratings.js';
+export {
+  trainModel,
+  type ModelOptions,
+  type TrainedModel,
+  type TrainModelOptions,
+  type TrainSummary,
+} from './pipeline/train-model.js';
+export {
+  readRatingsFile,
+  type DuplicatePolicy,
+  type RatingsFile,
+  type ReadRatingsOptions,
+} from './data/read-ratings.js';
 export { RATINGS_FORMATS, type RatingsFormat } from './data/formats.js';
 export type { RatingsTable } from './data/ratings-table.js';
 export { DataError } from './data/data-error.js';

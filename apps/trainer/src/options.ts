@@ -58,7 +58,9 @@ export function inRange(range: NumericRange, value: unknown): value is number {
 export function rangeValue(range: NumericRange, text: string): { value: number } | { got: string } {
   const parsed = parseDecimalText(text);
   if ('problem' in parsed) {
-    return { got: parsed.problem === 'overflows' ? `${text.trim()}, which overflows a 64-bit float` : JSON.stringify(text) };
+    return {
+      got: parsed.problem === 'overflows' ? `${text.trim()}, which overflows a 64-bit float` : JSON.stringify(text),
+    };
   }
   return inRange(range, parsed.value) ? { value: parsed.value } : { got: text.trim() };
 }
@@ -82,7 +84,12 @@ export function integerFlag(flag: string, min: number, max: number): (value: str
 }
 
 /** A commander argParser for a number flag from `min` to `max` (see {@link NumericRange} for exclusive bounds). */
-export function numberFlag(flag: string, min: number, max: number, bounds: Pick<NumericRange, 'exclusiveMin' | 'exclusiveMax'> = {}): (value: string) => number {
+export function numberFlag(
+  flag: string,
+  min: number,
+  max: number,
+  bounds: Pick<NumericRange, 'exclusiveMin' | 'exclusiveMax'> = {},
+): (value: string) => number {
   return numericFlag(flag, { kind: 'number', min, max, ...bounds });
 }
 

@@ -23,7 +23,9 @@ describe('exit status', () => {
     expect(exitCodeFor(new UserError('no'))).toBe(1);
     expect(exitCodeFor(new DataError('f.tsv', 'bad', { line: 2 }))).toBe(1);
     expect(exitCodeFor(Object.assign(new Error('cancelled'), { name: 'AbortError' }))).toBe(130);
-    expect(stderr()).toBe('edgerec: error: --dim must be an integer from 1 to 1024 (got 0)\nedgerec: error: no\nedgerec: error: f.tsv:2: bad\nedgerec: cancelled\n');
+    expect(stderr()).toBe(
+      'edgerec: error: --dim must be an integer from 1 to 1024 (got 0)\nedgerec: error: no\nedgerec: error: f.tsv:2: bad\nedgerec: cancelled\n',
+    );
   });
 
   it('runs the CLI in-process and returns its status', async () => {

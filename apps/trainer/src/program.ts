@@ -78,6 +78,8 @@ export function exitCodeFor(error: unknown): number {
     process.stderr.write(`edgerec: error: ${error.message}\n`);
     return 1;
   }
-  process.stderr.write(`edgerec: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `edgerec: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return 1;
 }

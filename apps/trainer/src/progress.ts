@@ -87,7 +87,9 @@ export function createTrainingProgress(options: TrainingProgressOptions): Traini
       stopBar();
       const ndcg = record.valNdcg === undefined ? '' : `  val NDCG@10 ${record.valNdcg.toFixed(4)}`;
       const name = phase === 'refit' ? `refit ${label}` : label;
-      write(`${name} ${String(record.epoch).padStart(2)}  loss ${record.loss.toFixed(5)}${ndcg}  ${record.seconds.toFixed(2)}s`);
+      write(
+        `${name} ${String(record.epoch).padStart(2)}  loss ${record.loss.toFixed(5)}${ndcg}  ${record.seconds.toFixed(2)}s`,
+      );
     },
     stop() {
       stopBar();

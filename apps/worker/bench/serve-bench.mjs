@@ -204,7 +204,11 @@ const integer = (name, text, min) => {
   if (!Number.isSafeInteger(n) || n < min) fail(`--${name} must be an integer ≥ ${min}, got "${text}"`);
   return n;
 };
-const list = (text) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const list = (text) =>
+  (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const sizes = list(flags.sizes).map((s) => integer('sizes', s, 10));
 const kernelMs = integer('kernel-ms', flags['kernel-ms'], 50);
 const workerdItems = integer('workerd-items', flags['workerd-items'], 10);
@@ -221,12 +225,10 @@ const http = {
   amount: flags['http-amount'] === undefined ? undefined : integer('http-amount', flags['http-amount'], 1),
 };
 let selected = flags.only ? list(flags.only) : [...SECTIONS];
-for (const s of [...selected, ...list(flags.skip)]) if (!SECTIONS.includes(s)) fail(`unknown section "${s}"; sections: ${SECTIONS.join(', ')}`);
+for (const s of [...selected, ...list(flags.skip)])
+  if (!SECTIONS.includes(s)) fail(`unknown section "${s}"; sections: ${SECTIONS.join(', ')}`);
 selected = selected.filter((s) => !list(flags.skip).includes(s));
-const ml100kDir = resolve(
-  REPO,
-  flags.ml100k ?? process.env.EDGEREC_ML100K ?? '.data/ml-100k',
-);
+const ml100kDir = resolve(REPO, flags.ml100k ?? process.env.EDGEREC_ML100K ?? '.data/ml-100k');
 
 // ─── main ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -245,7 +247,9 @@ async function runBenchmark() {
     loadAverageStart: os.loadavg(),
     sections: {},
   };
-  progress(`edgerec serving benchmark: sections ${selected.join(', ')}; load average ${fmtLoad(results.loadAverageStart)}`);
+  progress(
+    `edgerec serving benchmark: sections ${selected.join(', ')}; load average ${fmtLoad(results.loadAverageStart)}`,
+  );
   const run = {
     kernel: kernelSection,
     workerd: workerdSection,
@@ -263,10 +267,20 @@ async function runBenchmark() {
     const t0 = Date.now();
     const loadAverage = os.loadavg();
     try {
-      results.sections[name] = { status: 'ok', ...(await run[name](results)), loadAverage, seconds: (Date.now() - t0) / 1000 };
+      results.sections[name] = {
+        status: 'ok',
+        ...(await run[name](results)),
+        loadAverage,
+        seconds: (Date.now() - t0) / 1000,
+      };
     } catch (error) {
       progress(`${name} failed: ${error?.stack ?? error}`);
-      results.sections[name] = { status: 'error', message: String(error?.message ?? error), loadAverage, seconds: (Date.now() - t0) / 1000 };
+      results.sections[name] = {
+        status: 'error',
+        message: String(error?.message ?? error),
+        loadAverage,
+        seconds: (Date.now() - t0) / 1000,
+      };
     }
     results.sections[name].loadAverageEnd = os.loadavg();
   }
@@ -360,18 +374,48 @@ async function kernelSection() {
     const core = (m) => (q) => topKItems(m, q, { k }).map((r) => r.index);
     const scores = new Float64Array(n);
     const plan = [
-      { impl: 'core topKItems (heap, 1 pass)', table: 'f32', fn: (q) => topKItems(model, q, { k }), topOf: core(model) },
-      { impl: 'core topKItems (heap, 1 pass)', table: 'f16 → decoded f32', fn: (q) => topKItems(variant(f16Items), q, { k }), topOf: core(variant(f16Items)) },
-      { impl: 'core topKItems (heap, 1 pass)', table: 'int8 (per-row scale)', fn: (q) => topKItems(variant(int8Items), q, { k }), topOf: core(variant(int8Items)) },
-      { impl: 'reference: JS dot loop, no top-K', table: 'f32', fn: (q) => scoreAll(model, q, scores), reference: true },
-      { impl: 'naive: score all, sort, slice', table: 'f32', fn: (q) => naiveTopK(model, q, k), topOf: (q) => naiveTopK(model, q, k).map((r) => r.index) },
+      {
+        impl: 'core topKItems (heap, 1 pass)',
+        table: 'f32',
+        fn: (q) => topKItems(model, q, { k }),
+        topOf: core(model),
+      },
+      {
+        impl: 'core topKItems (heap, 1 pass)',
+        table: 'f16 → decoded f32',
+        fn: (q) => topKItems(variant(f16Items), q, { k }),
+        topOf: core(variant(f16Items)),
+      },
+      {
+        impl: 'core topKItems (heap, 1 pass)',
+        table: 'int8 (per-row scale)',
+        fn: (q) => topKItems(variant(int8Items), q, { k }),
+        topOf: core(variant(int8Items)),
+      },
+      {
+        impl: 'reference: JS dot loop, no top-K',
+        table: 'f32',
+        fn: (q) => scoreAll(model, q, scores),
+        reference: true,
+      },
+      {
+        impl: 'naive: score all, sort, slice',
+        table: 'f32',
+        fn: (q) => naiveTopK(model, q, k),
+        topOf: (q) => naiveTopK(model, q, k).map((r) => r.index),
+      },
     ];
     const tensors = [];
     const unavailable = [];
     for (const backend of ['cpu', 'wasm']) {
       const tf = tfInfo.tf;
       if (!tf || tfInfo.info.backends[backend] !== 'ok') {
-        unavailable.push({ impl: `tfjs ${backend}: matMul + topk`, table: 'f32', status: 'unavailable', message: tfInfo.info.backends[backend] });
+        unavailable.push({
+          impl: `tfjs ${backend}: matMul + topk`,
+          table: 'f32',
+          status: 'unavailable',
+          message: tfInfo.info.backends[backend],
+        });
         continue;
       }
       await tf.setBackend(backend);
@@ -423,14 +467,22 @@ async function kernelSection() {
         itemsDimsPerSecond: (n * dim) / (at(0.5) / 1e6),
         ...(row.reference ? { reference: true } : {}),
       };
-      if (row.topOf) result.agreesWithCore = `${reference.filter((ref, j) => sameList(ref, row.topOf(queries[j]))).length}/${reference.length}`;
-      progress(`  ${row.impl.padEnd(36)} ${row.table.padEnd(24)} ${fmtUs(result.medianUs).padStart(10)} µs  (${result.reps} requests)`);
+      if (row.topOf)
+        result.agreesWithCore = `${reference.filter((ref, j) => sameList(ref, row.topOf(queries[j]))).length}/${reference.length}`;
+      progress(
+        `  ${row.impl.padEnd(36)} ${row.table.padEnd(24)} ${fmtUs(result.medianUs).padStart(10)} µs  (${result.reps} requests)`,
+      );
       return result;
     });
     for (const t of tensors) t.dispose();
     const floorUs = floorFor(n);
     for (const row of rows) row.timesFloor = row.medianUs / floorUs;
-    out.sizes.push({ items: n, floorUs, floorSource: FLOOR_US[n] ? 'issue' : 'scaled from 21 ns/item', rows: [...rows, ...unavailable] });
+    out.sizes.push({
+      items: n,
+      floorUs,
+      floorSource: FLOOR_US[n] ? 'issue' : 'scaled from 21 ns/item',
+      rows: [...rows, ...unavailable],
+    });
   }
   return out;
 }
@@ -530,7 +582,9 @@ async function workerdSection(results) {
     const users = 200;
     const model = randomModel({ users, items: workerdItems, dim: 32, seed: 7 });
     const artifact = await writeArtifact(work.path, 'workerd.model.json', model, 'f32-base64', 'workerd');
-    progress(`workerd: starting wrangler dev with ${fmtInt(workerdItems)} items (${fmtMb(artifact.bytes / 2 ** 20)} MB artifact)`);
+    progress(
+      `workerd: starting wrangler dev with ${fmtInt(workerdItems)} items (${fmtMb(artifact.bytes / 2 ** 20)} MB artifact)`,
+    );
     const server = await startServer(startLocalServer, artifact.path);
     try {
       const get = async (path) => {
@@ -554,9 +608,16 @@ async function workerdSection(results) {
       }
       const stats = (xs) => {
         const s = [...xs].sort((a, b) => a - b);
-        return { medianUs: s[Math.floor(s.length / 2)], p10Us: s[Math.floor(s.length * 0.1)], p90Us: s[Math.floor(s.length * 0.9)], n: s.length };
+        return {
+          medianUs: s[Math.floor(s.length / 2)],
+          p10Us: s[Math.floor(s.length * 0.1)],
+          p90Us: s[Math.floor(s.length * 0.9)],
+          n: s.length,
+        };
       };
-      const kernelRow = results.sections.kernel?.sizes?.find((s) => s.items === workerdItems)?.rows?.find((r) => r.table === 'f32' && r.impl.startsWith('core'));
+      const kernelRow = results.sections.kernel?.sizes
+        ?.find((s) => s.items === workerdItems)
+        ?.rows?.find((r) => r.table === 'f32' && r.impl.startsWith('core'));
       return {
         items: workerdItems,
         users,
@@ -587,7 +648,9 @@ async function httpSection() {
     const shape = { users: 943, items: 1682, dim: 32, seenPairs: 100_000 };
     const model = randomModel({ ...shape, seed: 11 });
     const artifact = await writeArtifact(work.path, 'http.model.json', model, 'f32-base64', 'http');
-    progress(`http: starting wrangler dev --log-level warn (${shape.users} users x ${shape.items} items, dim ${shape.dim})`);
+    progress(
+      `http: starting wrangler dev --log-level warn (${shape.users} users x ${shape.items} items, dim ${shape.dim})`,
+    );
     const server = await startServer(startLocalServer, artifact.path);
     try {
       let next = 0;
@@ -612,7 +675,13 @@ async function httpSection() {
           seconds: r.duration,
           reqPerSec: r.requests.total / r.duration,
           reqPerSecMean: r.requests.average,
-          latency: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.average },
+          latency: {
+            p50: r.latency.p50,
+            p90: r.latency.p90,
+            p99: r.latency.p99,
+            max: r.latency.max,
+            mean: r.latency.average,
+          },
           non2xx: r.non2xx,
           errors: r.errors,
           timeouts: r.timeouts,
@@ -624,10 +693,14 @@ async function httpSection() {
       await cannon('health', { duration: 2, amount: undefined });
       const runs = [];
       for (const name of ['recommendations', 'health']) {
-        progress(`http: ${name}, ${http.connections} connections, ${http.amount ? `${fmtInt(http.amount)} requests` : `${http.duration} s`}`);
+        progress(
+          `http: ${name}, ${http.connections} connections, ${http.amount ? `${fmtInt(http.amount)} requests` : `${http.duration} s`}`,
+        );
         const run = await cannon(name);
         runs.push(run);
-        progress(`  ${fmtInt(run.reqPerSec)} req/s, p50 ${run.latency.p50} ms, p99 ${run.latency.p99} ms, non-2xx ${run.non2xx}, errors ${run.errors}`);
+        progress(
+          `  ${fmtInt(run.reqPerSec)} req/s, p50 ${run.latency.p50} ms, p99 ${run.latency.p99} ms, non-2xx ${run.non2xx}, errors ${run.errors}`,
+        );
       }
       return {
         shape,
@@ -662,7 +735,14 @@ async function coldstartSection() {
   const work = await tempDir('edgerec-bench-coldstart-');
   try {
     const shapes = [
-      { name: 'ML-100K-sized', users: 943, items: 1682, dim: 32, seenPairs: 100_000, seenNote: '100,000 random seen pairs' },
+      {
+        name: 'ML-100K-sized',
+        users: 943,
+        items: 1682,
+        dim: 32,
+        seenPairs: 100_000,
+        seenNote: '100,000 random seen pairs',
+      },
       { name: '7M parameters', users: 160_000, items: 60_000, dim: 32, seenPairs: 0, seenNote: 'no seen lists' },
     ];
     const artifacts = [];
@@ -672,14 +752,22 @@ async function coldstartSection() {
       for (const encoding of ENCODINGS) {
         const file = `${shape.name.replace(/\W+/g, '-')}.${encoding}.model.json`;
         const a = await writeArtifact(work.path, file, model, encoding, shape.name);
-        artifacts.push({ shape: shape.name, encoding, ...a, gzipBytes: gzipSync(await readFile(a.path), { level: 6 }).length });
+        artifacts.push({
+          shape: shape.name,
+          encoding,
+          ...a,
+          gzipBytes: gzipSync(await readFile(a.path), { level: 6 }).length,
+        });
       }
       model = undefined;
     }
     const rows = [];
     for (const a of artifacts) {
       const row = { shape: a.shape, encoding: a.encoding, bytes: a.bytes, gzipBytes: a.gzipBytes };
-      for (const [key, skip] of [['checked', false], ['unchecked', true]]) {
+      for (const [key, skip] of [
+        ['checked', false],
+        ['unchecked', true],
+      ]) {
         const runs = [];
         for (let r = 0; r < 3; r++) runs.push(await childParseRun(a.path, skip));
         runs.sort((x, y) => x.ms - y.ms);
@@ -737,7 +825,12 @@ async function firstRequest(startLocalServer, a) {
   try {
     server = await startServer(startLocalServer, a.path, 300_000);
   } catch (error) {
-    return { shape: a.shape, encoding: a.encoding, status: 'error', message: lastLine(String(error?.message ?? error)).slice(0, 200) };
+    return {
+      shape: a.shape,
+      encoding: a.encoding,
+      status: 'error',
+      message: lastLine(String(error?.message ?? error)).slice(0, 200),
+    };
   }
   const startSeconds = (performance.now() - t0) / 1000;
   try {
@@ -756,7 +849,12 @@ async function firstRequest(startLocalServer, a) {
     progress(`  first ${f1(firstMs)} ms, warm ${f1(row.warmMs)} ms (server start ${f1(startSeconds)} s)`);
     return row;
   } catch (error) {
-    return { shape: a.shape, encoding: a.encoding, status: 'error', message: String(error?.message ?? error).slice(0, 200) };
+    return {
+      shape: a.shape,
+      encoding: a.encoding,
+      status: 'error',
+      message: String(error?.message ?? error).slice(0, 200),
+    };
   } finally {
     await server.stop();
   }
@@ -775,7 +873,13 @@ async function quantSection() {
     progress(`quant: edgerec synth ${synthArgs.join(' ')}`);
     const synthOut = await cli(['synth', ...synthArgs, '--out', ratingsFile]);
     const noiseFloor = Number(/noise.floor RMSE ([0-9.]+)/i.exec(synthOut)?.[1]);
-    const { train, test } = await splitFile(ratingsFile, join(work.path, 'train.tsv'), join(work.path, 'test.tsv'), 0.1, 99);
+    const { train, test } = await splitFile(
+      ratingsFile,
+      join(work.path, 'train.tsv'),
+      join(work.path, 'test.tsv'),
+      0.1,
+      99,
+    );
     datasets.push(
       await quantDataset(work.path, {
         name: 'synthetic',
@@ -799,7 +903,11 @@ async function quantSection() {
         }),
       );
     } else {
-      datasets.push({ name: 'ml100k', status: 'skipped', message: `no MovieLens 100K in ${show(ml100kDir)} (--ml100k DIR)` });
+      datasets.push({
+        name: 'ml100k',
+        status: 'skipped',
+        message: `no MovieLens 100K in ${show(ml100kDir)} (--ml100k DIR)`,
+      });
     }
     return { datasets, budget: INT8_RMSE_BUDGET };
   } finally {
@@ -811,7 +919,21 @@ async function quantDataset(dir, { name, label, train, test, rows }) {
   const f32Path = join(dir, `${name}.f32.json`);
   progress(`quant: edgerec train on ${name} (--table-encoding f32-base64)`);
   const t0 = Date.now();
-  const summary = JSON.parse(await cli(['train', '--ratings', train, '--test', test, '--out', f32Path, '--table-encoding', 'f32-base64', '--quiet', '--json']));
+  const summary = JSON.parse(
+    await cli([
+      'train',
+      '--ratings',
+      train,
+      '--test',
+      test,
+      '--out',
+      f32Path,
+      '--table-encoding',
+      'f32-base64',
+      '--quiet',
+      '--json',
+    ]),
+  );
   const trainSeconds = (Date.now() - t0) / 1000;
   const f32Text = await readFile(f32Path, 'utf8');
   const base = await parseArtifact(f32Text);
@@ -820,7 +942,8 @@ async function quantDataset(dir, { name, label, train, test, rows }) {
   const encodings = [];
   let reference;
   for (const encoding of ['f32-base64', 'f16-base64', 'int8-base64', 'json']) {
-    const text = encoding === 'f32-base64' ? f32Text : await serializeArtifact(base.model, metadata, { tableEncoding: encoding });
+    const text =
+      encoding === 'f32-base64' ? f32Text : await serializeArtifact(base.model, metadata, { tableEncoding: encoding });
     const { model } = await parseArtifact(text);
     const accuracy = evaluateRatings(model, heldOut);
     const ranking = evaluateRanking(modelRanker(model), heldOut, { k: 10 });
@@ -839,12 +962,15 @@ async function quantDataset(dir, { name, label, train, test, rows }) {
     else {
       const predictions = predictionsFor(model, heldOut);
       let maxDiff = 0;
-      for (let r = 0; r < predictions.length; r++) maxDiff = Math.max(maxDiff, Math.abs(predictions[r] - reference.predictions[r]));
+      for (let r = 0; r < predictions.length; r++)
+        maxDiff = Math.max(maxDiff, Math.abs(predictions[r] - reference.predictions[r]));
       row.maxRatingDiff = maxDiff;
       row.sameTop10 = lists.filter((l, u) => sameList(l, reference.lists[u])).length / lists.length;
     }
     encodings.push(row);
-    progress(`  ${encoding.padEnd(12)} ${fmtMb1(row.bytes / 2 ** 20)} MB  RMSE ${f4(row.rmse)}  NDCG@10 ${f4(row.ndcg10)}`);
+    progress(
+      `  ${encoding.padEnd(12)} ${fmtMb1(row.bytes / 2 ** 20)} MB  RMSE ${f4(row.rmse)}  NDCG@10 ${f4(row.ndcg10)}`,
+    );
   }
   const f32 = encodings[0];
   for (const row of encodings) {
@@ -909,14 +1035,18 @@ async function splitFile(file, trainPath, testPath, fraction, seed) {
   const header = Number.isFinite(Number(lines[0].split(/\t|,/)[2])) ? undefined : lines.shift();
   const order = shuffleInPlace(Uint32Array.from(lines.keys()), mulberry32(seed));
   const cut = Math.round(lines.length * fraction);
-  const pickLines = (from, to) => [...(header ? [header] : []), ...Array.from(order.subarray(from, to), (i) => lines[i])].join('\n') + '\n';
+  const pickLines = (from, to) =>
+    `${[...(header ? [header] : []), ...Array.from(order.subarray(from, to), (i) => lines[i])].join('\n')}\n`;
   await writeFile(testPath, pickLines(0, cut));
   await writeFile(trainPath, pickLines(cut, lines.length));
   return { train: trainPath, test: testPath };
 }
 
 async function countRows(train, test) {
-  const count = async (f) => (await readFile(f, 'utf8')).split('\n').filter((l) => l.trim() !== '' && Number.isFinite(Number(l.split(/\t|,/)[2]))).length;
+  const count = async (f) =>
+    (await readFile(f, 'utf8'))
+      .split('\n')
+      .filter((l) => l.trim() !== '' && Number.isFinite(Number(l.split(/\t|,/)[2]))).length;
   return { train: await count(train), test: await count(test) };
 }
 
@@ -927,7 +1057,9 @@ function cli(args) {
     let err = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (err += c));
-    child.on('exit', (code) => (code === 0 ? resolvePromise(out + err) : reject(new Error(`edgerec ${args[0]} exited ${code}: ${lastLine(err)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolvePromise(out + err) : reject(new Error(`edgerec ${args[0]} exited ${code}: ${lastLine(err)}`)),
+    );
   });
 }
 
@@ -986,7 +1118,9 @@ function foldInBodies(model, n, users, seed) {
   return Array.from({ length: users }, () => {
     const picked = new Set();
     while (picked.size < Math.min(n, ids.length)) picked.add(Math.floor(uniform() * ids.length));
-    const items = [...picked].map((i, j) => (j % 2 === 0 ? ids[i] : { item: ids[i], weight: 1 + Math.floor(uniform() * 5) }));
+    const items = [...picked].map((i, j) =>
+      j % 2 === 0 ? ids[i] : { item: ids[i], weight: 1 + Math.floor(uniform() * 5) },
+    );
     return { items, k: 10 };
   });
 }
@@ -1017,19 +1151,41 @@ function foldInTopK(model, body) {
 async function foldinSection() {
   const work = await tempDir('edgerec-bench-foldin-');
   try {
-    const out = { shape: ML1M_SHAPE, k: 10, budgetMs: CPU_BUDGET_MS, measureMs: foldin.ms, requests: foldin.requests, dims: [] };
+    const out = {
+      shape: ML1M_SHAPE,
+      k: 10,
+      budgetMs: CPU_BUDGET_MS,
+      measureMs: foldin.ms,
+      requests: foldin.requests,
+      dims: [],
+    };
     for (const dim of foldin.dims) {
       progress(`foldin: ML-1M-shaped iALS artifact, dim ${dim}`);
       const generated = interactionModel({ ...ML1M_SHAPE, dim, seed: 31 + dim });
-      const artifact = await writeArtifact(work.path, `foldin-${dim}.model.json`, generated, 'f32-base64', 'foldin', interactionMetadata(generated));
+      const artifact = await writeArtifact(
+        work.path,
+        `foldin-${dim}.model.json`,
+        generated,
+        'f32-base64',
+        'foldin',
+        interactionMetadata(generated),
+      );
       // Node scores the artifact as parsed, like the Worker (the Gramian as stored, float32 tables).
       const { model } = await parseArtifact(await readFile(artifact.path, 'utf8'));
       const row = { dim, artifactBytes: artifact.bytes, node: [], workerd: undefined };
       const bodiesByCount = new Map(foldin.counts.map((n) => [n, foldInBodies(model, n, 16, 100 + n)]));
       for (const [n, bodies] of bodiesByCount) {
-        const interactionsOf = (body) => body.items.map((e) => ({ item: model.items.indexOf(typeof e === 'string' ? e : e.item), ...(typeof e === 'string' ? {} : { weight: e.weight }) }));
+        const interactionsOf = (body) =>
+          body.items.map((e) => ({
+            item: model.items.indexOf(typeof e === 'string' ? e : e.item),
+            ...(typeof e === 'string' ? {} : { weight: e.weight }),
+          }));
         const prepared = bodies.map((body) => ({ body, interactions: interactionsOf(body) }));
-        const queries = prepared.map((p) => ({ ...p, query: foldInInteractions(model, p.interactions), exclude: new Set(p.interactions.map((x) => x.item)) }));
+        const queries = prepared.map((p) => ({
+          ...p,
+          query: foldInInteractions(model, p.interactions),
+          exclude: new Set(p.interactions.map((x) => x.item)),
+        }));
         const rows = [
           ['foldIn', (p) => foldInInteractions(model, p.interactions)],
           ['topK', (p) => topKItems(model, p.query, { k: 10, exclude: p.exclude })],
@@ -1039,7 +1195,12 @@ async function foldinSection() {
         for (const [name, fn] of rows) {
           const samples = timeIt(fn, queries, foldin.ms / rows.length, 200).samples.sort((a, b) => a - b);
           const at = (p) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
-          figures[name] = { medianUs: at(0.5), p90Us: at(0.9), reps: samples.length, cpuUs: cpuPerCall(fn, queries, samples.length) };
+          figures[name] = {
+            medianUs: at(0.5),
+            p90Us: at(0.9),
+            reps: samples.length,
+            cpuUs: cpuPerCall(fn, queries, samples.length),
+          };
         }
         row.node.push(figures);
         progress(
@@ -1068,14 +1229,22 @@ async function foldinWorkerd(artifact, model, bodiesByCount) {
   try {
     const send = async (path, body) => {
       const t0 = performance.now();
-      const response = await fetch(`${server.url}${path}`, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body } : undefined);
+      const response = await fetch(
+        `${server.url}${path}`,
+        body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body } : undefined,
+      );
       const text = await response.text();
       if (response.status !== 200) throw new Error(`${path}: status ${response.status} ${text.slice(0, 200)}`);
       return { us: (performance.now() - t0) * 1000, text };
     };
     const stats = (xs) => {
       const s = [...xs].sort((a, b) => a - b);
-      return { medianUs: s[Math.floor(s.length / 2)], p10Us: s[Math.floor(s.length * 0.1)], p90Us: s[Math.floor(s.length * 0.9)], n: s.length };
+      return {
+        medianUs: s[Math.floor(s.length / 2)],
+        p10Us: s[Math.floor(s.length * 0.1)],
+        p90Us: s[Math.floor(s.length * 0.9)],
+        n: s.length,
+      };
     };
     const firstUs = (await send('/v1/model')).us;
     const rows = [];
@@ -1086,7 +1255,13 @@ async function foldinWorkerd(artifact, model, bodiesByCount) {
       for (const [j, body] of bodies.entries()) {
         const { text } = await send('/v1/recommendations', texts[j]);
         const got = JSON.parse(text).items.map((r) => r.item);
-        if (sameList(got, foldInTopK(model, body).map((r) => r.item))) agrees++;
+        if (
+          sameList(
+            got,
+            foldInTopK(model, body).map((r) => r.item),
+          )
+        )
+          agrees++;
       }
       const user = (r) => `/v1/users/u${(r * 97) % model.users.size}/recommendations?k=10`;
       for (let r = 0; r < 30; r++) {
@@ -1102,7 +1277,14 @@ async function foldinWorkerd(artifact, model, bodiesByCount) {
         known.push((await send(user(r))).us);
         health.push((await send('/health')).us);
       }
-      const row = { items: n, foldIn: stats(post), knownUser: stats(known), health: stats(health), agreesWithNode: `${agrees}/${bodies.length}`, bodyBytes: Math.round(texts.reduce((a, t) => a + t.length, 0) / texts.length) };
+      const row = {
+        items: n,
+        foldIn: stats(post),
+        knownUser: stats(known),
+        health: stats(health),
+        agreesWithNode: `${agrees}/${bodies.length}`,
+        bodyBytes: Math.round(texts.reduce((a, t) => a + t.length, 0) / texts.length),
+      };
       row.routeEstimateUs = row.foldIn.medianUs - row.health.medianUs;
       row.foldInEstimateUs = row.foldIn.medianUs - row.knownUser.medianUs;
       rows.push(row);
@@ -1169,7 +1351,9 @@ function render(results, mode) {
   const header = [
     `node ${h.node}, ${h.cpu}, ${h.cores} cores, ${h.memoryGiB.toFixed(1)} GiB RAM, ${h.platform}`,
     `load average (1/5/15 min): ${fmtLoad(results.loadAverageStart)} at start` +
-      (results.loadAverageEnd ? `, ${fmtLoad(results.loadAverageEnd)} at end; total ${fmtMinutes(results.totalSeconds)}` : '') +
+      (results.loadAverageEnd
+        ? `, ${fmtLoad(results.loadAverageEnd)} at end; total ${fmtMinutes(results.totalSeconds)}`
+        : '') +
       ' — on 2 cores, a 1-min load above ~1 means something else shared the machine',
   ];
   out.push(md ? header.map((l) => `${l}  `).join('\n') : header.join('\n'));
@@ -1234,7 +1418,9 @@ function kernelView(r) {
       ]);
     }
   }
-  const floors = r.sizes.map((s) => `${fmtInt(s.items)}: ${fmtUs(s.floorUs)} µs${s.floorSource === 'issue' ? '' : ' (scaled)'}`).join(', ');
+  const floors = r.sizes
+    .map((s) => `${fmtInt(s.items)}: ${fmtUs(s.floorUs)} µs${s.floorSource === 'issue' ? '' : ' (scaled)'}`)
+    .join(', ');
   return [
     { columns, rows },
     `Each row: the median of many single requests (one user's query against the whole table, top-${r.k}), timed one by one with ` +
@@ -1243,7 +1429,7 @@ function kernelView(r) {
       'items·dims/s = items × dim ÷ median seconds. core = @edgerec/core topKItems, what the Worker runs (bounded min-heap, one pass, ' +
       'nothing allocated per item; int8 rows scored directly, scale applied once per row). f16 tables decode to float32 at load, so they run the f32 kernel. ' +
       'reference = the same float32 dot products written into a preallocated array, no top-K at all: what the arithmetic alone costs on this machine in this run ' +
-      '(core\'s distance from it is the price of ranking; its distance from the floor is the machine and V8). ' +
+      "(core's distance from it is the price of ranking; its distance from the floor is the machine and V8). " +
       'naive = score every item into an array of objects, sort all of it, slice. tfjs = matMul(user [1×32], items [n×32]ᵀ) + bias, tf.topk, ' +
       'reading indices and values back (dataSync); the item table and biases are already tensors on the backend, so only the per-request work is timed ' +
       `(tfjs ${r.tfjs.version ?? '?'}; the wasm backend runs single-threaded in Node). "top-10 = core f32" counts, of 8 users, the lists identical to core's f32 list ` +
@@ -1263,15 +1449,25 @@ function workerdView(r) {
     { header: 'n', align: 'right' },
   ];
   const rows = [
-    [`GET /v1/users/:u/recommendations?k=10`, fmtUs(r.recommendations.medianUs), `${fmtUs(r.recommendations.p10Us)}–${fmtUs(r.recommendations.p90Us)}`, String(r.recommendations.n)],
-    ['GET /health (no model)', fmtUs(r.health.medianUs), `${fmtUs(r.health.p10Us)}–${fmtUs(r.health.p90Us)}`, String(r.health.n)],
+    [
+      `GET /v1/users/:u/recommendations?k=10`,
+      fmtUs(r.recommendations.medianUs),
+      `${fmtUs(r.recommendations.p10Us)}–${fmtUs(r.recommendations.p90Us)}`,
+      String(r.recommendations.n),
+    ],
+    [
+      'GET /health (no model)',
+      fmtUs(r.health.medianUs),
+      `${fmtUs(r.health.p10Us)}–${fmtUs(r.health.p90Us)}`,
+      String(r.health.n),
+    ],
     ['difference: top-K + routing/validation/JSON in workerd (estimate)', fmtUs(r.kernelEstimateUs), '', ''],
   ];
   return [
     `${fmtInt(r.items)} items × dim ${r.dim} (f32-base64, ${fmtMb1(r.artifactBytes / 2 ** 20)} MB), ${r.users} users, no seen lists. ` +
       'workerd cannot be timed from inside (no bench route, no src changes), so this is END-TO-END latency through wrangler dev on 127.0.0.1 ' +
-      '(client fetch, wrangler\'s proxy, workerd, the app) for requests sent one at a time, interleaved recommendations / health; the difference of ' +
-      'the medians estimates what the recommendations route adds in workerd (the kernel plus the route\'s validation and JSON).',
+      "(client fetch, wrangler's proxy, workerd, the app) for requests sent one at a time, interleaved recommendations / health; the difference of " +
+      "the medians estimates what the recommendations route adds in workerd (the kernel plus the route's validation and JSON).",
     { columns, rows },
     `For comparison: core f32 top-10 at ${fmtInt(r.items)} items in Node ${r.nodeKernelUs ? `${fmtUs(r.nodeKernelUs)} µs` : '(kernel section not run)'}; ` +
       `floor ${fmtUs(r.floorUs)} µs; the very first recommendations request (parses the artifact) took ${fmtUs(r.firstRequestUs)} µs.`,
@@ -1351,7 +1547,7 @@ function coldView(r) {
       'times are the median of 3 processes. heap = heapUsed growth (ids, id maps, metadata, number arrays), arrayBuffers = typed-array growth ' +
       '(the decoded tables); the artifact text itself (MB column; in a Worker, the bundled Text module) is not counted.',
     { columns, rows },
-    'Where the time goes (one more process per artifact, each step timed separately with core\'s own pieces: JSON.parse, artifactSchema.safeParse, ' +
+    "Where the time goes (one more process per artifact, each step timed separately with core's own pieces: JSON.parse, artifactSchema.safeParse, " +
       'sha256Hex(JSON.stringify(content)), decodeFactorTable/decodeTable of the four tables, createIdIndex of both id lists):',
     {
       columns: [
@@ -1365,7 +1561,15 @@ function coldView(r) {
       ],
       rows: r.rows
         .filter((x) => x.phases)
-        .map((x) => [x.shape, x.encoding, f1(x.phases.jsonParse), f1(x.phases.schema), f1(x.phases.sha256), f1(x.phases.tables), f1(x.phases.ids)]),
+        .map((x) => [
+          x.shape,
+          x.encoding,
+          f1(x.phases.jsonParse),
+          f1(x.phases.schema),
+          f1(x.phases.sha256),
+          f1(x.phases.tables),
+          f1(x.phases.ids),
+        ]),
     },
   ];
   if (r.wrangler.status === 'ok') {
@@ -1441,9 +1645,9 @@ function quantView(r) {
     }
   }
   blocks.push(
-    'One trained model (edgerec train --table-encoding f32-base64), re-encoded with core\'s serializeArtifact and parsed back, so each row scores ' +
-      'exactly what the Worker would load; json stores the same float32 values as number arrays. RMSE/MAE by core\'s evaluateRatings (unknown ids: ' +
-      'bias fallback), NDCG@10 and P@10 by core\'s evaluateRanking (relevant = held-out rating ≥ the artifact\'s recommend threshold, training items excluded). ' +
+    "One trained model (edgerec train --table-encoding f32-base64), re-encoded with core's serializeArtifact and parsed back, so each row scores " +
+      "exactly what the Worker would load; json stores the same float32 values as number arrays. RMSE/MAE by core's evaluateRatings (unknown ids: " +
+      "bias fallback), NDCG@10 and P@10 by core's evaluateRanking (relevant = held-out rating ≥ the artifact's recommend threshold, training items excluded). " +
       'max |Δ rating| over the test rows and "same top-10" (share of users whose top-10 list equals f32\'s) compare with the f32 tables.',
   );
   blocks.push(sectionLoad(r));
@@ -1522,10 +1726,20 @@ function foldinView(r) {
 
 function textTable({ columns, rows }) {
   const widths = columns.map((c) => c.header.length);
-  for (const row of rows) row.forEach((cell, i) => typeof cell === 'string' && (widths[i] = Math.max(widths[i], cell.length)));
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      if (typeof cell === 'string') widths[i] = Math.max(widths[i], cell.length);
+    });
+  }
   const pad = (text, i) => (columns[i].align === 'right' ? text.padStart(widths[i]) : text.padEnd(widths[i]));
-  const line = (row) => row.map((cell, i) => (typeof cell === 'string' ? pad(cell, i) : cell.span)).join('  ').trimEnd();
-  return [line(columns.map((c) => c.header)), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  const line = (row) =>
+    row
+      .map((cell, i) => (typeof cell === 'string' ? pad(cell, i) : cell.span))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.header)), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join(
+    '\n',
+  );
 }
 
 function markdownTable({ columns, rows }) {
@@ -1615,4 +1829,6 @@ if (flags.save && !flags.from) {
   await writeFile(flags.save, `${JSON.stringify(results, null, 2)}\n`);
   progress(`saved results to ${flags.save}`);
 }
-process.stdout.write(flags.json ? `${JSON.stringify(results, null, 2)}\n` : render(results, flags.markdown ? 'markdown' : 'text'));
+process.stdout.write(
+  flags.json ? `${JSON.stringify(results, null, 2)}\n` : render(results, flags.markdown ? 'markdown' : 'text'),
+);

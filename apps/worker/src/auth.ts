@@ -44,7 +44,9 @@ const adminBearer = bearerAuth({
   realm: 'edgerec-admin',
   noAuthenticationHeader: { message: unauthorized('missing credentials: send Authorization: Bearer <ADMIN_TOKEN>') },
   // A header of another scheme, or a Bearer header without a well-formed token, counts as no credentials (401, not Hono's 400).
-  invalidAuthenticationHeader: { message: unauthorized('missing credentials: send Authorization: Bearer <ADMIN_TOKEN>') },
+  invalidAuthenticationHeader: {
+    message: unauthorized('missing credentials: send Authorization: Bearer <ADMIN_TOKEN>'),
+  },
   invalidToken: { message: unauthorized('invalid admin token') },
 });
 

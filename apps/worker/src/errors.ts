@@ -94,7 +94,11 @@ export const handleError: ErrorHandler = (error, c) => {
 function fromHttpException(error: HTTPException): ApiError {
   switch (error.status) {
     case 415:
-      return new ApiError(415, 'unsupported_media_type', 'the request body must be JSON (Content-Type: application/json)');
+      return new ApiError(
+        415,
+        'unsupported_media_type',
+        'the request body must be JSON (Content-Type: application/json)',
+      );
     case 413:
       return new ApiError(413, 'payload_too_large', 'the request body is too large');
     case 400:

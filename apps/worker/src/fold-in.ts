@@ -78,7 +78,9 @@ interface FoldedUser {
  * model cannot fold in this kind of body, and 422 `no_known_items` when it knows none of the items.
  */
 export function foldInRecommend(model: RecommenderModel, request: FoldInRequest): FoldInRecommendations {
-  const user = request.items ? foldInItems(model, request.items, request.l2) : foldInRatings(model, request.ratings ?? [], request.l2);
+  const user = request.items
+    ? foldInItems(model, request.items, request.l2)
+    : foldInRatings(model, request.ratings ?? [], request.l2);
   const filter = resolveFilter(model, request);
   for (const i of user.known) filter.exclude.add(i);
   const { items, order } = rankItems(model, user.queries, {
@@ -101,7 +103,11 @@ function foldInRatings(model: RecommenderModel, ratings: readonly RatingById[], 
   const { min, max } = model.scale;
   ratings.forEach(({ rating }, j) => {
     if (!(Number.isFinite(rating) && rating >= min && rating <= max)) {
-      throw new ApiError(400, 'invalid_request', `body field "ratings[${j}].rating": ${rating} is outside the model's rating scale ${min} to ${max}`);
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `body field "ratings[${j}].rating": ${rating} is outside the model's rating scale ${min} to ${max}`,
+      );
     }
   });
   const known: FoldInRating[] = [];
@@ -119,7 +125,12 @@ function foldInRatings(model: RecommenderModel, ratings: readonly RatingById[], 
   if (!head) return { queries: { rating, ranking: rating }, known: rated, foldedIn };
   if (!head.foldIn) return { queries: { rating }, known: rated, foldedIn }; // only the rating head can place this user
   // An iALS ranking head: the rated items are interactions of weight 1, at the head's trained λ.
-  const ranking = solve('ratings', () => foldInInteractions(head, [...rated].map((item) => ({ item }))));
+  const ranking = solve('ratings', () =>
+    foldInInteractions(
+      head,
+      [...rated].map((item) => ({ item })),
+    ),
+  );
   foldedIn.interactionL2 = head.foldIn.l2;
   return { queries: { rating, ranking }, known: rated, foldedIn };
 }
@@ -133,7 +144,7 @@ function foldInItems(model: RecommenderModel, entries: readonly InteractionById[
         ? model.ranking
           ? 'this model\'s ranking head was not trained with iALS, so it cannot fold in interactions: send "ratings" instead of "items"'
           : 'this rating model has no interaction head to fold "items" into: send "ratings" (each { "item", "rating" }) instead'
-        : 'this model was not trained with iALS, so it cannot fold in a new user\'s items',
+        : "this model was not trained with iALS, so it cannot fold in a new user's items",
     );
   }
   const known: FoldInInteraction[] = [];
@@ -147,7 +158,11 @@ function foldInItems(model: RecommenderModel, entries: readonly InteractionById[
   if (known.length === 0) throw noKnownItems(model, unknownItems, 'interacted item', 'one item');
   const ranking = solve('items', () => foldInInteractions(head, known, l2 === undefined ? {} : { l2 }));
   const used = new Set(known.map((x) => x.item));
-  return { queries: { ranking }, known: used, foldedIn: { items: used.size, unknownItems: [...unknownItems], l2: l2 ?? params.l2 } };
+  return {
+    queries: { ranking },
+    known: used,
+    foldedIn: { items: used.size, unknownItems: [...unknownItems], l2: l2 ?? params.l2 },
+  };
 }
 
 /**
@@ -167,7 +182,12 @@ function unsupported(message: string): ApiError {
   return new ApiError(422, 'fold_in_unsupported', message);
 }
 
-function noKnownItems(model: RecommenderModel, unknownItems: ReadonlySet<string>, what: string, needs: string): ApiError {
+function noKnownItems(
+  model: RecommenderModel,
+  unknownItems: ReadonlySet<string>,
+  what: string,
+  needs: string,
+): ApiError {
   const sample = [...unknownItems].slice(0, 3).map((id) => JSON.stringify(id));
   const more = unknownItems.size > 3 ? ` and ${unknownItems.size - 3} more` : '';
   const which =

@@ -42,5 +42,9 @@ export function describeLoadFailure(error: unknown): LoadFailure {
   if (error instanceof ModelSourceError) {
     return { kind: error.artifact ? 'rejected' : 'unavailable', reason: error.reason, message: error.message };
   }
-  return { kind: 'unavailable', reason: 'load-failed', message: error instanceof Error ? error.message : String(error) };
+  return {
+    kind: 'unavailable',
+    reason: 'load-failed',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }

@@ -27,7 +27,13 @@ export function capabilitiesOf(model: RecommenderModel): ModelCapabilities {
   const objective = objectiveOf(model);
   const interactions = (model.ranking ?? model).foldIn !== undefined;
   const foldIn: FoldInKind =
-    objective === 'interaction' ? (interactions ? 'interactions' : 'none') : interactions ? 'ratings+interactions' : 'ratings';
+    objective === 'interaction'
+      ? interactions
+        ? 'interactions'
+        : 'none'
+      : interactions
+        ? 'ratings+interactions'
+        : 'ratings';
   return {
     objective,
     rankingHead: model.ranking !== undefined,

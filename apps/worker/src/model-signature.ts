@@ -14,9 +14,15 @@ export function assertSignedAsRequired(loaded: LoadedArtifact, policy: ArtifactP
   const trusted = keys.map((key) => key.keyId).join(', ');
   const signature = loaded.meta.signature;
   if (!signature) {
-    throw new ArtifactError('unsigned', `${source} is not signed; this Worker accepts only models signed by key ${trusted} (MODEL_PUBLIC_KEYS)`);
+    throw new ArtifactError(
+      'unsigned',
+      `${source} is not signed; this Worker accepts only models signed by key ${trusted} (MODEL_PUBLIC_KEYS)`,
+    );
   }
-  throw new ArtifactError('signature', `${source} names signing key ${signature.keyId}, but its signature was not verified against MODEL_PUBLIC_KEYS (${trusted})`);
+  throw new ArtifactError(
+    'signature',
+    `${source} names signing key ${signature.keyId}, but its signature was not verified against MODEL_PUBLIC_KEYS (${trusted})`,
+  );
 }
 
 /** What `GET /v1/model` says about the served model's signature. */
@@ -43,11 +49,13 @@ export const SignatureInfoSchema = z
   .object({
     signed: z.boolean().openapi({ description: 'Whether the artifact carries an Ed25519 signature.' }),
     keyId: z.string().nullable().openapi({
-      description: 'The key id the signature names (16 hex digits); null when unsigned. Not verified unless `signedBy` is set.',
+      description:
+        'The key id the signature names (16 hex digits); null when unsigned. Not verified unless `signedBy` is set.',
       example: '70ed3b25c6c364a2',
     }),
     signedBy: z.string().nullable().openapi({
-      description: 'The trusted key (from MODEL_PUBLIC_KEYS) whose signature verified; null when signatures are not enforced.',
+      description:
+        'The trusted key (from MODEL_PUBLIC_KEYS) whose signature verified; null when signatures are not enforced.',
       example: '70ed3b25c6c364a2',
     }),
     enforced: z.boolean().openapi({

@@ -84,19 +84,35 @@ export interface ServedInfo {
 /** The version facts of a served model: sha256, createdAt, source, and the R2 key/etag/pointer when from R2. */
 export function servedInfo(model: ServedModel): ServedInfo {
   const { origin } = model;
-  const base = { sha256: model.meta.sha256, createdAt: model.meta.createdAt, source: origin.source, loadedAt: model.loadedAt };
+  const base = {
+    sha256: model.meta.sha256,
+    createdAt: model.meta.createdAt,
+    source: origin.source,
+    loadedAt: model.loadedAt,
+  };
   return origin.source === 'r2' ? { ...base, key: origin.key, etag: origin.etag, pointer: origin.pointer } : base;
 }
 
 /** zod/OpenAPI schema of {@link ServedInfo}, for the `served` field of `ModelInfoSchema`. */
 export const ServedInfoSchema = z
   .object({
-    sha256: z.string().openapi({ description: "The artifact's content sha256 (its first 12 characters are the x-edgerec-model header)." }),
+    sha256: z
+      .string()
+      .openapi({
+        description: "The artifact's content sha256 (its first 12 characters are the x-edgerec-model header).",
+      }),
     createdAt: z.string(),
     source: z.enum(MODEL_SOURCES).openapi({ description: 'MODEL_SOURCE the model was loaded from.' }),
     key: z.string().optional().openapi({ description: 'R2 object key of the artifact (source "r2").' }),
-    etag: z.string().optional().openapi({ description: 'R2 etag of the artifact object when it was read (source "r2").' }),
-    pointer: z.string().nullable().optional().openapi({ description: 'The pointer object that named the key; null when MODEL_KEY did (source "r2").' }),
+    etag: z
+      .string()
+      .optional()
+      .openapi({ description: 'R2 etag of the artifact object when it was read (source "r2").' }),
+    pointer: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: 'The pointer object that named the key; null when MODEL_KEY did (source "r2").' }),
     loadedAt: z.string().openapi({ description: 'When this isolate loaded the model.' }),
   })
   .openapi('ServedModel');

@@ -183,7 +183,8 @@ export function createModelStore(load: LoadServedModel, options: ModelStoreOptio
 
 /** The 503 a request gets when no model can be loaded; the message names the failure's code and says why. */
 function unavailable(error: unknown): ApiError {
-  if (error === undefined) return new ApiError(503, 'model_unavailable', 'the model could not be loaded: no model is loaded');
+  if (error === undefined)
+    return new ApiError(503, 'model_unavailable', 'the model could not be loaded: no model is loaded');
   const { reason, message } = describeLoadFailure(error);
   return new ApiError(503, 'model_unavailable', `the model could not be loaded (${reason}): ${message}`);
 }

@@ -13,9 +13,14 @@ export function notFoundHandler(routes: () => readonly RouterRoute[]): NotFoundH
     if (allowed.length > 0) {
       return errorResponse(
         c,
-        new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`, {
-          headers: { Allow: allowed.join(', ') },
-        }),
+        new ApiError(
+          405,
+          'method_not_allowed',
+          `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
+          {
+            headers: { Allow: allowed.join(', ') },
+          },
+        ),
       );
     }
     return errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${path}`));

@@ -28,16 +28,25 @@ export function openApiConfig(origin: string): OpenApiConfig {
         'The artifact declares its objective (GET /v1/model `objective`) and the API follows it: a rating model scores pairs with predicted ratings; an interaction model with ranking scores (`score`, never `rating`; `recommend` is score >= threshold, a threshold the trainer sets so that it means about "would be in this user\'s top 10"). Recommendations rank by the ranking head (an interaction model itself, or the interaction head stored beside a rating head); unknown users get the most popular items when the artifact stores popularity.',
         `Limits: a batch (POST /v1/score) holds 1 to ${MAX_BATCH} pairs (MAX_BATCH); a fold-in (POST /v1/recommendations) 1 to ${MAX_FOLD_IN_RATINGS} ratings or 1 to ${MAX_FOLD_IN_ITEMS} items; k is 1 to ${K_MAX} (default ${K_DEFAULT}); at most ${MAX_EXCLUDE} exclude and ${MAX_CANDIDATES} candidate ids; request bodies at most ${MAX_BODY_BYTES} bytes.`,
         'Every error answers `{ "error": { "code": string, "message": string } }`: 4xx for a bad request (404 `not_found` for an unknown path, 405 `method_not_allowed` with an `Allow` header for a wrong method), 503 `model_unavailable` when no model can be loaded.',
-        'Every /v1 response carries `x-edgerec-model`, the first 12 hex characters of the serving artifact\'s sha256. Cross-origin access is configured with the CORS_ORIGINS variable.',
+        "Every /v1 response carries `x-edgerec-model`, the first 12 hex characters of the serving artifact's sha256. Cross-origin access is configured with the CORS_ORIGINS variable.",
       ].join('\n\n'),
     },
     tags: [
       { name: 'Service', description: 'Operational endpoints.' },
       { name: 'Model', description: 'The served model.' },
-      { name: 'Scores', description: 'Predicted ratings (rating models) or ranking scores (interaction models) for (user, item) pairs.' },
-      { name: 'Recommendations', description: 'Top-K items for a known user, a new user (fold-in) or an unknown one (cold start).' },
+      {
+        name: 'Scores',
+        description: 'Predicted ratings (rating models) or ranking scores (interaction models) for (user, item) pairs.',
+      },
+      {
+        name: 'Recommendations',
+        description: 'Top-K items for a known user, a new user (fold-in) or an unknown one (cold start).',
+      },
       { name: 'Items', description: 'Item-to-item similarity.' },
-      { name: 'Admin', description: `Operator endpoints, behind the ADMIN_TOKEN secret (bearer scheme \`${ADMIN_TOKEN_SCHEME}\`).` },
+      {
+        name: 'Admin',
+        description: `Operator endpoints, behind the ADMIN_TOKEN secret (bearer scheme \`${ADMIN_TOKEN_SCHEME}\`).`,
+      },
     ],
     servers: [{ url: origin, description: 'The Worker that served this document.' }],
     // Public by default; admin routes name their bearer scheme (ADMIN_SECURITY).
@@ -53,7 +62,8 @@ export function registerOpenApiRoutes(app: App): void {
   app.openAPIRegistry.registerComponent('securitySchemes', ADMIN_TOKEN_SCHEME, {
     type: 'http',
     scheme: 'bearer',
-    description: 'The ADMIN_TOKEN secret (`wrangler secret put ADMIN_TOKEN`); unset disables the admin routes (404 `admin_disabled`).',
+    description:
+      'The ADMIN_TOKEN secret (`wrangler secret put ADMIN_TOKEN`); unset disables the admin routes (404 `admin_disabled`).',
   });
   app.doc('/openapi.json', (c) => openApiConfig(new URL(c.req.url).origin));
 }

@@ -26,7 +26,10 @@ export interface R2Origin {
  * (the bucket can be fixed without a redeploy); a rejected artifact has `artifact: true` and its
  * ArtifactError code as `reason`.
  */
-export async function readR2Artifact(env: Env, policy: ArtifactPolicy): Promise<{ loaded: LoadedArtifact; origin: R2Origin }> {
+export async function readR2Artifact(
+  env: Env,
+  policy: ArtifactPolicy,
+): Promise<{ loaded: LoadedArtifact; origin: R2Origin }> {
   const bucket = env.MODELS;
   if (!bucket) {
     throw new ModelSourceError(

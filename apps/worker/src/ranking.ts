@@ -70,26 +70,38 @@ export function rankItems(model: RecommenderModel, queries: UserQueries, request
   const options = topKOptions(request.k, request.filter, request.excludeSorted);
   const head = model.ranking;
   if (objectiveOf(model) === 'interaction') {
-    if (request.order === 'rating') throw noRatings(request.orderField, 'this model ranks interactions and predicts no ratings');
+    if (request.order === 'rating')
+      throw noRatings(request.orderField, 'this model ranks interactions and predicts no ratings');
     return { items: topKItems(model, required(queries.ranking), options).map((r) => scoredItem(model, r)) };
   }
   if (!head) return { items: topKItems(model, required(queries.rating), options).map((r) => ratedItem(model, r)) };
   if (!queries.ranking) {
     // Ratings folded into a model whose ranking head has no fold-in: only the rating head can rank them.
-    return { items: topKItems(model, required(queries.rating), options).map((r) => ratedItem(model, r)), order: 'rating' };
+    return {
+      items: topKItems(model, required(queries.rating), options).map((r) => ratedItem(model, r)),
+      order: 'rating',
+    };
   }
   if (!queries.rating) {
-    if (request.order === 'rating') throw noRatings(request.orderField, 'an "items" fold-in gives no ratings to rank by');
+    if (request.order === 'rating')
+      throw noRatings(request.orderField, 'an "items" fold-in gives no ratings to rank by');
     return { items: topKItems(head, queries.ranking, options).map((r) => scoredItem(head, r)), order: 'score' };
   }
   if (request.order === 'rating') {
     const pool = topKItems(head, queries.ranking, { ...options, k: rerankPoolSize(request.k) });
     const scores = new Map(pool.map((r) => [r.index, r]));
     const reranked = topKItems(model, queries.rating, { k: request.k, candidates: pool.map((r) => r.index) });
-    return { items: reranked.map((r) => ({ ...scoredItem(head, scores.get(r.index)!), ...rating(model, r) })), order: 'rating' };
+    return {
+      items: reranked.map((r) => ({ ...scoredItem(head, scores.get(r.index)!), ...rating(model, r) })),
+      order: 'rating',
+    };
   }
   const top = topKItems(head, queries.ranking, options);
-  const rated = rateItems(model, queries.rating, top.map((r) => r.index));
+  const rated = rateItems(
+    model,
+    queries.rating,
+    top.map((r) => r.index),
+  );
   return { items: top.map((r) => ({ ...scoredItem(head, r), ...rating(model, rated.get(r.index)!) })), order: 'score' };
 }
 
@@ -108,13 +120,18 @@ export function rankColdStart(model: RecommenderModel, request: RankRequest): Ra
   const options = topKOptions(request.k, request.filter, undefined);
   if (!model.popularity) {
     // Item bias ranks a rating model by its item-bias rating, whatever the order asked for.
-    const items = topKItems(model, itemBiasQuery(model), options).map((r) => (interaction ? scoredItem(model, r) : ratedItem(model, r)));
+    const items = topKItems(model, itemBiasQuery(model), options).map((r) =>
+      interaction ? scoredItem(model, r) : ratedItem(model, r),
+    );
     return { items, fallback: 'item-bias', ...(model.ranking ? { order: 'rating' as const } : {}) };
   }
   const rerank = model.ranking !== undefined && request.order === 'rating';
   const popular = mostPopular(model, popularOptions(rerank ? rerankPoolSize(request.k) : request.k, request.filter));
   if (interaction) {
-    return { items: popular.map(({ index, popularity }) => ({ item: model.items.ids[index]!, popularity })), fallback: 'popularity' };
+    return {
+      items: popular.map(({ index, popularity }) => ({ item: model.items.ids[index]!, popularity })),
+      fallback: 'popularity',
+    };
   }
   const counts = new Map(popular.map((p) => [p.index, p.popularity]));
   const indices = popular.map((p) => p.index);
@@ -125,7 +142,11 @@ export function rankColdStart(model: RecommenderModel, request: RankRequest): Ra
     const rated = rateItems(model, bias, indices);
     ranked = indices.map((i) => rated.get(i)!);
   }
-  const items = ranked.map((r) => ({ item: model.items.ids[r.index]!, popularity: counts.get(r.index)!, ...rating(model, r) }));
+  const items = ranked.map((r) => ({
+    item: model.items.ids[r.index]!,
+    popularity: counts.get(r.index)!,
+    ...rating(model, r),
+  }));
   return { items, fallback: 'popularity', ...order };
 }
 
@@ -155,19 +176,44 @@ export interface RecommendOptions {
  * given. An unknown user gets {@link rankColdStart}, flagged `coldStart`, or a 404 with
  * `coldStart: 'error'`.
  */
-export function recommendFor(model: RecommenderModel, user: string, k: number, options: RecommendOptions = {}): UserRecommendations {
+export function recommendFor(
+  model: RecommenderModel,
+  user: string,
+  k: number,
+  options: RecommendOptions = {},
+): UserRecommendations {
   const u = model.users.indexOf(user);
   if (u === undefined && options.coldStart === 'error') throw unknownIdError('user', user, model.users.size);
   const filter = resolveFilter(model, options.filter ?? {});
-  const request = { k, filter, order: options.order ?? 'score', orderField: 'query parameter "order"' } satisfies RankRequest;
+  const request = {
+    k,
+    filter,
+    order: options.order ?? 'score',
+    orderField: 'query parameter "order"',
+  } satisfies RankRequest;
   const seenItems = model.seen !== undefined;
   if (u === undefined) {
     const { items, fallback, order } = rankColdStart(model, request);
-    return { items, excludedSeen: 0, seenItems, coldStart: true, fallback, ...(order ? { order } : {}), ...filter.report };
+    return {
+      items,
+      excludedSeen: 0,
+      seenItems,
+      coldStart: true,
+      fallback,
+      ...(order ? { order } : {}),
+      ...filter.report,
+    };
   }
   const seen = model.seen ? seenBy(model.seen, u) : undefined;
   const { items, order } = rankItems(model, knownUserQueries(model, u), { ...request, excludeSorted: seen });
-  return { items, excludedSeen: seen?.length ?? 0, seenItems, coldStart: false, ...(order ? { order } : {}), ...filter.report };
+  return {
+    items,
+    excludedSeen: seen?.length ?? 0,
+    seenItems,
+    coldStart: false,
+    ...(order ? { order } : {}),
+    ...filter.report,
+  };
 }
 
 /** A known user's queries: their trained vectors in the ranking head and in the rating head. */

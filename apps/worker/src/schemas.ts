@@ -48,7 +48,10 @@ export const idSchema = (kind: 'user' | 'item') =>
     .string({ error: required('a string') })
     .min(1, 'must not be empty')
     .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
-    .openapi({ description: `The ${kind}'s id as it appears in the training data.`, example: kind === 'user' ? '42' : '318' });
+    .openapi({
+      description: `The ${kind}'s id as it appears in the training data.`,
+      example: kind === 'user' ? '42' : '318',
+    });
 
 const thresholdDoc = {
   description:
@@ -65,7 +68,10 @@ const queryNumber = (schema: z.ZodNumber) =>
  * as text and fails the number schema.
  */
 const queryInteger = (schema: z.ZodNumber) =>
-  z.preprocess((value) => (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value), schema);
+  z.preprocess(
+    (value) => (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value),
+    schema,
+  );
 
 export const thresholdQuerySchema = queryNumber(z.number({ error: 'must be a number' })).openapi(thresholdDoc);
 export const thresholdBodySchema = z.number({ error: 'must be a number' }).openapi(thresholdDoc);
@@ -77,7 +83,8 @@ export const ErrorSchema = z
       code: z.enum(ERROR_CODES).openapi({ example: 'unknown_user' }),
       message: z.string().openapi({ example: 'unknown user "9999" (the model knows 610 users)' }),
       reason: z.string().optional().openapi({
-        description: 'A failed `POST /admin/reload` only: the ArtifactError code or source reason (e.g. `checksum`, `pointer-missing`).',
+        description:
+          'A failed `POST /admin/reload` only: the ArtifactError code or source reason (e.g. `checksum`, `pointer-missing`).',
       }),
     }),
   })
@@ -90,7 +97,8 @@ export const ScoreSchema = z
     item: z.string(),
     rating: z.number().openapi({ description: 'Predicted rating, clipped to the rating scale.', example: 4.12 }),
     unclippedRating: z.number().openapi({
-      description: 'The same prediction before clipping to the rating scale (may lie outside it); tells apart pairs whose `rating` ties at the scale\'s ends.',
+      description:
+        "The same prediction before clipping to the rating scale (may lie outside it); tells apart pairs whose `rating` ties at the scale's ends.",
       example: 4.12,
     }),
     raw: z.number().openapi({ description: 'The model output before unscaling.', example: 0.78 }),
@@ -105,12 +113,19 @@ export const InteractionScoreSchema = z
     user: z.string(),
     item: z.string(),
     score: z.number().openapi({
-      description: "The model's output for the pair: a ranking score (iALS: a predicted preference around 0 to 1, not a probability), not a rating.",
+      description:
+        "The model's output for the pair: a ranking score (iALS: a predicted preference around 0 to 1, not a probability), not a rating.",
       example: 0.41,
     }),
-    probability: z.number().optional().openapi({ description: 'Sigmoid heads only: the same number, which is then the probability that the user interacts.' }),
+    probability: z
+      .number()
+      .optional()
+      .openapi({
+        description: 'Sigmoid heads only: the same number, which is then the probability that the user interacts.',
+      }),
     recommend: z.boolean().openapi({
-      description: "Whether score >= threshold. With the artifact's threshold this means about \"the item would be in this user's top 10\".",
+      description:
+        'Whether score >= threshold. With the artifact\'s threshold this means about "the item would be in this user\'s top 10".',
     }),
     threshold: z.number().openapi({ example: 0.3 }),
   })
@@ -131,7 +146,9 @@ export const PairErrorSchema = z
 const kMessage = `must be an integer from ${K_MIN} to ${K_MAX}`;
 
 /** `k` as a query parameter: an integer from K_MIN to K_MAX, default K_DEFAULT. */
-export const kQuerySchema = queryInteger(z.number({ error: kMessage }).int(kMessage).min(K_MIN, kMessage).max(K_MAX, kMessage))
+export const kQuerySchema = queryInteger(
+  z.number({ error: kMessage }).int(kMessage).min(K_MIN, kMessage).max(K_MAX, kMessage),
+)
   .default(K_DEFAULT)
   .openapi({ description: `How many items to return (${K_MIN} to ${K_MAX}).`, example: K_DEFAULT });
 
@@ -160,7 +177,11 @@ export const idListQuery = (max: number, description: string, example: string) =
       }
       const long = ids.findIndex((id) => id.length > MAX_ID_LENGTH);
       if (long >= 0) {
-        ctx.addIssue({ code: 'custom', input: text, message: `id ${long + 1} is longer than ${MAX_ID_LENGTH} characters` });
+        ctx.addIssue({
+          code: 'custom',
+          input: text,
+          message: `id ${long + 1} is longer than ${MAX_ID_LENGTH} characters`,
+        });
         return z.NEVER;
       }
       return ids;
@@ -171,7 +192,9 @@ export const idListQuery = (max: number, description: string, example: string) =
 export const idListBody = (max: number, description: string) =>
   z
     .array(idSchema('item'), { error: 'must be an array of item ids' })
-    .max(max, { error: (issue) => `at most ${max} ids${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}` })
+    .max(max, {
+      error: (issue) => `at most ${max} ids${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
+    })
     .transform(distinct)
     .openapi({ description });
 
@@ -198,7 +221,10 @@ export const RecommendedItemSchema = z
         "The ranking head's output for the pair: a ranking score, not a rating. Interaction models, and rating models with a ranking head.",
       example: 0.52,
     }),
-    probability: z.number().optional().openapi({ description: 'Sigmoid ranking heads only: the same number as `score`, a probability.' }),
+    probability: z
+      .number()
+      .optional()
+      .openapi({ description: 'Sigmoid ranking heads only: the same number as `score`, a probability.' }),
     rating: z.number().optional().openapi({
       description: "Rating models only: the rating head's predicted rating, clipped to the rating scale.",
       example: 4.42,
@@ -208,7 +234,10 @@ export const RecommendedItemSchema = z
         "Rating models only: the same prediction before clipping to the rating scale (may lie outside it). Tells apart items whose `rating` ties at the scale's ends (a rating head ranks by it).",
       example: 4.42,
     }),
-    raw: z.number().optional().openapi({ description: "Rating models only: the rating head's output before unscaling.", example: 0.86 }),
+    raw: z
+      .number()
+      .optional()
+      .openapi({ description: "Rating models only: the rating head's output before unscaling.", example: 0.86 }),
     popularity: z.number().optional().openapi({
       description: 'Cold start by popularity only: how many training users interacted with the item.',
       example: 1203,
@@ -255,7 +284,9 @@ export const ADMIN_SECURITY = [{ [ADMIN_TOKEN_SCHEME]: [] }];
  * The `4XX` entry of a route that answers no client error of its own: every 4xx of the API
  * (404 `not_found` / 405 `method_not_allowed` around it) has the Error shape.
  */
-export const CLIENT_ERROR = errorContent('Any client error: the `Error` shape (this operation answers none of its own; 405 `method_not_allowed` for another method on its path).');
+export const CLIENT_ERROR = errorContent(
+  'Any client error: the `Error` shape (this operation answers none of its own; 405 `method_not_allowed` for another method on its path).',
+);
 
 /** An item similar to another (`GET /v1/items/{item}/similar`). */
 export const SimilarItemSchema = z.object({

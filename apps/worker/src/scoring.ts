@@ -14,7 +14,12 @@ export function userIndex(model: RecommenderModel, user: string): number {
  * `predict` (the rating head, also when a ranking head sits beside it), an interaction model with
  * core's `rawScore`, recommended when the score reaches the threshold.
  */
-export function tryScorePair(model: RecommenderModel, user: string, item: string, threshold: number): PairScore | PairError {
+export function tryScorePair(
+  model: RecommenderModel,
+  user: string,
+  item: string,
+  threshold: number,
+): PairScore | PairError {
   const u = model.users.indexOf(user);
   const i = model.items.indexOf(item);
   if (u === undefined || i === undefined) {

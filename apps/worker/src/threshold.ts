@@ -28,7 +28,7 @@ export function thresholdRange(model: RecommenderModel): ThresholdRange {
     case 'tanh':
       return { min: -1, max: 1, unit: "the range of the model's tanh scores" };
     case 'linear':
-      return { min: -Infinity, max: Infinity, unit: "a score of this interaction model" };
+      return { min: -Infinity, max: Infinity, unit: 'a score of this interaction model' };
   }
 }
 

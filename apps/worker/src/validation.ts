@@ -49,7 +49,9 @@ export function describeIssues(target: keyof ValidationTargets, reported: readon
  */
 function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (issue.code !== 'invalid_union' || !('errors' in issue) || !Array.isArray(issue.errors)) return [issue];
-  const typed = issue.errors.filter((option) => !option.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+  const typed = issue.errors.filter(
+    (option) => !option.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+  );
   if (typed.length !== 1) return [issue];
   return typed[0]!.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })).flatMap(unwrapUnion);
 }

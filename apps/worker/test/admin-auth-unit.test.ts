@@ -45,7 +45,7 @@ describe('secretsEqual (SHA-256 both, compare digests in constant time)', () => 
     expect(await secretsEqual(given, expected)).toBe(result);
   });
 
-  it('uses workerd\'s crypto.subtle.timingSafeEqual on the two 32-byte digests', async () => {
+  it("uses workerd's crypto.subtle.timingSafeEqual on the two 32-byte digests", async () => {
     expect(typeof crypto.subtle.timingSafeEqual).toBe('function');
     const spy = vi.spyOn(crypto.subtle, 'timingSafeEqual');
     try {
@@ -87,7 +87,10 @@ describe('POST /admin/reload: the Authorization header (hono/bearer-auth)', () =
       return;
     }
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="edgerec-admin"');
-    const message = header?.toLowerCase().startsWith('bearer ') && header.trim().split(/\s+/).length === 2 ? 'invalid admin token' : /^missing credentials/;
+    const message =
+      header?.toLowerCase().startsWith('bearer ') && header.trim().split(/\s+/).length === 2
+        ? 'invalid admin token'
+        : /^missing credentials/;
     const error = await expectError(res, 401, 'unauthorized');
     expect(error.message).toMatch(message);
   });

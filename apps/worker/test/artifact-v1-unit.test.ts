@@ -22,15 +22,38 @@ const requests: [string, RequestInit | undefined][] = [
   ['/v1/score?user=user-3&item=item-5', undefined],
   ['/v1/score?user=user-3&item=item-5&threshold=4.5', undefined],
   ['/v1/score?user=ghost&item=item-5', undefined],
-  ['/v1/score', postJson({ pairs: [{ user: 'user-0', item: 'item-1' }, { user: ODD_USER_ID, item: 'item-79' }, { user: 'user-1', item: 'nope' }] })],
+  [
+    '/v1/score',
+    postJson({
+      pairs: [
+        { user: 'user-0', item: 'item-1' },
+        { user: ODD_USER_ID, item: 'item-79' },
+        { user: 'user-1', item: 'nope' },
+      ],
+    }),
+  ],
   ['/v1/users/user-3/recommendations?k=10', undefined],
   ['/v1/users/user-3/recommendations?k=10&order=rating', undefined],
   ['/v1/users/user-3/recommendations?k=10&order=score', undefined],
-  ['/v1/users/user-5/recommendations?k=4&exclude=item-1,item-2,nope&candidates=item-1,item-3,item-9,item-40,ghost', undefined],
+  [
+    '/v1/users/user-5/recommendations?k=4&exclude=item-1,item-2,nope&candidates=item-1,item-3,item-9,item-40,ghost',
+    undefined,
+  ],
   ['/v1/users/ghost/recommendations?k=12', undefined],
   ['/v1/users/ghost/recommendations?k=12&order=rating&exclude=item-7', undefined],
   ['/v1/users/ghost/recommendations?coldStart=error', undefined],
-  ['/v1/recommendations', postJson({ ratings: [{ item: 'item-5', rating: 5 }, { item: 'item-47', rating: 2 }, { item: 'item-999', rating: 4 }], k: 3, exclude: ['item-62'] })],
+  [
+    '/v1/recommendations',
+    postJson({
+      ratings: [
+        { item: 'item-5', rating: 5 },
+        { item: 'item-47', rating: 2 },
+        { item: 'item-999', rating: 4 },
+      ],
+      k: 3,
+      exclude: ['item-62'],
+    }),
+  ],
   ['/v1/recommendations', postJson({ ratings: [{ item: 'item-5', rating: 5 }], k: 5, l2: 2, order: 'rating' })],
   ['/v1/recommendations', postJson({ ratings: [{ item: 'ghost', rating: 3 }] })],
   ['/v1/items/item-5/similar?k=5', undefined],
@@ -60,7 +83,9 @@ describe('a version-1 artifact', () => {
 
   it('keeps the version-1 response shapes: { item, rating, unclippedRating, raw } items, item-bias cold start, no order, no score', async () => {
     const known = await readJson<{ items: object[] }>(await v1.request('/v1/users/user-3/recommendations?k=5'));
-    const cold = await readJson<{ items: object[]; fallback: string }>(await v1.request('/v1/users/ghost/recommendations?k=5'));
+    const cold = await readJson<{ items: object[]; fallback: string }>(
+      await v1.request('/v1/users/ghost/recommendations?k=5'),
+    );
     for (const body of [known, cold]) {
       for (const item of body.items) expect(Object.keys(item)).toEqual(['item', 'rating', 'unclippedRating', 'raw']);
       expect(body).not.toHaveProperty('order');

@@ -53,7 +53,11 @@ async function servingV1ThenPointingAt(name: string, bad: string | undefined, ov
 }
 
 /** Reloads and checks a quick 422 model_rejected naming `reason`, with v1 still serving. */
-async function expectRejectedReload(t: ReturnType<typeof r2App>, reason: string, message: RegExp): Promise<AdminError['error']> {
+async function expectRejectedReload(
+  t: ReturnType<typeof r2App>,
+  reason: string,
+  message: RegExp,
+): Promise<AdminError['error']> {
   const started = Date.now();
   const res = await t.reload();
   const elapsed = Date.now() - started;
@@ -62,7 +66,9 @@ async function expectRejectedReload(t: ReturnType<typeof r2App>, reason: string,
   expect(res.headers.get('x-edgerec-model')).toBe(tag(v1.sha256));
   const body = await readJson<AdminError>(res);
   expect(body.error).toMatchObject({ code: 'model_rejected', reason });
-  expect(body.error.message).toMatch(new RegExp(`^the new model was rejected \\(${reason}\\), still serving ${tag(v1.sha256)}: `));
+  expect(body.error.message).toMatch(
+    new RegExp(`^the new model was rejected \\(${reason}\\), still serving ${tag(v1.sha256)}: `),
+  );
   expect(body.error.message).toMatch(message);
   await expectStillServingV1(t);
   return body.error;
@@ -82,25 +88,38 @@ describe('hostile artifacts with a recomputed sha256', () => {
     expect(hostile.map((h) => h.name)).toEqual(HOSTILE_CLASSES);
   });
 
-  it.each(HOSTILE_CLASSES)('POST /admin/reload refuses %s quickly with its ArtifactError code; the previous model keeps serving', async (name) => {
-    const h = hostileNamed(name);
-    const t = await servingV1ThenPointingAt('hostile', h.text);
-    await expectRejectedReload(t, h.code, h.message);
-  });
+  it.each(HOSTILE_CLASSES)(
+    'POST /admin/reload refuses %s quickly with its ArtifactError code; the previous model keeps serving',
+    async (name) => {
+      const h = hostileNamed(name);
+      const t = await servingV1ThenPointingAt('hostile', h.text);
+      await expectRejectedReload(t, h.code, h.message);
+    },
+  );
 
   it.each(HOSTILE_CLASSES)('a first load of %s from R2 answers 503 model_unavailable naming the code', async (name) => {
     const h = hostileNamed(name);
     const prefix = uniquePrefix('hostile-first');
     await seed(prefix, { 'models/bad.json': h.text, 'current.json': pointerTo(`${prefix}models/bad.json`) });
     const t = r2App(prefix);
-    const error = await expectError(await t.request('/v1/users/ghost/recommendations'), 503, 'model_unavailable', h.message);
+    const error = await expectError(
+      await t.request('/v1/users/ghost/recommendations'),
+      503,
+      'model_unavailable',
+      h.message,
+    );
     expect(error.message).toMatch(new RegExp(`^the model could not be loaded \\(${h.code}\\): R2 object `));
   });
 
   it.each(HOSTILE_CLASSES)('the bundled source refuses %s too (503, no model served)', async (name) => {
     const h = hostileNamed(name);
     const t = unitApp(textLoader(h.text, 'bundled model/edgerec.model.json'));
-    await expectError(await t.request('/v1/model'), 503, 'model_unavailable', new RegExp(`\\(${h.code}\\): bundled model/edgerec\\.model\\.json`));
+    await expectError(
+      await t.request('/v1/model'),
+      503,
+      'model_unavailable',
+      new RegExp(`\\(${h.code}\\): bundled model/edgerec\\.model\\.json`),
+    );
   });
 });
 
@@ -108,7 +127,11 @@ describe('decoded-size budget (MODEL_MAX_DECODED_MB)', () => {
   it('refuses an artifact whose tables would not fit the budget: 422 too-large, the previous model keeps serving', async () => {
     const wide = await makeWideArtifact(20_000);
     const t = await servingV1ThenPointingAt('decoded-budget', wide, { MODEL_MAX_DECODED_MB: '1' });
-    await expectRejectedReload(t, 'too-large', /its tables would take about \d+\.\d MiB once decoded, more than this reader's budget of 1\.0 MiB/);
+    await expectRejectedReload(
+      t,
+      'too-large',
+      /its tables would take about \d+\.\d MiB once decoded, more than this reader's budget of 1\.0 MiB/,
+    );
   });
 
   it('loads the same artifact under the default budget (96 MiB, core DEFAULT_MAX_DECODED_BYTES)', async () => {
@@ -121,7 +144,12 @@ describe('decoded-size budget (MODEL_MAX_DECODED_MB)', () => {
 
   it('applies to the bundled model as well', async () => {
     const t = unitApp(textLoader(await makeWideArtifact(20_000)));
-    await expectError(await t.request('/v1/model', undefined, { MODEL_MAX_DECODED_MB: '1' }), 503, 'model_unavailable', /^the model could not be loaded \(too-large\): /);
+    await expectError(
+      await t.request('/v1/model', undefined, { MODEL_MAX_DECODED_MB: '1' }),
+      503,
+      'model_unavailable',
+      /^the model could not be loaded \(too-large\): /,
+    );
   });
 });
 
@@ -144,7 +172,12 @@ describe('R2 object size maximum (MODEL_MAX_OBJECT_MB)', () => {
     const prefix = uniquePrefix('object-var');
     await seed(prefix, { 'models/v1.json': v1.text, 'current.json': pointerTo(`${prefix}models/v1.json`) });
     const t = r2App(prefix, { MODEL_MAX_OBJECT_MB: '0.001' });
-    await expectError(await t.request('/v1/model'), 503, 'model_unavailable', /^the model could not be loaded \(too-large\): R2 object .* is \d+ bytes, more than the 1048 bytes/);
+    await expectError(
+      await t.request('/v1/model'),
+      503,
+      'model_unavailable',
+      /^the model could not be loaded \(too-large\): R2 object .* is \d+ bytes, more than the 1048 bytes/,
+    );
   });
 });
 
@@ -160,7 +193,12 @@ describe('malformed budget vars fail closed', () => {
     const prefix = uniquePrefix('bad-budget');
     await seed(prefix, { 'models/v1.json': v1.text, 'current.json': pointerTo(`${prefix}models/v1.json`) });
     const t = r2App(prefix, { [name]: value });
-    await expectError(await t.request('/v1/model'), 503, 'model_unavailable', new RegExp(`\\(bad-config\\): ${name} must be a number of MiB above 0 and at most 1024`));
+    await expectError(
+      await t.request('/v1/model'),
+      503,
+      'model_unavailable',
+      new RegExp(`\\(bad-config\\): ${name} must be a number of MiB above 0 and at most 1024`),
+    );
   });
 
   it('reads blank vars as the defaults', async () => {

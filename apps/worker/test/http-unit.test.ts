@@ -30,7 +30,10 @@ describe('CORS', () => {
     expect(parseCorsOrigins(undefined)).toEqual([]);
     expect(parseCorsOrigins('')).toEqual([]);
     expect(parseCorsOrigins(' , ')).toEqual([]);
-    expect(parseCorsOrigins('https://a.example, https://b.example/ ,https://a.example')).toEqual(['https://a.example', 'https://b.example']);
+    expect(parseCorsOrigins('https://a.example, https://b.example/ ,https://a.example')).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
     expect(parseCorsOrigins('https://a.example,*')).toEqual(['*']);
   });
 
@@ -142,7 +145,10 @@ describe('CORS', () => {
 describe('request body limit', () => {
   const t = unitApp();
   const oversized = (route: 'score' | 'recommendations') =>
-    JSON.stringify({ ...(route === 'score' ? { pairs: [{ user: 'user-3', item: 'item-5' }] } : FOLD_IN), padding: 'x'.repeat(MAX_BODY_BYTES) });
+    JSON.stringify({
+      ...(route === 'score' ? { pairs: [{ user: 'user-3', item: 'item-5' }] } : FOLD_IN),
+      padding: 'x'.repeat(MAX_BODY_BYTES),
+    });
 
   /** A body streamed in chunks, so the request carries no Content-Length. */
   function streamed(text: string): ReadableStream<Uint8Array> {
@@ -157,23 +163,37 @@ describe('request body limit', () => {
     });
   }
 
-  it.each(['/v1/score', '/v1/recommendations'])('answers 413 payload_too_large for an oversized body on POST %s', async (path) => {
-    const body = oversized(path === '/v1/score' ? 'score' : 'recommendations');
-    await expectError(await t.request(path, postJson(body)), 413, 'payload_too_large', `larger than ${MAX_BODY_BYTES} bytes`);
-  });
+  it.each(['/v1/score', '/v1/recommendations'])(
+    'answers 413 payload_too_large for an oversized body on POST %s',
+    async (path) => {
+      const body = oversized(path === '/v1/score' ? 'score' : 'recommendations');
+      await expectError(
+        await t.request(path, postJson(body)),
+        413,
+        'payload_too_large',
+        `larger than ${MAX_BODY_BYTES} bytes`,
+      );
+    },
+  );
 
-  it.each(['/v1/score', '/v1/recommendations'])('answers 413 for an oversized streamed body without Content-Length on POST %s', async (path) => {
-    const request = new Request(`https://edgerec.test${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: streamed(oversized(path === '/v1/score' ? 'score' : 'recommendations')),
-    });
-    expect(request.headers.get('content-length')).toBeNull();
-    await expectError(await t.app.request(request), 413, 'payload_too_large');
-  });
+  it.each(['/v1/score', '/v1/recommendations'])(
+    'answers 413 for an oversized streamed body without Content-Length on POST %s',
+    async (path) => {
+      const request = new Request(`https://edgerec.test${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: streamed(oversized(path === '/v1/score' ? 'score' : 'recommendations')),
+      });
+      expect(request.headers.get('content-length')).toBeNull();
+      await expectError(await t.app.request(request), 413, 'payload_too_large');
+    },
+  );
 
   it('answers 413 from a Content-Length over the limit, whatever the body', async () => {
-    const res = await t.request('/v1/recommendations', postJson(FOLD_IN, { 'content-length': String(MAX_BODY_BYTES + 1) }));
+    const res = await t.request(
+      '/v1/recommendations',
+      postJson(FOLD_IN, { 'content-length': String(MAX_BODY_BYTES + 1) }),
+    );
     await expectError(res, 413, 'payload_too_large');
   });
 
@@ -199,12 +219,15 @@ describe('routing errors of the new routes', () => {
     await expectError(res, 405, 'method_not_allowed', `${method} is not allowed on ${path}`);
   });
 
-  it.each(['/v1/items', '/v1/items/item-1', '/v1/items/item-1/similar/extra', '/v1/items//similar', '/v1/recommendations/x'])(
-    'answers 404 not_found for GET %s',
-    async (path) => {
-      await expectError(await t.request(path), 404, 'not_found', `no route for GET ${path}`);
-    },
-  );
+  it.each([
+    '/v1/items',
+    '/v1/items/item-1',
+    '/v1/items/item-1/similar/extra',
+    '/v1/items//similar',
+    '/v1/recommendations/x',
+  ])('answers 404 not_found for GET %s', async (path) => {
+    await expectError(await t.request(path), 404, 'not_found', `no route for GET ${path}`);
+  });
 
   it('answers HEAD on the new GET routes without a body', async () => {
     for (const path of ['/v1/items/item-1/similar', '/v1/users/ghost/recommendations']) {
@@ -224,7 +247,9 @@ describe('OpenAPI document', () => {
   }
   interface OpenApiDocument {
     paths: Record<string, Record<string, Operation>>;
-    components: { schemas: Record<string, { properties?: Record<string, Record<string, unknown>>; required?: string[] }> };
+    components: {
+      schemas: Record<string, { properties?: Record<string, Record<string, unknown>>; required?: string[] }>;
+    };
   }
   const t = unitApp();
   const document = async () => readJson<OpenApiDocument>(await t.request('/openapi.json'));
@@ -235,26 +260,51 @@ describe('OpenAPI document', () => {
 
   it('lists every route, each with a 200 and its error responses', async () => {
     const doc = await document();
-    const listed = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
+    const listed = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(listed.sort()).toEqual([...OPERATIONS].sort());
     for (const op of OPERATIONS) {
       const responses = operation(doc, op).responses;
       expect(responses).toHaveProperty('200');
       if (op.includes('/v1/')) {
-        expect(Object.keys(responses)).toEqual(expect.arrayContaining(op === 'GET /v1/model' ? ['200', '503'] : ['200', '400', '503']));
+        expect(Object.keys(responses)).toEqual(
+          expect.arrayContaining(op === 'GET /v1/model' ? ['200', '503'] : ['200', '400', '503']),
+        );
         expect(responses['503']!.content!['application/json']!.schema.$ref).toBe('#/components/schemas/Error');
       }
     }
-    expect(Object.keys(operation(doc, 'POST /v1/recommendations').responses).sort()).toEqual(['200', '400', '413', '415', '422', '503']);
-    expect(Object.keys(operation(doc, 'GET /v1/items/{item}/similar').responses).sort()).toEqual(['200', '400', '404', '503']);
+    expect(Object.keys(operation(doc, 'POST /v1/recommendations').responses).sort()).toEqual([
+      '200',
+      '400',
+      '413',
+      '415',
+      '422',
+      '503',
+    ]);
+    expect(Object.keys(operation(doc, 'GET /v1/items/{item}/similar').responses).sort()).toEqual([
+      '200',
+      '400',
+      '404',
+      '503',
+    ]);
   });
 
   it('documents the parameters and bodies of the new routes', async () => {
     const doc = await document();
     const params = (op: string) => (operation(doc, op).parameters ?? []).map((p) => `${p.in}:${p.name}`).sort();
-    expect(params('GET /v1/users/{user}/recommendations')).toEqual(['path:user', 'query:candidates', 'query:coldStart', 'query:exclude', 'query:k', 'query:order']);
+    expect(params('GET /v1/users/{user}/recommendations')).toEqual([
+      'path:user',
+      'query:candidates',
+      'query:coldStart',
+      'query:exclude',
+      'query:k',
+      'query:order',
+    ]);
     expect(params('GET /v1/items/{item}/similar')).toEqual(['path:item', 'query:k']);
-    const coldStart = operation(doc, 'GET /v1/users/{user}/recommendations').parameters!.find((p) => p.name === 'coldStart')!;
+    const coldStart = operation(doc, 'GET /v1/users/{user}/recommendations').parameters!.find(
+      (p) => p.name === 'coldStart',
+    )!;
     expect(coldStart.schema).toMatchObject({ enum: ['fallback', 'error'], default: 'fallback' });
     expect(operation(doc, 'POST /v1/recommendations').requestBody!.content['application/json']!.schema.$ref).toBe(
       '#/components/schemas/FoldInRequest',
@@ -273,14 +323,18 @@ describe('OpenAPI document', () => {
     expect(Object.keys(schemas.Recommendations!.properties!)).toEqual(
       expect.arrayContaining(['coldStart', 'fallback', 'exclude', 'candidates']),
     );
-    expect(Object.keys(schemas)).toEqual(expect.arrayContaining(['SimilarItems', 'FoldInRecommendations', 'ServedModel', 'RecommendedItem']));
+    expect(Object.keys(schemas)).toEqual(
+      expect.arrayContaining(['SimilarItems', 'FoldInRecommendations', 'ServedModel', 'RecommendedItem']),
+    );
   });
 
   it('documents the objective: ModelInfo fields, interaction scores, item fields, the items body and order', async () => {
     const doc = await document();
     const { schemas } = doc.components;
     const modelInfo = schemas.ModelInfo!;
-    expect(modelInfo.required).toEqual(expect.arrayContaining(['objective', 'ranking', 'coldStart', 'foldIn', 'scale', 'version']));
+    expect(modelInfo.required).toEqual(
+      expect.arrayContaining(['objective', 'ranking', 'coldStart', 'foldIn', 'scale', 'version']),
+    );
     expect(modelInfo.properties).toMatchObject({
       objective: { enum: ['rating', 'interaction'] },
       coldStart: { enum: ['popularity', 'item-bias'] },
@@ -288,23 +342,61 @@ describe('OpenAPI document', () => {
       scale: { nullable: true },
     });
     expect(JSON.stringify(modelInfo.properties!.ranking)).toContain('#/components/schemas/RankingHeadInfo');
-    expect(Object.keys(schemas.RankingHeadInfo!.properties!).sort()).toEqual(['activation', 'dim', 'method', 'objective', 'recommendThreshold']);
-    const metrics = modelInfo.properties!.metrics as { properties: Record<string, { properties?: Record<string, { properties?: Record<string, unknown> }> }> };
+    expect(Object.keys(schemas.RankingHeadInfo!.properties!).sort()).toEqual([
+      'activation',
+      'dim',
+      'method',
+      'objective',
+      'recommendThreshold',
+    ]);
+    const metrics = modelInfo.properties!.metrics as {
+      properties: Record<string, { properties?: Record<string, { properties?: Record<string, unknown> }> }>;
+    };
     expect(Object.keys(metrics.properties).sort()).toEqual(['ranking', 'test', 'validation']);
-    expect(Object.keys(metrics.properties.ranking!.properties!.validation!.properties!).sort()).toEqual(
-      ['coverage', 'hitRate', 'k', 'map', 'ndcg', 'precision', 'recall', 'users'],
-    );
+    expect(Object.keys(metrics.properties.ranking!.properties!.validation!.properties!).sort()).toEqual([
+      'coverage',
+      'hitRate',
+      'k',
+      'map',
+      'ndcg',
+      'precision',
+      'recall',
+      'users',
+    ]);
 
-    expect(Object.keys(schemas.InteractionScore!.properties!).sort()).toEqual(['item', 'probability', 'recommend', 'score', 'threshold', 'user']);
+    expect(Object.keys(schemas.InteractionScore!.properties!).sort()).toEqual([
+      'item',
+      'probability',
+      'recommend',
+      'score',
+      'threshold',
+      'user',
+    ]);
     expect(schemas.InteractionScore!.required).not.toContain('probability');
     expect(JSON.stringify(schemas.InteractionScore)).toContain('top 10');
-    const score = operation(doc, 'GET /v1/score').responses['200']!.content!['application/json']!.schema as { anyOf?: { $ref: string }[] };
-    expect(score.anyOf!.map((s) => s.$ref)).toEqual(['#/components/schemas/Score', '#/components/schemas/InteractionScore']);
+    const score = operation(doc, 'GET /v1/score').responses['200']!.content!['application/json']!.schema as {
+      anyOf?: { $ref: string }[];
+    };
+    expect(score.anyOf!.map((s) => s.$ref)).toEqual([
+      '#/components/schemas/Score',
+      '#/components/schemas/InteractionScore',
+    ]);
     expect(JSON.stringify(schemas.BatchScores)).toContain('#/components/schemas/InteractionScore');
 
-    expect(Object.keys(schemas.RecommendedItem!.properties!).sort()).toEqual(['item', 'popularity', 'probability', 'rating', 'raw', 'score', 'unclippedRating']);
+    expect(Object.keys(schemas.RecommendedItem!.properties!).sort()).toEqual([
+      'item',
+      'popularity',
+      'probability',
+      'rating',
+      'raw',
+      'score',
+      'unclippedRating',
+    ]);
     expect(schemas.RecommendedItem!.required).toEqual(['item']);
-    expect(schemas.Recommendations!.properties).toMatchObject({ fallback: { enum: ['popularity', 'item-bias'] }, order: { enum: ['score', 'rating'] } });
+    expect(schemas.Recommendations!.properties).toMatchObject({
+      fallback: { enum: ['popularity', 'item-bias'] },
+      order: { enum: ['score', 'rating'] },
+    });
     const order = operation(doc, 'GET /v1/users/{user}/recommendations').parameters!.find((p) => p.name === 'order')!;
     expect(order.schema).toMatchObject({ enum: ['score', 'rating'], default: 'score' });
 
@@ -314,7 +406,8 @@ describe('OpenAPI document', () => {
     expect(schemas.Interaction!.properties).toMatchObject({ weight: { type: 'number', maximum: 1e6 } });
     expect(foldIn.properties.order).toMatchObject({ enum: ['score', 'rating'] });
     expect(foldIn.oneOf).toEqual([{ required: ['ratings'] }, { required: ['items'] }]);
-    const foldedIn = (schemas.FoldInRecommendations!.properties!.foldedIn as { properties: Record<string, unknown> }).properties;
+    const foldedIn = (schemas.FoldInRecommendations!.properties!.foldedIn as { properties: Record<string, unknown> })
+      .properties;
     expect(Object.keys(foldedIn).sort()).toEqual(['interactionL2', 'items', 'l2', 'ratings', 'unknownItems']);
   });
 
@@ -323,9 +416,18 @@ describe('OpenAPI document', () => {
     const modelInfo = doc.components.schemas.ModelInfo!;
     expect(modelInfo.required).toContain('served');
     expect(JSON.stringify(modelInfo.properties!.served)).toContain('#/components/schemas/ServedModel');
-    const code = (doc.components.schemas.Error!.properties!.error as { properties: { code: { enum: string[] } } }).properties.code;
+    const code = (doc.components.schemas.Error!.properties!.error as { properties: { code: { enum: string[] } } })
+      .properties.code;
     expect(code.enum).toEqual([...ERROR_CODES]);
-    expect(code.enum).toEqual(expect.arrayContaining(['unauthorized', 'admin_disabled', 'model_rejected', 'no_known_items', 'fold_in_unsupported']));
+    expect(code.enum).toEqual(
+      expect.arrayContaining([
+        'unauthorized',
+        'admin_disabled',
+        'model_rejected',
+        'no_known_items',
+        'fold_in_unsupported',
+      ]),
+    );
   });
 
   it('GET /v1/model answers with what ModelInfo documents', async () => {
@@ -336,7 +438,9 @@ describe('OpenAPI document', () => {
   });
 
   it('names its server, licence, operation ids and the admin bearer scheme (what redocly recommended asks for)', async () => {
-    const raw = await readJson<Record<string, unknown> & OpenApiDocument>(await t.request('https://api.example/openapi.json'));
+    const raw = await readJson<Record<string, unknown> & OpenApiDocument>(
+      await t.request('https://api.example/openapi.json'),
+    );
     expect(raw.servers).toEqual([{ url: 'https://api.example', description: expect.any(String) }]);
     expect(raw.info).toMatchObject({ license: { name: 'Apache-2.0' } });
     expect(raw.security).toEqual([]);

@@ -45,7 +45,9 @@ describe.each(ENCODINGS)('GET /v1/items/{item}/similar with a %s artifact', (tab
         if (n > 0) expect(entry.similarity).toBeLessThanOrEqual(similar.items[n - 1]!.similarity + 1e-12);
       });
       expect(similar.items.map((e) => e.item)).not.toContain(item);
-      const separated = naive.slice(0, k).every((e, n) => Math.abs(e.similarity - (naive[n + 1]?.similarity ?? -2)) > 1e-5);
+      const separated = naive
+        .slice(0, k)
+        .every((e, n) => Math.abs(e.similarity - (naive[n + 1]?.similarity ?? -2)) > 1e-5);
       if (separated) expect(similar.items.map((e) => e.item)).toEqual(naive.slice(0, k).map((e) => e.item));
     }
   });
@@ -67,7 +69,10 @@ describe.each(ENCODINGS)('GET /v1/items/{item}/similar with a %s artifact', (tab
       { item: 'item-33', rating: 4 },
     ];
     const folded = await readJson<Ranking>(await t.request('/v1/recommendations', postJson({ ratings, k: 15 })));
-    const query = foldInUser(model, ratings.map((r) => ({ item: model.items.indexOf(r.item)!, rating: r.rating })));
+    const query = foldInUser(
+      model,
+      ratings.map((r) => ({ item: model.items.indexOf(r.item)!, rating: r.rating })),
+    );
     const eligible = allItems(model).filter((i) => ![1, 20, 33].includes(i));
     expect(folded.items.map((r) => r.item)).toEqual(bruteForQuery(model, query, eligible, 15).map((r) => r.item));
 
@@ -97,7 +102,11 @@ describe('GET /v1/items/{item}/similar errors', () => {
   });
 
   it('decodes percent-encoded item ids (an unknown unicode id is a 404 naming it)', async () => {
-    const error = await expectError(await t.request(`/v1/items/${encodeURIComponent('é/✓')}/similar`), 404, 'unknown_item');
+    const error = await expectError(
+      await t.request(`/v1/items/${encodeURIComponent('é/✓')}/similar`),
+      404,
+      'unknown_item',
+    );
     expect(error.message).toContain('"é/✓"');
   });
 
@@ -107,20 +116,28 @@ describe('GET /v1/items/{item}/similar errors', () => {
     expect(similar.items).toHaveLength(10);
   });
 
-  it.each(['0', '101', '-1', '2.5', 'abc', '', 'NaN', '1e1', '10&k=20'])('answers 400 invalid_request for k=%s', async (k) => {
-    await expectError(
-      await t.request(`/v1/items/item-5/similar?k=${k}`),
-      400,
-      'invalid_request',
-      /query parameter "k": must be an integer from 1 to 100/,
-    );
-  });
+  it.each(['0', '101', '-1', '2.5', 'abc', '', 'NaN', '1e1', '10&k=20'])(
+    'answers 400 invalid_request for k=%s',
+    async (k) => {
+      await expectError(
+        await t.request(`/v1/items/item-5/similar?k=${k}`),
+        400,
+        'invalid_request',
+        /query parameter "k": must be an integer from 1 to 100/,
+      );
+    },
+  );
 
   it('validates k before the item (an unknown item with a bad k is a 400)', async () => {
     await expectError(await t.request('/v1/items/nope/similar?k=0'), 400, 'invalid_request');
   });
 
   it('answers 400 for an over-long item id', async () => {
-    await expectError(await t.request(`/v1/items/${'x'.repeat(257)}/similar`), 400, 'invalid_request', /path parameter "item": must be at most 256 characters/);
+    await expectError(
+      await t.request(`/v1/items/${'x'.repeat(257)}/similar`),
+      400,
+      'invalid_request',
+      /path parameter "item": must be at most 256 characters/,
+    );
   });
 });

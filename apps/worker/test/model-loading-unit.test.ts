@@ -89,7 +89,12 @@ describe('model loading', () => {
         json.model.globalBias += 0.5;
         return parseArtifact(JSON.stringify(json), { source: 'bundled model/edgerec.model.json' });
       });
-      await expectError(await t.request('/v1/score?user=user-3&item=item-5'), 503, 'model_unavailable', /integrity check/);
+      await expectError(
+        await t.request('/v1/score?user=user-3&item=item-5'),
+        503,
+        'model_unavailable',
+        /integrity check/,
+      );
     });
 
     it('also covers a loader that throws synchronously', async () => {
@@ -138,19 +143,22 @@ describe('RECOMMEND_THRESHOLD', () => {
     expect(info.recommendThreshold).toEqual({ value: 3.5, source: 'artifact', artifact: 3.5 });
   });
 
-  it.each(['abc', '9', '-1', 'NaN', 'Infinity'])('ignores %j with one warning instead of failing requests', async (value) => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const t = unitApp();
-    const env = { RECOMMEND_THRESHOLD: value };
-    for (let n = 0; n < 2; n++) {
-      const score = await readJson<Score>(await t.request('/v1/score?user=user-3&item=item-5', undefined, env));
-      expect(score.threshold).toBe(3.5);
-    }
-    const info = await readJson<ModelInfo>(await t.request('/v1/model', undefined, env));
-    expect(info.recommendThreshold.source).toBe('artifact');
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]?.[0])).toContain(`RECOMMEND_THRESHOLD=${JSON.stringify(value)}`);
-  });
+  it.each(['abc', '9', '-1', 'NaN', 'Infinity'])(
+    'ignores %j with one warning instead of failing requests',
+    async (value) => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const t = unitApp();
+      const env = { RECOMMEND_THRESHOLD: value };
+      for (let n = 0; n < 2; n++) {
+        const score = await readJson<Score>(await t.request('/v1/score?user=user-3&item=item-5', undefined, env));
+        expect(score.threshold).toBe(3.5);
+      }
+      const info = await readJson<ModelInfo>(await t.request('/v1/model', undefined, env));
+      expect(info.recommendThreshold.source).toBe('artifact');
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toContain(`RECOMMEND_THRESHOLD=${JSON.stringify(value)}`);
+    },
+  );
 });
 
 describe('an artifact without seen lists', () => {

@@ -52,7 +52,12 @@ async function seed(prefix: string, objects: Record<string, string>): Promise<vo
 }
 
 /** Asserts an admin error (the usual shape, plus `reason`). */
-async function expectAdminError(res: Response, status: number, code: string, message?: RegExp): Promise<AdminError['error']> {
+async function expectAdminError(
+  res: Response,
+  status: number,
+  code: string,
+  message?: RegExp,
+): Promise<AdminError['error']> {
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   const body = (await res.json()) as AdminError;
   expect({ status: res.status, code: body.error?.code }).toEqual({ status, code });
@@ -106,7 +111,9 @@ describe('MODEL_SOURCE=r2', () => {
     expect((await t.request('/health')).status).toBe(200);
     expect(counting.gets).toEqual([]);
     const responses = await Promise.all(
-      ['/v1/model', '/v1/score?user=user-3&item=item-5', '/v1/users/user-3/recommendations?k=3', '/v1/model'].map((p) => t.request(p)),
+      ['/v1/model', '/v1/score?user=user-3&item=item-5', '/v1/users/user-3/recommendations?k=3', '/v1/model'].map((p) =>
+        t.request(p),
+      ),
     );
     for (const res of responses) {
       expect(res.status).toBe(200);
@@ -121,7 +128,12 @@ describe('MODEL_SOURCE=r2', () => {
     await seed(prefix, { 'models/v2.json': v2.text });
     const t = r2App(prefix, { MODEL_KEY: `${prefix}models/v2.json` });
     const info = await readJson<ModelInfo>(await t.request('/v1/model'));
-    expect(info.served).toMatchObject({ source: 'r2', key: `${prefix}models/v2.json`, pointer: null, sha256: v2.sha256 });
+    expect(info.served).toMatchObject({
+      source: 'r2',
+      key: `${prefix}models/v2.json`,
+      pointer: null,
+      sha256: v2.sha256,
+    });
     await scoreChecked(t, v2.sha256);
   });
 
@@ -130,8 +142,18 @@ describe('MODEL_SOURCE=r2', () => {
     const t = r2App(prefix);
     const res = await t.request('/v1/score?user=user-3&item=item-5');
     expect(res.headers.get('x-edgerec-model')).toBeNull();
-    await expectError(res, 503, 'model_unavailable', new RegExp(`the model pointer "${prefix}current\\.json" does not exist in the MODELS R2 bucket`));
-    await expectError(await t.request('/v1/model'), 503, 'model_unavailable', /upload a JSON object \{"key": "models\/<artifact>\.json"\}/);
+    await expectError(
+      res,
+      503,
+      'model_unavailable',
+      new RegExp(`the model pointer "${prefix}current\\.json" does not exist in the MODELS R2 bucket`),
+    );
+    await expectError(
+      await t.request('/v1/model'),
+      503,
+      'model_unavailable',
+      /upload a JSON object \{"key": "models\/<artifact>\.json"\}/,
+    );
     expect((await t.request('/health')).status).toBe(200);
   });
 
@@ -151,7 +173,9 @@ describe('MODEL_SOURCE=r2', () => {
       await r2App(prefix).request('/v1/model'),
       503,
       'model_unavailable',
-      new RegExp(`the model artifact "${prefix}models/nope\\.json" \\(named by the pointer object "${prefix}current\\.json"\\) does not exist`),
+      new RegExp(
+        `the model artifact "${prefix}models/nope\\.json" \\(named by the pointer object "${prefix}current\\.json"\\) does not exist`,
+      ),
     );
   });
 
@@ -159,13 +183,28 @@ describe('MODEL_SOURCE=r2', () => {
     const prefix = uniquePrefix('corrupt-first');
     const [flipped] = brokenVariants(v1.text);
     await seed(prefix, { 'models/v1.json': flipped!.text, 'current.json': pointerTo(`${prefix}models/v1.json`) });
-    await expectError(await r2App(prefix).request('/v1/model'), 503, 'model_unavailable', /R2 object ".*models\/v1\.json" \(etag [0-9a-f]+\) failed its integrity check/);
+    await expectError(
+      await r2App(prefix).request('/v1/model'),
+      503,
+      'model_unavailable',
+      /R2 object ".*models\/v1\.json" \(etag [0-9a-f]+\) failed its integrity check/,
+    );
   });
 
   it('answers 503 for a missing MODELS binding or an unknown MODEL_SOURCE', async () => {
     const prefix = uniquePrefix('config');
-    await expectError(await r2App(prefix, { MODELS: undefined }).request('/v1/model'), 503, 'model_unavailable', /no R2 bucket is bound as MODELS/);
-    await expectError(await r2App(prefix, { MODEL_SOURCE: 's3' }).request('/v1/model'), 503, 'model_unavailable', /MODEL_SOURCE must be "bundled" or "r2", got "s3"/);
+    await expectError(
+      await r2App(prefix, { MODELS: undefined }).request('/v1/model'),
+      503,
+      'model_unavailable',
+      /no R2 bucket is bound as MODELS/,
+    );
+    await expectError(
+      await r2App(prefix, { MODEL_SOURCE: 's3' }).request('/v1/model'),
+      503,
+      'model_unavailable',
+      /MODEL_SOURCE must be "bundled" or "r2", got "s3"/,
+    );
   });
 });
 
@@ -186,7 +225,12 @@ describe('POST /admin/reload', () => {
 
   it('refuses a request without credentials, with a wrong token or another scheme (401), before loading anything', async () => {
     const { t, counting } = await servingV1('auth');
-    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token' }, { authorization: `Basic ${btoa('admin:x')}` }, { authorization: 'Bearer' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer wrong-token' },
+      { authorization: `Basic ${btoa('admin:x')}` },
+      { authorization: 'Bearer' },
+    ]) {
       const res = await t.request('/admin/reload', { method: 'POST', headers });
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
       await expectAdminError(res, 401, 'unauthorized', /missing credentials|invalid admin token/);
@@ -201,7 +245,12 @@ describe('POST /admin/reload', () => {
     for (const ADMIN_TOKEN of [undefined, '', '  ']) {
       const t = r2App(prefix, { ADMIN_TOKEN });
       for (const token of [undefined, '', 'anything']) {
-        await expectAdminError(await t.reload(token), 404, 'admin_disabled', /no ADMIN_TOKEN secret is set \(wrangler secret put ADMIN_TOKEN\)/);
+        await expectAdminError(
+          await t.reload(token),
+          404,
+          'admin_disabled',
+          /no ADMIN_TOKEN secret is set \(wrangler secret put ADMIN_TOKEN\)/,
+        );
       }
     }
   });
@@ -230,7 +279,10 @@ describe('POST /admin/reload', () => {
     expect(info.served).toMatchObject({ sha256: v2.sha256, key: `${prefix}models/v2.json` });
 
     // Reloading the same pointer again changes nothing.
-    expect(await readJson<ReloadBody>(await t.reload())).toMatchObject({ status: 'unchanged', model: { sha256: v2.sha256 } });
+    expect(await readJson<ReloadBody>(await t.reload())).toMatchObject({
+      status: 'unchanged',
+      model: { sha256: v2.sha256 },
+    });
   });
 
   it.each(['a flipped byte', 'a truncated file', 'a schema-invalid artifact', 'a wrong artifact version'])(
@@ -238,13 +290,20 @@ describe('POST /admin/reload', () => {
     async (name) => {
       const { prefix, t, before } = await servingV1('broken');
       const variant = brokenVariants(v2.text).find((v) => v.name === name)!;
-      await seed(prefix, { 'models/broken.json': variant.text, 'current.json': pointerTo(`${prefix}models/broken.json`) });
+      await seed(prefix, {
+        'models/broken.json': variant.text,
+        'current.json': pointerTo(`${prefix}models/broken.json`),
+      });
 
       const res = await t.reload();
       expect(res.headers.get('x-edgerec-model')).toBe(tag(v1.sha256));
       const error = await expectAdminError(res, 422, 'model_rejected', variant.message);
       expect(error.reason).toBe(variant.code);
-      expect(error.message).toMatch(new RegExp(`^the new model was rejected \\(${variant.code}\\), still serving ${tag(v1.sha256)}: R2 object "${prefix}models/broken\\.json"`));
+      expect(error.message).toMatch(
+        new RegExp(
+          `^the new model was rejected \\(${variant.code}\\), still serving ${tag(v1.sha256)}: R2 object "${prefix}models/broken\\.json"`,
+        ),
+      );
 
       // Same version, same scores.
       expect(await scoreChecked(t, v1.sha256)).toEqual(before);
@@ -256,7 +315,12 @@ describe('POST /admin/reload', () => {
   it('answers 503 model_unavailable when the pointer went missing, and keeps serving', async () => {
     const { prefix, t, before } = await servingV1('pointer-gone');
     await modelsBucket().delete(`${prefix}current.json`);
-    const error = await expectAdminError(await t.reload(), 503, 'model_unavailable', /could not be loaded \(pointer-missing\), still serving/);
+    const error = await expectAdminError(
+      await t.reload(),
+      503,
+      'model_unavailable',
+      /could not be loaded \(pointer-missing\), still serving/,
+    );
     expect(error.reason).toBe('pointer-missing');
     expect(await scoreChecked(t, v1.sha256)).toEqual(before);
   });

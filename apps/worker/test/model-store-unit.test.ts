@@ -171,10 +171,20 @@ describe('model pinning (the /v1/* middleware)', () => {
   it('labels every model-backed response with x-edgerec-model, errors included, and nothing else', async () => {
     const t = unitApp(async () => v1);
     const label = tag(v1.meta.sha256);
-    for (const path of ['/v1/model', '/v1/score?user=user-3&item=item-5', '/v1/score?user=ghost&item=item-5', '/v1/score?user=user-3', '/v1/users/user-3/recommendations']) {
+    for (const path of [
+      '/v1/model',
+      '/v1/score?user=user-3&item=item-5',
+      '/v1/score?user=ghost&item=item-5',
+      '/v1/score?user=user-3',
+      '/v1/users/user-3/recommendations',
+    ]) {
       expect((await t.request(path)).headers.get('x-edgerec-model'), path).toBe(label);
     }
-    expect((await t.request('/v1/score', postJson({ pairs: [{ user: 'user-3', item: 'item-5' }] }))).headers.get('x-edgerec-model')).toBe(label);
+    expect(
+      (await t.request('/v1/score', postJson({ pairs: [{ user: 'user-3', item: 'item-5' }] }))).headers.get(
+        'x-edgerec-model',
+      ),
+    ).toBe(label);
     for (const path of ['/health', '/openapi.json', '/docs', '/v1/nothing']) {
       expect((await t.request(path)).headers.get('x-edgerec-model'), path).toBeNull();
     }
@@ -198,7 +208,12 @@ describe('model pinning (the /v1/* middleware)', () => {
 
     // A batch whose body arrives slowly: the model is pinned before the body is read.
     const gate = deferred<void>();
-    const body = JSON.stringify({ pairs: [{ user: 'user-3', item: 'item-5' }, { user: 'user-9', item: 'item-70' }] });
+    const body = JSON.stringify({
+      pairs: [
+        { user: 'user-3', item: 'item-5' },
+        { user: 'user-9', item: 'item-70' },
+      ],
+    });
     const encoder = new TextEncoder();
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
@@ -208,7 +223,11 @@ describe('model pinning (the /v1/* middleware)', () => {
         controller.close();
       },
     });
-    const slow = t.request('/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream }, ENV);
+    const slow = t.request(
+      '/v1/score',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream },
+      ENV,
+    );
     await flush();
 
     const swap = await reload(t);
@@ -223,7 +242,9 @@ describe('model pinning (the /v1/* middleware)', () => {
 
     const next = await t.request('/v1/score?user=user-3&item=item-5', undefined, ENV);
     expect(next.headers.get('x-edgerec-model')).toBe(tag(v2.meta.sha256));
-    expect((await readJson<{ rating: number }>(next)).rating).toBe(predict(makeTestModel({ seed: V2_SEED }), 3, 5).rating);
+    expect((await readJson<{ rating: number }>(next)).rating).toBe(
+      predict(makeTestModel({ seed: V2_SEED }), 3, 5).rating,
+    );
   });
 
   it('re-validates the bundled artifact on reload and rejects a broken one, keeping the previous model', async () => {
@@ -232,7 +253,10 @@ describe('model pinning (the /v1/* middleware)', () => {
       if (!broken) return v1;
       return parseArtifact('{"format":"edgerec-model","version":1', { source: 'bundled model/edgerec.model.json' });
     });
-    expect(await readJson(await reload(t))).toMatchObject({ status: 'loaded', model: { source: 'bundled', sha256: v1.meta.sha256 } });
+    expect(await readJson(await reload(t))).toMatchObject({
+      status: 'loaded',
+      model: { source: 'bundled', sha256: v1.meta.sha256 },
+    });
     expect(await readJson(await reload(t))).toMatchObject({ status: 'unchanged' });
     broken = true;
     const res = await reload(t);
@@ -242,7 +266,9 @@ describe('model pinning (the /v1/* middleware)', () => {
       error: {
         code: 'model_rejected',
         reason: 'invalid-json',
-        message: expect.stringMatching(/^the new model was rejected \(invalid-json\), still serving [0-9a-f]{12}: bundled model\/edgerec\.model\.json is not valid JSON/),
+        message: expect.stringMatching(
+          /^the new model was rejected \(invalid-json\), still serving [0-9a-f]{12}: bundled model\/edgerec\.model\.json is not valid JSON/,
+        ),
       },
     });
     expect((await t.request('/v1/model', undefined, ENV)).headers.get('x-edgerec-model')).toBe(tag(v1.meta.sha256));

@@ -19,12 +19,18 @@ describe.skipIf(!inNode)('OpenAPI document: redocly lint --extends=recommended',
     const document = await (await app.request('https://edgerec.example.workers.dev/openapi.json')).text();
     const result = await withTempDir(async (dir) => {
       await writeText(`${dir}/openapi.json`, document);
-      return run(packagePath('node_modules/.bin/redocly'), ['lint', '--extends=recommended', '--format=json', `${dir}/openapi.json`], {
-        env: { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-      });
+      return run(
+        packagePath('node_modules/.bin/redocly'),
+        ['lint', '--extends=recommended', '--format=json', `${dir}/openapi.json`],
+        {
+          env: { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+        },
+      );
     });
     const report = JSON.parse(result.stdout) as LintReport;
-    const problems = report.problems.map((p) => `${p.severity} ${p.ruleId} ${p.location[0]?.pointer ?? ''}: ${p.message}`);
+    const problems = report.problems.map(
+      (p) => `${p.severity} ${p.ruleId} ${p.location[0]?.pointer ?? ''}: ${p.message}`,
+    );
     expect(problems).toEqual([]);
     expect(result.code).toBe(0);
   }, 60_000);

@@ -17,7 +17,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH } from '../src/schemas';
 import type { Score } from '../src/schemas';
 import { expectError, postJson, readJson } from './helpers/http';
-import { HEAD_DIM, TEST_IALS, TEST_RANKING_METRICS, loadArtifact, makeRankedArtifact } from './helpers/interaction-model';
+import {
+  HEAD_DIM,
+  TEST_IALS,
+  TEST_RANKING_METRICS,
+  loadArtifact,
+  makeRankedArtifact,
+} from './helpers/interaction-model';
 import { allItems, bruteByItemBias, bruteForQuery } from './helpers/reference';
 import { unitApp } from './helpers/unit-app';
 
@@ -67,19 +73,39 @@ const seenOf = (model: RecommenderModel, u: number) => Array.from(seenBy(model.s
 const close = (a: number | undefined, b: number) => expect(Math.abs(a! - b)).toBeLessThanOrEqual(1e-6);
 
 /** The head's ranking (order and scores) with the rating head's rating and raw output for each item. */
-function expectHeadRanking(actual: Item[], model: RecommenderModel, expected: RankedItem[], rawOf: (i: number) => number) {
-  expect(actual.map((r) => r.item)).toEqual(ids(model, expected.map((e) => e.index)));
+function expectHeadRanking(
+  actual: Item[],
+  model: RecommenderModel,
+  expected: RankedItem[],
+  rawOf: (i: number) => number,
+) {
+  expect(actual.map((r) => r.item)).toEqual(
+    ids(
+      model,
+      expected.map((e) => e.index),
+    ),
+  );
   actual.forEach((r, n) => {
     const index = expected[n]!.index;
     close(r.score, expected[n]!.raw);
     close(r.raw, rawOf(index));
     close(r.rating, ratingFromRaw(model, rawOf(index)));
-    expect(Object.keys(r).sort()).toEqual(model.ranking!.activation === 'sigmoid' ? ['item', 'probability', 'rating', 'raw', 'score', 'unclippedRating'] : ['item', 'rating', 'raw', 'score', 'unclippedRating']);
+    expect(Object.keys(r).sort()).toEqual(
+      model.ranking!.activation === 'sigmoid'
+        ? ['item', 'probability', 'rating', 'raw', 'score', 'unclippedRating']
+        : ['item', 'rating', 'raw', 'score', 'unclippedRating'],
+    );
   });
 }
 
 /** order=rating by hand: the head's best max(5k, 50) items, sorted by the rating head's raw output. */
-function rerankedByHand(model: RecommenderModel, headQuery: UserQuery, rawOf: (i: number) => number, k: number, options: Omit<TopKOptions, 'k'>) {
+function rerankedByHand(
+  model: RecommenderModel,
+  headQuery: UserQuery,
+  rawOf: (i: number) => number,
+  k: number,
+  options: Omit<TopKOptions, 'k'>,
+) {
   const pool = topKItems(model.ranking!, headQuery, { ...options, k: Math.max(5 * k, 50) });
   return pool
     .map((p) => ({ index: p.index, score: p.raw, raw: rawOf(p.index) }))
@@ -94,7 +120,13 @@ describe('rating model with a ranking head: GET /v1/model', () => {
       version: 2,
       objective: 'rating',
       scale: { min: 1, max: 5 },
-      ranking: { objective: 'interaction', dim: HEAD_DIM, activation: 'linear', method: 'ials', recommendThreshold: 0.3 },
+      ranking: {
+        objective: 'interaction',
+        dim: HEAD_DIM,
+        activation: 'linear',
+        method: 'ials',
+        recommendThreshold: 0.3,
+      },
       coldStart: 'popularity',
       foldIn: 'ratings+interactions',
       recommendThreshold: { value: 3.5, source: 'artifact', artifact: 3.5 },
@@ -120,11 +152,24 @@ describe('rating model with a ranking head: scores', () => {
         const expected = predict(model, u, i);
         close(results[n]!.rating, expected.rating);
         close(results[n]!.raw, expected.raw);
-        expect(Object.keys(results[n]!).sort()).toEqual(['item', 'rating', 'raw', 'recommend', 'threshold', 'unclippedRating', 'user']);
+        expect(Object.keys(results[n]!).sort()).toEqual([
+          'item',
+          'rating',
+          'raw',
+          'recommend',
+          'threshold',
+          'unclippedRating',
+          'user',
+        ]);
         expect(results[n]!.recommend).toBe(expected.recommend);
       });
     }
-    await expectError(await t.request('/v1/score?user=user-3&item=item-5&threshold=0.3'), 400, 'invalid_request', /from 1 to 5 \(the rating scale\)/);
+    await expectError(
+      await t.request('/v1/score?user=user-3&item=item-5&threshold=0.3'),
+      400,
+      'invalid_request',
+      /from 1 to 5 \(the rating scale\)/,
+    );
   });
 });
 
@@ -139,14 +184,19 @@ describe('rating model with a ranking head: GET /v1/users/{user}/recommendations
         const recs = await readJson<Recommendations>(await app.request(userPath(model.users.ids[u]!, '?k=12')));
         const options: TopKOptions = { k: 12 };
         if (seen.length > 0) options.excludeSorted = seen;
-        expectHeadRanking(recs.items, model, topKItems(head, userQuery(head, u), options), (i) => predict(model, u, i).raw);
+        expectHeadRanking(
+          recs.items,
+          model,
+          topKItems(head, userQuery(head, u), options),
+          (i) => predict(model, u, i).raw,
+        );
         if (head.activation === 'sigmoid') for (const r of recs.items) expect(r.probability).toBe(r.score);
         expect(recs).toMatchObject({ coldStart: false, excludedSeen: seen.length, order: 'score' });
       }
     });
   }
 
-  it('order=rating re-ranks the head\'s best max(5k, 50) by predicted rating, for every user and several k, with exclude and candidates', async () => {
+  it("order=rating re-ranks the head's best max(5k, 50) by predicted rating, for every user and several k, with exclude and candidates", async () => {
     const { model } = refs.ials;
     const head = model.ranking!;
     let differs = 0;
@@ -162,13 +212,20 @@ describe('rating model with a ranking head: GET /v1/users/{user}/recommendations
         if (exclude.length) options.exclude = new Set(exclude);
         if (candidates) options.candidates = candidates;
         const expected = rerankedByHand(model, userQuery(head, u), (i) => predict(model, u, i).raw, k, options);
-        expect(recs.items.map((r) => r.item)).toEqual(ids(model, expected.map((e) => e.index)));
+        expect(recs.items.map((r) => r.item)).toEqual(
+          ids(
+            model,
+            expected.map((e) => e.index),
+          ),
+        );
         recs.items.forEach((r, n) => {
           close(r.score, expected[n]!.score);
           close(r.raw, expected[n]!.raw);
         });
         expect(recs.order).toBe('rating');
-        const byScore = await readJson<Recommendations>(await t.request(userPath(model.users.ids[u]!, query.replace('order=rating', 'order=score'))));
+        const byScore = await readJson<Recommendations>(
+          await t.request(userPath(model.users.ids[u]!, query.replace('order=rating', 'order=score'))),
+        );
         if (byScore.items.map((r) => r.item).join() !== recs.items.map((r) => r.item).join()) differs++;
       }
     }
@@ -182,7 +239,12 @@ describe('rating model with a ranking head: GET /v1/users/{user}/recommendations
     const recs = await readJson<Recommendations>(await t.request(userPath('ghost', '?k=8')));
     expect(recs).toMatchObject({ coldStart: true, fallback: 'popularity', order: 'score' });
     const popular = mostPopular(model, { k: 8 });
-    expect(recs.items.map((r) => r.item)).toEqual(ids(model, popular.map((p) => p.index)));
+    expect(recs.items.map((r) => r.item)).toEqual(
+      ids(
+        model,
+        popular.map((p) => p.index),
+      ),
+    );
     recs.items.forEach((r, n) => {
       expect(r.popularity).toBe(popular[n]!.popularity);
       close(r.raw, byBias.get(popular[n]!.index)!.raw);
@@ -199,7 +261,8 @@ describe('rating model with a ranking head: GET /v1/users/{user}/recommendations
 
 describe('rating model with a ranking head: POST /v1/recommendations', () => {
   const fold = (body: unknown, app = t) => app.request('/v1/recommendations', postJson(body));
-  const ratingsOf = (model: RecommenderModel, u: number) => seenOf(model, u).map((i) => ({ item: model.items.ids[i]!, rating: predict(model, u, i).rating }));
+  const ratingsOf = (model: RecommenderModel, u: number) =>
+    seenOf(model, u).map((i) => ({ item: model.items.ids[i]!, rating: predict(model, u, i).rating }));
 
   it('folds ratings into the head as interactions of weight 1 (the ranking) and into the rating head (the ratings)', async () => {
     const { model } = refs.ials;
@@ -209,11 +272,27 @@ describe('rating model with a ranking head: POST /v1/recommendations', () => {
       if (ratings.length === 0) continue;
       const body = await readJson<FoldIn>(await fold({ ratings, k: 10 }));
       const rated = seenOf(model, u);
-      const headQuery = foldInInteractions(head, rated.map((item) => ({ item })));
-      const ratingQuery = foldInUser(model, rated.map((item, n) => ({ item, rating: ratings[n]!.rating })));
-      const raws = new Map(bruteForQuery(model, ratingQuery, allItems(model), model.items.size).map((r) => [r.index, r.raw]));
-      expectHeadRanking(body.items, model, topKItems(head, headQuery, { k: 10, exclude: new Set(rated) }), (i) => raws.get(i)!);
-      expect(body).toMatchObject({ order: 'score', foldedIn: { ratings: rated.length, unknownItems: [], l2: 0.3, interactionL2: TEST_IALS.l2 } });
+      const headQuery = foldInInteractions(
+        head,
+        rated.map((item) => ({ item })),
+      );
+      const ratingQuery = foldInUser(
+        model,
+        rated.map((item, n) => ({ item, rating: ratings[n]!.rating })),
+      );
+      const raws = new Map(
+        bruteForQuery(model, ratingQuery, allItems(model), model.items.size).map((r) => [r.index, r.raw]),
+      );
+      expectHeadRanking(
+        body.items,
+        model,
+        topKItems(head, headQuery, { k: 10, exclude: new Set(rated) }),
+        (i) => raws.get(i)!,
+      );
+      expect(body).toMatchObject({
+        order: 'score',
+        foldedIn: { ratings: rated.length, unknownItems: [], l2: 0.3, interactionL2: TEST_IALS.l2 },
+      });
     }
   });
 
@@ -228,10 +307,22 @@ describe('rating model with a ranking head: POST /v1/recommendations', () => {
     const known = ratings.slice(0, 3).map((r) => ({ item: model.items.indexOf(r.item)!, rating: r.rating }));
     const body = await readJson<FoldIn>(await fold({ ratings, k: 7, order: 'rating', l2: 0.5 }));
     const ratingQuery = foldInUser(model, known, { l2: 0.5 });
-    const raws = new Map(bruteForQuery(model, ratingQuery, allItems(model), model.items.size).map((r) => [r.index, r.raw]));
-    const headQuery = foldInInteractions(model.ranking!, known.map(({ item }) => ({ item })));
-    const expected = rerankedByHand(model, headQuery, (i) => raws.get(i)!, 7, { exclude: new Set(known.map((r) => r.item)) });
-    expect(body.items.map((r) => r.item)).toEqual(ids(model, expected.map((e) => e.index)));
+    const raws = new Map(
+      bruteForQuery(model, ratingQuery, allItems(model), model.items.size).map((r) => [r.index, r.raw]),
+    );
+    const headQuery = foldInInteractions(
+      model.ranking!,
+      known.map(({ item }) => ({ item })),
+    );
+    const expected = rerankedByHand(model, headQuery, (i) => raws.get(i)!, 7, {
+      exclude: new Set(known.map((r) => r.item)),
+    });
+    expect(body.items.map((r) => r.item)).toEqual(
+      ids(
+        model,
+        expected.map((e) => e.index),
+      ),
+    );
     expect(body).toMatchObject({ order: 'rating', foldedIn: { ratings: 3, unknownItems: ['ghost'], l2: 0.5 } });
   });
 
@@ -239,26 +330,52 @@ describe('rating model with a ranking head: POST /v1/recommendations', () => {
     const { model } = refs.ials;
     const head = model.ranking!;
     const body = await readJson<FoldIn>(await fold({ items: ['item-1', { item: 'item-2', weight: 5 }], k: 6 }));
-    const expected = topKItems(head, foldInInteractions(head, [{ item: 1 }, { item: 2, weight: 5 }]), { k: 6, exclude: new Set([1, 2]) });
-    expect(body.items.map((r) => r.item)).toEqual(ids(model, expected.map((e) => e.index)));
+    const expected = topKItems(head, foldInInteractions(head, [{ item: 1 }, { item: 2, weight: 5 }]), {
+      k: 6,
+      exclude: new Set([1, 2]),
+    });
+    expect(body.items.map((r) => r.item)).toEqual(
+      ids(
+        model,
+        expected.map((e) => e.index),
+      ),
+    );
     body.items.forEach((r, n) => {
       close(r.score, expected[n]!.raw);
       expect(Object.keys(r).sort()).toEqual(['item', 'score']);
     });
     expect(body).toMatchObject({ order: 'score', foldedIn: { items: 2, unknownItems: [], l2: TEST_IALS.l2 } });
-    await expectError(await fold({ items: ['item-1'], order: 'rating' }), 400, 'invalid_request', /an "items" fold-in gives no ratings to rank by/);
+    await expectError(
+      await fold({ items: ['item-1'], order: 'rating' }),
+      400,
+      'invalid_request',
+      /an "items" fold-in gives no ratings to rank by/,
+    );
   });
 
   it('with a head that has no fold-in: ratings rank by the rating head (order rating), items are a 422', async () => {
     const { model } = refs.sigmoid;
     const ratings = ratingsOf(model, 4);
     const body = await readJson<FoldIn>(await fold({ ratings, k: 10 }, sigmoidApp));
-    const query = foldInUser(model, seenOf(model, 4).map((item, n) => ({ item, rating: ratings[n]!.rating })));
-    const expected = bruteForQuery(model, query, allItems(model).filter((i) => !seenOf(model, 4).includes(i)), 10);
+    const query = foldInUser(
+      model,
+      seenOf(model, 4).map((item, n) => ({ item, rating: ratings[n]!.rating })),
+    );
+    const expected = bruteForQuery(
+      model,
+      query,
+      allItems(model).filter((i) => !seenOf(model, 4).includes(i)),
+      10,
+    );
     expect(body.items.map((r) => r.item)).toEqual(expected.map((e) => e.item));
     for (const r of body.items) expect(Object.keys(r).sort()).toEqual(['item', 'rating', 'raw', 'unclippedRating']);
     expect(body.order).toBe('rating');
     expect(body.foldedIn).not.toHaveProperty('interactionL2');
-    await expectError(await fold({ items: ['item-1'] }, sigmoidApp), 422, 'fold_in_unsupported', /ranking head was not trained with iALS/);
+    await expectError(
+      await fold({ items: ['item-1'] }, sigmoidApp),
+      422,
+      'fold_in_unsupported',
+      /ranking head was not trained with iALS/,
+    );
   });
 });

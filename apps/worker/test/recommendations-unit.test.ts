@@ -1,4 +1,12 @@
-import { foldInUser, mulberry32, predict, seenBy, serializeArtifact, type LoadedArtifact, type RecommenderModel } from '@edgerec/core';
+import {
+  foldInUser,
+  mulberry32,
+  predict,
+  seenBy,
+  serializeArtifact,
+  type LoadedArtifact,
+  type RecommenderModel,
+} from '@edgerec/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_HEADER } from '../src/model-store';
 import { K_MAX, MAX_CANDIDATES, MAX_EXCLUDE, MAX_FOLD_IN_RATINGS } from '../src/schemas';
@@ -71,13 +79,24 @@ function shuffled<T>(values: readonly T[], random: () => number): T[] {
 describe('GET /v1/users/{user}/recommendations: exclude and candidates', () => {
   it('never returns an excluded item; unknown exclude ids are ignored and counted', async () => {
     const u = 3;
-    const full = bruteForUser(model, u, allItems(model).filter((i) => !seenOf(u).includes(i)), 100);
+    const full = bruteForUser(
+      model,
+      u,
+      allItems(model).filter((i) => !seenOf(u).includes(i)),
+      100,
+    );
     const dropped = [full[0]!.item, full[2]!.item, full[5]!.item];
     const exclude = [...dropped, 'no-such-item', id(seenOf(u)[0]!), 'é✓ unknown'];
     const res = await t.request(userPath('user-3', `?k=10&exclude=${list(exclude)}`));
     const recs = await readJson<Recommendations>(res);
     expect(res.status).toBe(200);
-    expect(recs).toMatchObject({ user: 'user-3', k: 10, coldStart: false, excludedSeen: seenOf(u).length, exclude: { requested: 6, unknown: 2 } });
+    expect(recs).toMatchObject({
+      user: 'user-3',
+      k: 10,
+      coldStart: false,
+      excludedSeen: seenOf(u).length,
+      exclude: { requested: 6, unknown: 2 },
+    });
     expect(recs).not.toHaveProperty('fallback');
     expect(recs).not.toHaveProperty('candidates');
     expectRanking(recs.items, full.filter((e) => !dropped.includes(e.item)).slice(0, 10));
@@ -92,7 +111,9 @@ describe('GET /v1/users/{user}/recommendations: exclude and candidates', () => {
     const random = mulberry32(7);
     for (let n = 0; n < 4; n++) {
       const order = shuffled([...candidates, 'ghost-item', 'another-ghost'], random);
-      const recs = await readJson<Recommendations>(await t.request(userPath('user-5', `?k=3&candidates=${list(order)}`)));
+      const recs = await readJson<Recommendations>(
+        await t.request(userPath('user-5', `?k=3&candidates=${list(order)}`)),
+      );
       expectRanking(recs.items, expected);
       expect(recs.candidates).toEqual({ requested: 8, unknown: order.filter((c) => c.includes('ghost')) });
       expect(recs).not.toHaveProperty('exclude');
@@ -107,7 +128,11 @@ describe('GET /v1/users/{user}/recommendations: exclude and candidates', () => {
       await t.request(userPath('user-3', `?k=${K_MAX}&candidates=${list(picked.map(id))}&exclude=${id(unseen[7]!)}`)),
     );
     expectRanking(recs.items, bruteForUser(model, u, [unseen[0]!, unseen[12]!, unseen[30]!], K_MAX));
-    expect(recs).toMatchObject({ k: K_MAX, exclude: { requested: 1, unknown: 0 }, candidates: { requested: 4, unknown: [] } });
+    expect(recs).toMatchObject({
+      k: K_MAX,
+      exclude: { requested: 1, unknown: 0 },
+      candidates: { requested: 4, unknown: [] },
+    });
   });
 
   it('counts repeated ids once and ignores empty list entries', async () => {
@@ -130,7 +155,12 @@ describe('GET /v1/users/{user}/recommendations: exclude and candidates', () => {
 
   it('accepts unicode and percent-encoded ids in the lists', async () => {
     const recs = await readJson<Recommendations>(
-      await t.request(userPath(ODD_USER_ID, `?exclude=${encodeURIComponent('ünïcødé/✓,item-1')}&candidates=${encodeURIComponent('item-1,item-2,👀')}`)),
+      await t.request(
+        userPath(
+          ODD_USER_ID,
+          `?exclude=${encodeURIComponent('ünïcødé/✓,item-1')}&candidates=${encodeURIComponent('item-1,item-2,👀')}`,
+        ),
+      ),
     );
     expect(recs.user).toBe(ODD_USER_ID);
     expect(recs.exclude).toEqual({ requested: 2, unknown: 1 });
@@ -163,7 +193,11 @@ describe('GET /v1/users/{user}/recommendations: exclude and candidates', () => {
       expect(recs.coldStart).toBe(u === undefined);
       expect(recs.excludedSeen).toBe(seen.length);
       expect(recs.exclude).toEqual({ requested: exclude.length, unknown: exclude.length - excludeIdx.length });
-      if (useCandidates) expect(recs.candidates).toEqual({ requested: candidates.length, unknown: candidates.filter((c) => c === 'ghost-candidate') });
+      if (useCandidates)
+        expect(recs.candidates).toEqual({
+          requested: candidates.length,
+          unknown: candidates.filter((c) => c === 'ghost-candidate'),
+        });
       for (const r of recs.items) {
         expect(exclude).not.toContain(r.item);
         expect(seen).not.toContain(index(r.item));
@@ -184,7 +218,14 @@ describe('GET /v1/users/{user}/recommendations: cold start', () => {
     const recs = await readJson<Recommendations>(res);
     expect(res.status).toBe(200);
     expect(res.headers.get(MODEL_HEADER)).toBe(reference.meta.sha256.slice(0, 12));
-    expect(recs).toMatchObject({ user: 'ghost', k: 12, coldStart: true, fallback: 'item-bias', excludedSeen: 0, seenItems: true });
+    expect(recs).toMatchObject({
+      user: 'ghost',
+      k: 12,
+      coldStart: true,
+      fallback: 'item-bias',
+      excludedSeen: 0,
+      seenItems: true,
+    });
     expectRanking(recs.items, bruteByItemBias(model, allItems(model), 12));
   });
 
@@ -229,12 +270,36 @@ describe('GET /v1/users/{user}/recommendations: query validation', () => {
     ['a huge k', `k=${'9'.repeat(30)}`, /"k": must be an integer/],
     ['coldStart=maybe', 'coldStart=maybe', /query parameter "coldStart": must be "fallback" or "error"/],
     ['a repeated coldStart', 'coldStart=error&coldStart=error', /"coldStart"/],
-    ['a repeated exclude', 'exclude=item-1&exclude=item-2', /query parameter "exclude": must be one comma-separated list of ids/],
-    ['a repeated candidates', 'candidates=item-1&candidates=item-2', /query parameter "candidates": must be one comma-separated list/],
-    ['an over-long exclude id', `exclude=item-1,${'x'.repeat(257)}`, /query parameter "exclude": id 2 is longer than 256 characters/],
-    ['an over-long candidate id', `candidates=${'x'.repeat(257)}`, /query parameter "candidates": id 1 is longer than 256 characters/],
-    [`${MAX_CANDIDATES + 1} candidates`, `candidates=${Array.from({ length: MAX_CANDIDATES + 1 }, (_, n) => `c${n}`).join(',')}`, `query parameter "candidates": at most ${MAX_CANDIDATES} ids (got ${MAX_CANDIDATES + 1})`],
-    [`${MAX_EXCLUDE + 1} exclude ids`, `exclude=${Array.from({ length: MAX_EXCLUDE + 1 }, (_, n) => `e${n}`).join(',')}`, `query parameter "exclude": at most ${MAX_EXCLUDE} ids (got ${MAX_EXCLUDE + 1})`],
+    [
+      'a repeated exclude',
+      'exclude=item-1&exclude=item-2',
+      /query parameter "exclude": must be one comma-separated list of ids/,
+    ],
+    [
+      'a repeated candidates',
+      'candidates=item-1&candidates=item-2',
+      /query parameter "candidates": must be one comma-separated list/,
+    ],
+    [
+      'an over-long exclude id',
+      `exclude=item-1,${'x'.repeat(257)}`,
+      /query parameter "exclude": id 2 is longer than 256 characters/,
+    ],
+    [
+      'an over-long candidate id',
+      `candidates=${'x'.repeat(257)}`,
+      /query parameter "candidates": id 1 is longer than 256 characters/,
+    ],
+    [
+      `${MAX_CANDIDATES + 1} candidates`,
+      `candidates=${Array.from({ length: MAX_CANDIDATES + 1 }, (_, n) => `c${n}`).join(',')}`,
+      `query parameter "candidates": at most ${MAX_CANDIDATES} ids (got ${MAX_CANDIDATES + 1})`,
+    ],
+    [
+      `${MAX_EXCLUDE + 1} exclude ids`,
+      `exclude=${Array.from({ length: MAX_EXCLUDE + 1 }, (_, n) => `e${n}`).join(',')}`,
+      `query parameter "exclude": at most ${MAX_EXCLUDE} ids (got ${MAX_EXCLUDE + 1})`,
+    ],
   ])('answers 400 invalid_request for %s', async (_name, query, message) => {
     await expectError(await t.request(userPath('user-3', `?${query}`)), 400, 'invalid_request', message);
   });
@@ -259,14 +324,18 @@ describe('POST /v1/recommendations (fold-in)', () => {
   const ownRatings = (u: number) => seenOf(u).map((i) => ({ item: id(i), rating: predict(model, u, i).rating }));
   /** Users with enough ratings and enough unseen items for a meaningful top-10. */
   const foldableUsers = () =>
-    Array.from({ length: model.users.size }, (_, u) => u).filter((u) => seenOf(u).length >= 5 && model.items.size - seenOf(u).length >= 20);
+    Array.from({ length: model.users.size }, (_, u) => u).filter(
+      (u) => seenOf(u).length >= 5 && model.items.size - seenOf(u).length >= 20,
+    );
 
   it("lands close to the trained user: folding in a user's own ratings overlaps ≥ 7 of their top-10, for every user", async () => {
     const users = foldableUsers();
     expect(users.length).toBeGreaterThan(40);
     for (const u of users) {
       // A light ridge: the ratings are the model's own, noise-free predictions (see the default's test below).
-      const folded = await readJson<FoldIn>(await t.request('/v1/recommendations', postJson({ ratings: ownRatings(u), k: 10, l2: 0.001 })));
+      const folded = await readJson<FoldIn>(
+        await t.request('/v1/recommendations', postJson({ ratings: ownRatings(u), k: 10, l2: 0.001 })),
+      );
       const trained = await readJson<Recommendations>(await t.request(userPath(model.users.ids[u]!, '?k=10')));
       const overlap = folded.items.filter((r) => trained.items.some((s) => s.item === r.item)).length;
       expect({ user: model.users.ids[u], overlap: overlap >= 7 }).toEqual({ user: model.users.ids[u], overlap: true });
@@ -282,7 +351,10 @@ describe('POST /v1/recommendations (fold-in)', () => {
       const seen = seenOf(u);
       const ratings = ownRatings(u);
       const folded = await readJson<FoldIn>(await t.request('/v1/recommendations', postJson({ ratings })));
-      const query = foldInUser(model, ratings.map((r) => ({ item: index(r.item), rating: r.rating })));
+      const query = foldInUser(
+        model,
+        ratings.map((r) => ({ item: index(r.item), rating: r.rating })),
+      );
       const eligible = allItems(model).filter((i) => !seen.includes(i));
       expectRanking(folded.items, bruteForQuery(model, query, eligible, 10));
       expect(folded).toMatchObject({ k: 10, foldedIn: { ratings: seen.length, l2: 0.3 } });
@@ -296,7 +368,12 @@ describe('POST /v1/recommendations (fold-in)', () => {
   it('skips unknown rated items, lists them once, and never returns a rated or excluded item', async () => {
     const u = 4;
     const own = ownRatings(u);
-    const ratings = [{ item: 'ghost-1', rating: 3 }, ...own, { item: 'ghost-2', rating: 5 }, { item: 'ghost-1', rating: 4 }];
+    const ratings = [
+      { item: 'ghost-1', rating: 3 },
+      ...own,
+      { item: 'ghost-2', rating: 5 },
+      { item: 'ghost-1', rating: 4 },
+    ];
     const exclude = ['item-0', 'ghost-x'];
     const res = await t.request('/v1/recommendations', postJson({ ratings, k: K_MAX, exclude }));
     const folded = await readJson<FoldIn>(res);
@@ -317,20 +394,49 @@ describe('POST /v1/recommendations (fold-in)', () => {
       { item: 'item-3', rating: 4.5 },
     ];
     const candidates = ['item-40', 'item-2', 'item-10', 'nope', 'item-77', 'item-10'];
-    const folded = await readJson<FoldIn>(await t.request('/v1/recommendations', postJson({ ratings, k: 50, candidates, exclude: ['item-77'] })));
-    const query = foldInUser(model, ratings.map((r) => ({ item: index(r.item), rating: r.rating })));
+    const folded = await readJson<FoldIn>(
+      await t.request('/v1/recommendations', postJson({ ratings, k: 50, candidates, exclude: ['item-77'] })),
+    );
+    const query = foldInUser(
+      model,
+      ratings.map((r) => ({ item: index(r.item), rating: r.rating })),
+    );
     expectRanking(folded.items, bruteForQuery(model, query, [10, 40], 50));
     expect(folded.candidates).toEqual({ requested: 5, unknown: ['nope'] });
     const reversed = await readJson<FoldIn>(
-      await t.request('/v1/recommendations', postJson({ ratings, k: 50, candidates: [...candidates].reverse(), exclude: ['item-77'] })),
+      await t.request(
+        '/v1/recommendations',
+        postJson({ ratings, k: 50, candidates: [...candidates].reverse(), exclude: ['item-77'] }),
+      ),
     );
     expect(reversed.items).toEqual(folded.items);
   });
 
   it('keeps the last rating of a repeated item', async () => {
-    const once = await readJson<FoldIn>(await t.request('/v1/recommendations', postJson({ ratings: [{ item: 'item-3', rating: 5 }, { item: 'item-9', rating: 2 }], k: 20 })));
+    const once = await readJson<FoldIn>(
+      await t.request(
+        '/v1/recommendations',
+        postJson({
+          ratings: [
+            { item: 'item-3', rating: 5 },
+            { item: 'item-9', rating: 2 },
+          ],
+          k: 20,
+        }),
+      ),
+    );
     const twice = await readJson<FoldIn>(
-      await t.request('/v1/recommendations', postJson({ ratings: [{ item: 'item-3', rating: 1 }, { item: 'item-9', rating: 2 }, { item: 'item-3', rating: 5 }], k: 20 })),
+      await t.request(
+        '/v1/recommendations',
+        postJson({
+          ratings: [
+            { item: 'item-3', rating: 1 },
+            { item: 'item-9', rating: 2 },
+            { item: 'item-3', rating: 5 },
+          ],
+          k: 20,
+        }),
+      ),
     );
     expect(twice.items).toEqual(once.items);
     expect(twice.foldedIn.ratings).toBe(2);
@@ -345,7 +451,10 @@ describe('POST /v1/recommendations (fold-in)', () => {
   });
 
   it(`accepts ${MAX_FOLD_IN_RATINGS} ratings and answers 413 batch_too_large above that`, async () => {
-    const ratings = Array.from({ length: MAX_FOLD_IN_RATINGS }, (_, n) => ({ item: id(n % model.items.size), rating: 1 + (n % 5) }));
+    const ratings = Array.from({ length: MAX_FOLD_IN_RATINGS }, (_, n) => ({
+      item: id(n % model.items.size),
+      rating: 1 + (n % 5),
+    }));
     expect((await t.request('/v1/recommendations', postJson({ ratings }))).status).toBe(200);
     await expectError(
       await t.request('/v1/recommendations', postJson({ ratings: [...ratings, { item: 'item-1', rating: 3 }] })),
@@ -357,7 +466,16 @@ describe('POST /v1/recommendations (fold-in)', () => {
 
   it('answers 422 no_known_items when the model knows none of the rated items', async () => {
     const error = await expectError(
-      await t.request('/v1/recommendations', postJson({ ratings: [{ item: 'ghost-1', rating: 3 }, { item: 'ghost-2', rating: 4 }, { item: 'ghost-1', rating: 2 }] })),
+      await t.request(
+        '/v1/recommendations',
+        postJson({
+          ratings: [
+            { item: 'ghost-1', rating: 3 },
+            { item: 'ghost-2', rating: 4 },
+            { item: 'ghost-1', rating: 2 },
+          ],
+        }),
+      ),
       422,
       'no_known_items',
     );
@@ -368,28 +486,79 @@ describe('POST /v1/recommendations (fold-in)', () => {
       422,
       'no_known_items',
     );
-    expect(single.message).toMatch(/^the model does not know the rated item "ghost-1": fold-in needs at least one rating/);
+    expect(single.message).toMatch(
+      /^the model does not know the rated item "ghost-1": fold-in needs at least one rating/,
+    );
   });
 
   it.each([
-    ['a rating above the scale', { ratings: [{ item: 'item-1', rating: 4 }, { item: 'item-2', rating: 6 }] }, /body field "ratings\[1\]\.rating": 6 is outside the model's rating scale 1 to 5/],
+    [
+      'a rating above the scale',
+      {
+        ratings: [
+          { item: 'item-1', rating: 4 },
+          { item: 'item-2', rating: 6 },
+        ],
+      },
+      /body field "ratings\[1\]\.rating": 6 is outside the model's rating scale 1 to 5/,
+    ],
     ['a rating below the scale', { ratings: [{ item: 'item-1', rating: 0 }] }, /"ratings\[0\]\.rating": 0 is outside/],
-    ['an unknown item rated outside the scale', { ratings: [{ item: 'item-1', rating: 3 }, { item: 'ghost', rating: 10 }] }, /"ratings\[1\]\.rating": 10 is outside/],
+    [
+      'an unknown item rated outside the scale',
+      {
+        ratings: [
+          { item: 'item-1', rating: 3 },
+          { item: 'ghost', rating: 10 },
+        ],
+      },
+      /"ratings\[1\]\.rating": 10 is outside/,
+    ],
     ['no ratings field', {}, /body field "ratings": is required/],
     ['an empty ratings array', { ratings: [] }, /body field "ratings": must hold at least one rating/],
-    ['ratings that are not an array', { ratings: { item: 'item-1', rating: 3 } }, /body field "ratings": must be an array/],
-    ['a rating as a string', { ratings: [{ item: 'item-1', rating: '3' }] }, /body field "ratings\[0\]\.rating": must be a number/],
+    [
+      'ratings that are not an array',
+      { ratings: { item: 'item-1', rating: 3 } },
+      /body field "ratings": must be an array/,
+    ],
+    [
+      'a rating as a string',
+      { ratings: [{ item: 'item-1', rating: '3' }] },
+      /body field "ratings\[0\]\.rating": must be a number/,
+    ],
     ['a missing item', { ratings: [{ rating: 3 }] }, /body field "ratings\[0\]\.item": is required/],
     ['an empty item id', { ratings: [{ item: '', rating: 3 }] }, /"ratings\[0\]\.item": must not be empty/],
     ['k = 0', { ratings: [{ item: 'item-1', rating: 3 }], k: 0 }, /body field "k": must be an integer from 1 to 100/],
     ['k = 2.5', { ratings: [{ item: 'item-1', rating: 3 }], k: 2.5 }, /body field "k": must be an integer/],
     ['k = 101', { ratings: [{ item: 'item-1', rating: 3 }], k: 101 }, /body field "k": must be an integer/],
     ['k as a string', { ratings: [{ item: 'item-1', rating: 3 }], k: '10' }, /body field "k": must be an integer/],
-    ['exclude as a string', { ratings: [{ item: 'item-1', rating: 3 }], exclude: 'item-2' }, /body field "exclude": must be an array of item ids/],
-    ['a numeric candidate', { ratings: [{ item: 'item-1', rating: 3 }], candidates: [2] }, /body field "candidates\[0\]": must be a string/],
-    [`${MAX_CANDIDATES + 1} candidates`, { ratings: [{ item: 'item-1', rating: 3 }], candidates: Array.from({ length: MAX_CANDIDATES + 1 }, (_, n) => `c${n}`) }, `body field "candidates": at most ${MAX_CANDIDATES} ids (got ${MAX_CANDIDATES + 1})`],
-    [`${MAX_EXCLUDE + 1} exclude ids`, { ratings: [{ item: 'item-1', rating: 3 }], exclude: Array.from({ length: MAX_EXCLUDE + 1 }, (_, n) => `e${n}`) }, /body field "exclude": at most/],
-    ['l2 = 0', { ratings: [{ item: 'item-1', rating: 3 }], l2: 0 }, /body field "l2": must be a number from 0.0001 to 100/],
+    [
+      'exclude as a string',
+      { ratings: [{ item: 'item-1', rating: 3 }], exclude: 'item-2' },
+      /body field "exclude": must be an array of item ids/,
+    ],
+    [
+      'a numeric candidate',
+      { ratings: [{ item: 'item-1', rating: 3 }], candidates: [2] },
+      /body field "candidates\[0\]": must be a string/,
+    ],
+    [
+      `${MAX_CANDIDATES + 1} candidates`,
+      {
+        ratings: [{ item: 'item-1', rating: 3 }],
+        candidates: Array.from({ length: MAX_CANDIDATES + 1 }, (_, n) => `c${n}`),
+      },
+      `body field "candidates": at most ${MAX_CANDIDATES} ids (got ${MAX_CANDIDATES + 1})`,
+    ],
+    [
+      `${MAX_EXCLUDE + 1} exclude ids`,
+      { ratings: [{ item: 'item-1', rating: 3 }], exclude: Array.from({ length: MAX_EXCLUDE + 1 }, (_, n) => `e${n}`) },
+      /body field "exclude": at most/,
+    ],
+    [
+      'l2 = 0',
+      { ratings: [{ item: 'item-1', rating: 3 }], l2: 0 },
+      /body field "l2": must be a number from 0.0001 to 100/,
+    ],
     ['l2 = 1000', { ratings: [{ item: 'item-1', rating: 3 }], l2: 1000 }, /body field "l2": must be a number from/],
     ['a JSON array body', [{ item: 'item-1', rating: 3 }], /request body: /],
   ])('answers 400 invalid_request for %s', async (_name, body, message) => {
@@ -404,7 +573,11 @@ describe('POST /v1/recommendations (fold-in)', () => {
   });
 
   it('answers 415 unsupported_media_type for a non-JSON body', async () => {
-    const res = await t.request('/v1/recommendations', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"ratings":[]}' });
+    const res = await t.request('/v1/recommendations', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"ratings":[]}',
+    });
     await expectError(res, 415, 'unsupported_media_type');
   });
 });

@@ -27,11 +27,27 @@ describe('GET /v1/score validation', () => {
     ['no item', '?user=user-3', /query parameter "item": is required/],
     ['an empty user', '?user=&item=item-5', /query parameter "user": must not be empty/],
     ['a repeated user', '?user=user-3&user=user-4&item=item-5', /query parameter "user": must be a string/],
-    ['an over-long item', `?user=user-3&item=${'x'.repeat(257)}`, /query parameter "item": must be at most 256 characters/],
-    ['a non-numeric threshold', '?user=user-3&item=item-5&threshold=abc', /query parameter "threshold": must be a number/],
+    [
+      'an over-long item',
+      `?user=user-3&item=${'x'.repeat(257)}`,
+      /query parameter "item": must be at most 256 characters/,
+    ],
+    [
+      'a non-numeric threshold',
+      '?user=user-3&item=item-5&threshold=abc',
+      /query parameter "threshold": must be a number/,
+    ],
     ['an empty threshold', '?user=user-3&item=item-5&threshold=', /query parameter "threshold": must be a number/],
-    ['a threshold below the scale', '?user=user-3&item=item-5&threshold=0.5', /threshold must be a number from 1 to 5.*got 0\.5/],
-    ['a threshold above the scale', '?user=user-3&item=item-5&threshold=5.01', /threshold must be a number from 1 to 5/],
+    [
+      'a threshold below the scale',
+      '?user=user-3&item=item-5&threshold=0.5',
+      /threshold must be a number from 1 to 5.*got 0\.5/,
+    ],
+    [
+      'a threshold above the scale',
+      '?user=user-3&item=item-5&threshold=5.01',
+      /threshold must be a number from 1 to 5/,
+    ],
   ])('answers 400 invalid_request for %s', async (_name, query, message) => {
     await expectError(await t.request(`/v1/score${query}`), 400, 'invalid_request', message);
   });
@@ -59,7 +75,9 @@ describe('GET /v1/score validation', () => {
   });
 
   it('decodes percent-encoded ids', async () => {
-    const score = await readJson<Score>(await t.request(`/v1/score?user=${encodeURIComponent(ODD_USER_ID)}&item=item-5`));
+    const score = await readJson<Score>(
+      await t.request(`/v1/score?user=${encodeURIComponent(ODD_USER_ID)}&item=item-5`),
+    );
     expect(score.user).toBe(ODD_USER_ID);
   });
 });
@@ -79,7 +97,9 @@ describe('GET /v1/users/{user}/recommendations validation', () => {
     ['100', 100],
     [' 7 ', 7],
   ])('accepts k=%j', async (k, expected) => {
-    const recs = await readJson<Recommendations>(await t.request(`/v1/users/user-3/recommendations?k=${encodeURIComponent(k)}`));
+    const recs = await readJson<Recommendations>(
+      await t.request(`/v1/users/user-3/recommendations?k=${encodeURIComponent(k)}`),
+    );
     expect(recs.k).toBe(expected);
   });
 
@@ -90,7 +110,11 @@ describe('GET /v1/users/{user}/recommendations validation', () => {
   });
 
   it('answers 404 unknown_user naming the user with coldStart=error (the default is the cold-start fallback)', async () => {
-    const error = await expectError(await t.request('/v1/users/ghost/recommendations?coldStart=error'), 404, 'unknown_user');
+    const error = await expectError(
+      await t.request('/v1/users/ghost/recommendations?coldStart=error'),
+      404,
+      'unknown_user',
+    );
     expect(error.message).toContain('"ghost"');
   });
 
@@ -117,17 +141,27 @@ describe('POST /v1/score validation', () => {
     ['text/plain', 'text/plain'],
     ['form data', 'application/x-www-form-urlencoded'],
   ])('answers 415 unsupported_media_type for %s', async (_name, type) => {
-    const res = await t.request('/v1/score', { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ pairs: [pair] }) });
+    const res = await t.request('/v1/score', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: JSON.stringify({ pairs: [pair] }),
+    });
     await expectError(res, 415, 'unsupported_media_type', /application\/json/);
   });
 
   it('answers 415 for a body without a content type', async () => {
-    const res = await t.request('/v1/score', { method: 'POST', body: new TextEncoder().encode(JSON.stringify({ pairs: [pair] })) });
+    const res = await t.request('/v1/score', {
+      method: 'POST',
+      body: new TextEncoder().encode(JSON.stringify({ pairs: [pair] })),
+    });
     await expectError(res, 415, 'unsupported_media_type');
   });
 
   it('accepts application/json with a charset', async () => {
-    const res = await t.request('/v1/score', postJson({ pairs: [pair] }, { 'content-type': 'application/json; charset=utf-8' }));
+    const res = await t.request(
+      '/v1/score',
+      postJson({ pairs: [pair] }, { 'content-type': 'application/json; charset=utf-8' }),
+    );
     expect(res.status).toBe(200);
   });
 
@@ -169,14 +203,34 @@ describe('POST /v1/score validation', () => {
     const res = await t.request(
       '/v1/score',
       postJson({
-        pairs: [pair, { user: 'ghost', item: 'item-5' }, { user: 'user-3', item: 'nothing' }, { user: 'ghost', item: 'nothing' }],
+        pairs: [
+          pair,
+          { user: 'ghost', item: 'item-5' },
+          { user: 'user-3', item: 'nothing' },
+          { user: 'ghost', item: 'nothing' },
+        ],
       }),
     );
-    const { results } = await readJson<{ results: (Score | { user: string; item: string; error: { code: string; message: string } })[] }>(res);
+    const { results } = await readJson<{
+      results: (Score | { user: string; item: string; error: { code: string; message: string } })[];
+    }>(res);
     expect(res.status).toBe(200);
-    expect(results.map((r) => ('error' in r ? r.error.code : 'ok'))).toEqual(['ok', 'unknown_user', 'unknown_item', 'unknown_user']);
-    expect(results[1]).toEqual({ user: 'ghost', item: 'item-5', error: { code: 'unknown_user', message: expect.stringContaining('"ghost"') } });
-    expect(results[2]).toMatchObject({ user: 'user-3', item: 'nothing', error: { message: expect.stringContaining('"nothing"') } });
+    expect(results.map((r) => ('error' in r ? r.error.code : 'ok'))).toEqual([
+      'ok',
+      'unknown_user',
+      'unknown_item',
+      'unknown_user',
+    ]);
+    expect(results[1]).toEqual({
+      user: 'ghost',
+      item: 'item-5',
+      error: { code: 'unknown_user', message: expect.stringContaining('"ghost"') },
+    });
+    expect(results[2]).toMatchObject({
+      user: 'user-3',
+      item: 'nothing',
+      error: { message: expect.stringContaining('"nothing"') },
+    });
   });
 
   it('applies a body threshold to every pair', async () => {

@@ -29,7 +29,9 @@ function expectSameScore(actual: Score, u: number, i: number, threshold = refere
   expect(actual.item).toBe(reference.model.items.ids[i]);
   expect(Math.abs(actual.rating - expected.rating)).toBeLessThanOrEqual(1e-6);
   expect(Math.abs(actual.raw - expected.raw)).toBeLessThanOrEqual(1e-6);
-  expect(Math.abs(actual.unclippedRating - unscaleRating(reference.model.scale, expected.raw))).toBeLessThanOrEqual(1e-6);
+  expect(Math.abs(actual.unclippedRating - unscaleRating(reference.model.scale, expected.raw))).toBeLessThanOrEqual(
+    1e-6,
+  );
   expect(actual.recommend).toBe(expected.recommend);
   expect(actual.threshold).toBe(threshold);
 }

@@ -40,8 +40,19 @@ let v2ByMallory: string;
 let v2Tampered: string;
 
 beforeAll(async () => {
-  [alice, bob, mallory, v1, v2] = await Promise.all([testSigner(), testSigner(), testSigner(), testVersion(V1_SEED), testVersion(V2_SEED)]);
-  [v1ByAlice, v2ByAlice, v2ByBob, v2ByMallory] = await Promise.all([alice.sign(v1.text), alice.sign(v2.text), bob.sign(v2.text), mallory.sign(v2.text)]);
+  [alice, bob, mallory, v1, v2] = await Promise.all([
+    testSigner(),
+    testSigner(),
+    testSigner(),
+    testVersion(V1_SEED),
+    testVersion(V2_SEED),
+  ]);
+  [v1ByAlice, v2ByAlice, v2ByBob, v2ByMallory] = await Promise.all([
+    alice.sign(v1.text),
+    alice.sign(v2.text),
+    bob.sign(v2.text),
+    mallory.sign(v2.text),
+  ]);
   v2Tampered = await resealedEdit(v2ByAlice, (json) => setItemBias(json, 5, 50));
 });
 
@@ -52,7 +63,11 @@ async function seed(prefix: string, objects: Record<string, string>): Promise<vo
 /** An r2App whose pointer names `models/first.json`, with `next` stored as `models/next.json`. */
 async function r2Pair(name: string, first: string, next: string, overrides: Partial<Env>) {
   const prefix = uniquePrefix(name);
-  await seed(prefix, { 'models/first.json': first, 'models/next.json': next, 'current.json': pointerTo(`${prefix}models/first.json`) });
+  await seed(prefix, {
+    'models/first.json': first,
+    'models/next.json': next,
+    'current.json': pointerTo(`${prefix}models/first.json`),
+  });
   const t = r2App(prefix, overrides);
   return {
     t,
@@ -84,7 +99,12 @@ describe('MODEL_PUBLIC_KEYS unset (signatures not enforced)', () => {
     const { t, reloadNext } = await r2Pair('unenforced', v1.text, v2ByAlice, {});
     expect((await modelInfo(t)).signature).toEqual({ signed: false, keyId: null, signedBy: null, enforced: false });
     expect((await reloadNext()).status).toBe(200);
-    expect((await modelInfo(t)).signature).toEqual({ signed: true, keyId: alice.keyId, signedBy: null, enforced: false });
+    expect((await modelInfo(t)).signature).toEqual({
+      signed: true,
+      keyId: alice.keyId,
+      signedBy: null,
+      enforced: false,
+    });
   });
 
   it('serves a resealed edit: the checksum alone does not catch it (the reason to set MODEL_PUBLIC_KEYS)', async () => {
@@ -102,7 +122,10 @@ describe('MODEL_PUBLIC_KEYS set', () => {
 
   it('loads a signed model from R2 and /v1/model reports signedBy', async () => {
     const { t, reloadNext } = await r2Pair('signed', v1ByAlice, v2ByAlice, keys());
-    expect(await modelInfo(t)).toMatchObject({ sha256: v1.sha256, signature: { signed: true, keyId: alice.keyId, signedBy: alice.keyId, enforced: true } });
+    expect(await modelInfo(t)).toMatchObject({
+      sha256: v1.sha256,
+      signature: { signed: true, keyId: alice.keyId, signedBy: alice.keyId, enforced: true },
+    });
     const res = await reloadNext();
     expect(res.status).toBe(200);
     expect(await readJson(res)).toMatchObject({ status: 'swapped', model: { sha256: v2.sha256 } });
@@ -112,7 +135,14 @@ describe('MODEL_PUBLIC_KEYS set', () => {
   it('refuses an unsigned model on reload (422 unsigned); the previous model keeps serving', async () => {
     const { t, reloadNext } = await r2Pair('unsigned', v1ByAlice, v2.text, keys());
     await modelInfo(t);
-    await expectRefused(await reloadNext(), 'unsigned', new RegExp(`models/next\\.json" \\(etag [0-9a-f]+\\) is not signed; this reader accepts only models signed by key ${alice.keyId}`), v1);
+    await expectRefused(
+      await reloadNext(),
+      'unsigned',
+      new RegExp(
+        `models/next\\.json" \\(etag [0-9a-f]+\\) is not signed; this reader accepts only models signed by key ${alice.keyId}`,
+      ),
+      v1,
+    );
     expect(await modelInfo(t)).toMatchObject({ sha256: v1.sha256, signature: { signedBy: alice.keyId } });
   });
 
@@ -120,7 +150,12 @@ describe('MODEL_PUBLIC_KEYS set', () => {
     await expect(parseArtifact(v2Tampered)).resolves.toBeDefined(); // the checksum passes
     const { t, reloadNext } = await r2Pair('tampered', v1ByAlice, v2Tampered, keys());
     await modelInfo(t);
-    await expectRefused(await reloadNext(), 'signature', new RegExp(`the signature by key ${alice.keyId} does not verify; the model was changed after it was signed`), v1);
+    await expectRefused(
+      await reloadNext(),
+      'signature',
+      new RegExp(`the signature by key ${alice.keyId} does not verify; the model was changed after it was signed`),
+      v1,
+    );
     const score = await t.request('/v1/score?user=user-3&item=item-5');
     expect(score.headers.get('x-edgerec-model')).toBe(tag(v1.sha256));
     expect((await readJson<{ raw: number }>(score)).raw).toBe(predict(makeTestModel({ seed: V1_SEED }), 3, 5).raw);
@@ -129,27 +164,49 @@ describe('MODEL_PUBLIC_KEYS set', () => {
   it('refuses a model signed by a key it does not trust (422 signature)', async () => {
     const { t, reloadNext } = await r2Pair('untrusted', v1ByAlice, v2ByMallory, keys());
     await modelInfo(t);
-    await expectRefused(await reloadNext(), 'signature', new RegExp(`is signed by key ${mallory.keyId}, which is not trusted here \\(trusted: ${alice.keyId}\\)`), v1);
+    await expectRefused(
+      await reloadNext(),
+      'signature',
+      new RegExp(`is signed by key ${mallory.keyId}, which is not trusted here \\(trusted: ${alice.keyId}\\)`),
+      v1,
+    );
   });
 
   it('answers 503 model_unavailable on a first load of an unsigned model, naming the reason', async () => {
     const { t } = await r2Pair('unsigned-first', v1.text, v2.text, keys());
-    await expectError(await t.request('/v1/users/user-3/recommendations'), 503, 'model_unavailable', /^the model could not be loaded \(unsigned\): R2 object .* is not signed/);
+    await expectError(
+      await t.request('/v1/users/user-3/recommendations'),
+      503,
+      'model_unavailable',
+      /^the model could not be loaded \(unsigned\): R2 object .* is not signed/,
+    );
   });
 
   it('trusts two keys at once (rotation): models signed by either load, as base64 list or PEM blocks', async () => {
-    for (const list of [`${alice.publicKeyBase64},${bob.publicKeyBase64}`, `${alice.publicKeyPem}\n${bob.publicKeyPem}`, ` ${bob.publicKeyBase64}\n${alice.publicKeyBase64} `]) {
+    for (const list of [
+      `${alice.publicKeyBase64},${bob.publicKeyBase64}`,
+      `${alice.publicKeyPem}\n${bob.publicKeyPem}`,
+      ` ${bob.publicKeyBase64}\n${alice.publicKeyBase64} `,
+    ]) {
       const { t, reloadNext } = await r2Pair('rotation', v1ByAlice, v2ByBob, { MODEL_PUBLIC_KEYS: list });
       expect((await modelInfo(t)).signature.signedBy).toBe(alice.keyId);
       expect((await reloadNext()).status).toBe(200);
-      expect(await modelInfo(t)).toMatchObject({ sha256: v2.sha256, signature: { keyId: bob.keyId, signedBy: bob.keyId, enforced: true } });
+      expect(await modelInfo(t)).toMatchObject({
+        sha256: v2.sha256,
+        signature: { keyId: bob.keyId, signedBy: bob.keyId, enforced: true },
+      });
     }
   });
 
   it('after the rotation (old key dropped), a model signed only by the old key is refused', async () => {
     const { t, reloadNext } = await r2Pair('rotated', v2ByBob, v1ByAlice, { MODEL_PUBLIC_KEYS: bob.publicKeyBase64 });
     await modelInfo(t);
-    await expectRefused(await reloadNext(), 'signature', new RegExp(`signed by key ${alice.keyId}, which is not trusted here`), v2);
+    await expectRefused(
+      await reloadNext(),
+      'signature',
+      new RegExp(`signed by key ${alice.keyId}, which is not trusted here`),
+      v2,
+    );
   });
 
   it.each([
@@ -161,12 +218,25 @@ describe('MODEL_PUBLIC_KEYS set', () => {
   ])('fails closed on a malformed MODEL_PUBLIC_KEYS (%s): no model is served', async (_name, value) => {
     const text = value();
     const { t, reloadNext } = await r2Pair('malformed', v1ByAlice, v2ByAlice, { MODEL_PUBLIC_KEYS: text });
-    await expectError(await t.request('/v1/model'), 503, 'model_unavailable', /^the model could not be loaded \(bad-config\): MODEL_PUBLIC_KEYS is malformed, so no model is served until it is fixed: /);
+    await expectError(
+      await t.request('/v1/model'),
+      503,
+      'model_unavailable',
+      /^the model could not be loaded \(bad-config\): MODEL_PUBLIC_KEYS is malformed, so no model is served until it is fixed: /,
+    );
     const reload = await reloadNext();
     expect(reload.status).toBe(503);
-    expect((await readJson<AdminError>(reload)).error).toMatchObject({ code: 'model_unavailable', reason: 'bad-config' });
+    expect((await readJson<AdminError>(reload)).error).toMatchObject({
+      code: 'model_unavailable',
+      reason: 'bad-config',
+    });
     const bundled = unitApp(textLoader(v1ByAlice));
-    await expectError(await bundled.request('/v1/model', undefined, { MODEL_PUBLIC_KEYS: text }), 503, 'model_unavailable', /MODEL_PUBLIC_KEYS is malformed/);
+    await expectError(
+      await bundled.request('/v1/model', undefined, { MODEL_PUBLIC_KEYS: text }),
+      503,
+      'model_unavailable',
+      /MODEL_PUBLIC_KEYS is malformed/,
+    );
   });
 
   it('imports the keys once per isolate (cached by the var text)', async () => {
@@ -184,19 +254,37 @@ describe('MODEL_PUBLIC_KEYS and the bundled model', () => {
 
   it('refuses the bundled artifact when it is not signed (503 unsigned)', async () => {
     const t = unitApp(loadBundledModel);
-    await expectError(await t.request('/v1/model', undefined, env()), 503, 'model_unavailable', /^the model could not be loaded \(unsigned\): bundled model\/edgerec\.model\.json is not signed/);
+    await expectError(
+      await t.request('/v1/model', undefined, env()),
+      503,
+      'model_unavailable',
+      /^the model could not be loaded \(unsigned\): bundled model\/edgerec\.model\.json is not signed/,
+    );
   });
 
   it('serves a signed bundled artifact and reports signedBy', async () => {
     const t = unitApp(textLoader(v1ByAlice));
     const info = await readJson<ModelInfo>(await t.request('/v1/model', undefined, env()));
-    expect(info).toMatchObject({ sha256: v1.sha256, signature: { signed: true, keyId: alice.keyId, signedBy: alice.keyId, enforced: true } });
+    expect(info).toMatchObject({
+      sha256: v1.sha256,
+      signature: { signed: true, keyId: alice.keyId, signedBy: alice.keyId, enforced: true },
+    });
   });
 
   it('fails closed when a loader ignores the keys: an unverified model is never served', async () => {
     const unsigned = unitApp(async () => parseArtifact(v1.text));
-    await expectError(await unsigned.request('/v1/model', undefined, env()), 503, 'model_unavailable', /\(unsigned\): the bundled model is not signed; this Worker accepts only models signed by key/);
+    await expectError(
+      await unsigned.request('/v1/model', undefined, env()),
+      503,
+      'model_unavailable',
+      /\(unsigned\): the bundled model is not signed; this Worker accepts only models signed by key/,
+    );
     const unverified = unitApp(async () => parseArtifact(v1ByAlice));
-    await expectError(await unverified.request('/v1/model', undefined, env()), 503, 'model_unavailable', /\(signature\): the bundled model names signing key .* but its signature was not verified against MODEL_PUBLIC_KEYS/);
+    await expectError(
+      await unverified.request('/v1/model', undefined, env()),
+      503,
+      'model_unavailable',
+      /\(signature\): the bundled model names signing key .* but its signature was not verified against MODEL_PUBLIC_KEYS/,
+    );
   });
 });

@@ -21,7 +21,10 @@ describe('bundled source through the worker', () => {
     const refused = await fetchWorker('/admin/reload', { method: 'POST', headers: { authorization: 'Bearer nope' } });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toEqual({ error: { code: 'unauthorized', message: 'invalid admin token' } });
-    const res = await fetchWorker('/admin/reload', { method: 'POST', headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } });
+    const res = await fetchWorker('/admin/reload', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-edgerec-model')).toBe(label());
     expect(await readJson(res)).toMatchObject({

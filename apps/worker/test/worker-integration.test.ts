@@ -101,7 +101,13 @@ describe('bundled model', () => {
   it('POST /v1/score scores a mixed batch', async () => {
     const res = await fetchWorker(
       '/v1/score',
-      postJson({ pairs: [{ user: ODD_USER_ID, item: 'item-2' }, { user: 'ghost', item: 'item-2' }, { user: 'user-0', item: 'item-x' }] }),
+      postJson({
+        pairs: [
+          { user: ODD_USER_ID, item: 'item-2' },
+          { user: 'ghost', item: 'item-2' },
+          { user: 'user-0', item: 'item-x' },
+        ],
+      }),
     );
     expect(res.status).toBe(200);
     const { results } = await readJson<{ results: Record<string, unknown>[] }>(res);
@@ -114,12 +120,21 @@ describe('bundled model', () => {
   it('POST /v1/score refuses bad bodies', async () => {
     await expectError(await fetchWorker('/v1/score', postJson('{nope')), 400, 'invalid_json');
     await expectError(
-      await fetchWorker('/v1/score', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'user-3,item-5' }),
+      await fetchWorker('/v1/score', {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: 'user-3,item-5',
+      }),
       415,
       'unsupported_media_type',
     );
     const pairs = Array.from({ length: MAX_BATCH + 1 }, () => ({ user: 'user-3', item: 'item-5' }));
-    await expectError(await fetchWorker('/v1/score', postJson({ pairs })), 413, 'batch_too_large', /at most 1000 pairs/);
+    await expectError(
+      await fetchWorker('/v1/score', postJson({ pairs })),
+      413,
+      'batch_too_large',
+      /at most 1000 pairs/,
+    );
   });
 
   it('GET /v1/users/{user}/recommendations excludes the seen items', async () => {
@@ -142,7 +157,12 @@ describe('bundled model', () => {
     for (const k of ['0', '101', '-1', '2.5', 'abc']) {
       await expectError(await fetchWorker(`/v1/users/user-3/recommendations?k=${k}`), 400, 'invalid_request', /"k"/);
     }
-    await expectError(await fetchWorker('/v1/users/ghost/recommendations?coldStart=error'), 404, 'unknown_user', /"ghost"/);
+    await expectError(
+      await fetchWorker('/v1/users/ghost/recommendations?coldStart=error'),
+      404,
+      'unknown_user',
+      /"ghost"/,
+    );
   });
 
   it('answers unknown routes with 404 and wrong methods with 405', async () => {
@@ -161,7 +181,12 @@ describe('serving API through the worker', () => {
     expect(res.headers.get('x-edgerec-model')).toBe(inject('testArtifactSha256').slice(0, 12));
     expect(recs).toMatchObject({ coldStart: true, fallback: 'item-bias', exclude: { requested: 2, unknown: 1 } });
     expect(recs.items).toHaveLength(5);
-    await expectError(await fetchWorker('/v1/users/ghost/recommendations?coldStart=error'), 404, 'unknown_user', /"ghost"/);
+    await expectError(
+      await fetchWorker('/v1/users/ghost/recommendations?coldStart=error'),
+      404,
+      'unknown_user',
+      /"ghost"/,
+    );
   });
 
   it('GET /v1/users/{user}/recommendations re-ranks candidates', async () => {
@@ -173,12 +198,23 @@ describe('serving API through the worker', () => {
   });
 
   it('GET /v1/items/{item}/similar and POST /v1/recommendations answer', async () => {
-    const similar = await readJson<{ item: string; items: { item: string; similarity: number }[] }>(await fetchWorker('/v1/items/item-5/similar?k=4'));
+    const similar = await readJson<{ item: string; items: { item: string; similarity: number }[] }>(
+      await fetchWorker('/v1/items/item-5/similar?k=4'),
+    );
     expect(similar.item).toBe('item-5');
     expect(similar.items).toHaveLength(4);
     await expectError(await fetchWorker('/v1/items/item-x/similar'), 404, 'unknown_item');
     const folded = await readJson<{ items: { item: string }[]; foldedIn: unknown }>(
-      await fetchWorker('/v1/recommendations', postJson({ ratings: [{ item: 'item-5', rating: 5 }, { item: 'ghost', rating: 2 }], k: 3 })),
+      await fetchWorker(
+        '/v1/recommendations',
+        postJson({
+          ratings: [
+            { item: 'item-5', rating: 5 },
+            { item: 'ghost', rating: 2 },
+          ],
+          k: 3,
+        }),
+      ),
     );
     expect(folded.items.map((r) => r.item)).not.toContain('item-5');
     expect(folded.foldedIn).toEqual({ ratings: 1, unknownItems: ['ghost'], l2: 0.3 });
@@ -195,7 +231,10 @@ describe('API documents', () => {
   interface OpenApiDocument {
     openapi: string;
     info: { title: string; version: string; description: string };
-    paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters?: { name: string; in: string }[] }>>;
+    paths: Record<
+      string,
+      Record<string, { responses: Record<string, unknown>; parameters?: { name: string; in: string }[] }>
+    >;
     components: { schemas: Record<string, unknown> };
   }
 
@@ -204,14 +243,19 @@ describe('API documents', () => {
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
     expect(doc.info).toMatchObject({ title: 'edgerec', version: expect.any(String) });
     expect(doc.info.description).toContain(`${MAX_BATCH} pairs (MAX_BATCH)`);
-    const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
+    const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(operations.sort()).toEqual([...OPERATIONS].sort());
     for (const item of Object.values(doc.paths)) {
       for (const op of Object.values(item)) expect(op.responses).toHaveProperty('200');
     }
     const recs = doc.paths['/v1/users/{user}/recommendations']!.get!;
     expect(recs.parameters).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'user', in: 'path' }), expect.objectContaining({ name: 'k', in: 'query' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'user', in: 'path' }),
+        expect.objectContaining({ name: 'k', in: 'query' }),
+      ]),
     );
     expect(Object.keys(doc.components.schemas)).toEqual(
       expect.arrayContaining([

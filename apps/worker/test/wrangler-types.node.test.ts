@@ -28,7 +28,9 @@ describe.skipIf(!inNode)(`${GENERATED} is what \`wrangler types\` generates from
 
   it('has the content a fresh run writes', async () => {
     const fresh = await withTempDir(async (dir) => {
-      const result = await run(wrangler(), ['types', `${dir}/worker-configuration.d.ts`, ...WRANGLER_TYPES_ARGS], { env: quiet });
+      const result = await run(wrangler(), ['types', `${dir}/worker-configuration.d.ts`, ...WRANGLER_TYPES_ARGS], {
+        env: quiet,
+      });
       expect(result.code, result.stderr).toBe(0);
       return readText(`${dir}/worker-configuration.d.ts`);
     });

@@ -79,8 +79,13 @@ describe('fitBiasBaseline', () => {
     const users = [0, 0, 1, 1, 2, 2];
     const items = [0, 1, 0, 1, 0, 1];
     const ratings = users.map((u, r) => 3 + [0, 1, -1][u]! + [0.5, -0.5][items[r]!]!);
-    const fit = fitBiasBaseline({ users, items, ratings }, { users: 3, items: 2 }, { lambdaUser: 0, lambdaItem: 0, sweeps: 30 });
-    for (let r = 0; r < ratings.length; r++) expect(predictBaseline(fit, users[r]!, items[r]!)).toBeCloseTo(ratings[r]!, 5);
+    const fit = fitBiasBaseline(
+      { users, items, ratings },
+      { users: 3, items: 2 },
+      { lambdaUser: 0, lambdaItem: 0, sweeps: 30 },
+    );
+    for (let r = 0; r < ratings.length; r++)
+      expect(predictBaseline(fit, users[r]!, items[r]!)).toBeCloseTo(ratings[r]!, 5);
   });
 
   it('recovers planted user and item biases', () => {
@@ -132,7 +137,11 @@ describe('predictBaseline and evaluateBaseline', () => {
   });
 
   it('clip predictions into the rating range when asked and count cold-start rows', () => {
-    const rows = { users: Int32Array.from([1, -1]), items: Int32Array.from([1, 0]), ratings: Float32Array.from([1, 4]) };
+    const rows = {
+      users: Int32Array.from([1, -1]),
+      items: Int32Array.from([1, 0]),
+      ratings: Float32Array.from([1, 4]),
+    };
     // Predictions 0.5 (clipped to 1) and 4: both exact once clipped.
     expect(evaluateBaseline(fit, rows, { min: 1, max: 5 })).toEqual({ rmse: 0, mae: 0, count: 2, coldStart: 1 });
     expect(evaluateBaseline(fit, rows).mae).toBeCloseTo(0.25, 12);
@@ -152,7 +161,11 @@ describe('biasRanker', () => {
   it('plugs into evaluateRanking with its seen lists', () => {
     const seen = buildSeenItems(2, [0], [1]);
     const ranker = biasRanker(fit, { seen, threshold: 4 });
-    const heldOut = { users: Int32Array.from([0, 1]), items: Int32Array.from([3, 0]), ratings: Float32Array.from([5, 4]) };
+    const heldOut = {
+      users: Int32Array.from([0, 1]),
+      items: Int32Array.from([3, 0]),
+      ratings: Float32Array.from([5, 4]),
+    };
     // user 0 (item 1 seen) ranks [3, 4]: hit at rank 1; user 1 ranks [1, 3]: no hit.
     const result = evaluateRanking(ranker, heldOut, { k: 2 });
     expect(result.users).toBe(2);

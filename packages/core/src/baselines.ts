@@ -142,9 +142,7 @@ export function biasRanker(baseline: BiasBaseline, options: BiasRankerOptions = 
     throw new Error(`cannot rank ${items} items with biases for ${baseline.itemBias.length}`);
   }
   const { itemBias } = baseline;
-  const order = Uint32Array.from({ length: items }, (_, i) => i).sort(
-    (a, b) => itemBias[b]! - itemBias[a]! || a - b,
-  );
+  const order = Uint32Array.from({ length: items }, (_, i) => i).sort((a, b) => itemBias[b]! - itemBias[a]! || a - b);
   return orderRanker(order, {
     users: options.users ?? baseline.userBias.length,
     items,

@@ -76,7 +76,10 @@ function plantedModel(activation: Activation, users: number, items: number, dim:
 const identityScale = { min: -20, max: 20, targetMin: -20, targetMax: 20 };
 
 describe('foldInUser (linear)', () => {
-  const model: Float32RecommenderModel = { ...randomRatingModel({ users: 4, items: 60, dim: 6, seed: 21, activation: 'linear' }), scale: identityScale };
+  const model: Float32RecommenderModel = {
+    ...randomRatingModel({ users: 4, items: 60, dim: 6, seed: 21, activation: 'linear' }),
+    scale: identityScale,
+  };
 
   it('recovers a known user vector and bias from noise-free ratings as λ → 0', () => {
     for (let u = 0; u < 4; u++) {
@@ -88,8 +91,18 @@ describe('foldInUser (linear)', () => {
   });
 
   it('equals an independent ridge solution for λ > 0, with few and many ratings', () => {
-    for (const [n, l2] of [[3, 0.3], [10, 1], [60, 0.01]] as const) {
-      const ratings = ratingsOf(model, 1, range(n).map((i) => (i * 7) % 60), 0.5, n);
+    for (const [n, l2] of [
+      [3, 0.3],
+      [10, 1],
+      [60, 0.01],
+    ] as const) {
+      const ratings = ratingsOf(
+        model,
+        1,
+        range(n).map((i) => (i * 7) % 60),
+        0.5,
+        n,
+      );
       const folded = foldInUser(model, ratings, { l2 });
       const want = naiveRidge(model, ratings, l2);
       for (let k = 0; k < 6; k++) expect(folded.factors[k]).toBeCloseTo(want[k]!, 5);
@@ -134,8 +147,16 @@ describe('foldInUser (tanh and sigmoid)', () => {
 
   it('lowers the tanh objective at every iteration and ends at a stationary point', () => {
     const model = randomRatingModel({ users: 3, items: 120, dim: 8, seed: 41, activation: 'tanh' });
-    const ratings = ratingsOf(model, 1, range(40).map((i) => i * 3), 0.6, 3);
-    const objectives = range(9).map((iterations) => foldInObjective(model, ratings, foldInUser(model, ratings, { iterations })));
+    const ratings = ratingsOf(
+      model,
+      1,
+      range(40).map((i) => i * 3),
+      0.6,
+      3,
+    );
+    const objectives = range(9).map((iterations) =>
+      foldInObjective(model, ratings, foldInUser(model, ratings, { iterations })),
+    );
     for (let j = 1; j < objectives.length; j++) {
       expect(objectives[j]!, `iteration ${j}`).toBeLessThanOrEqual(objectives[j - 1]! * (1 + 1e-9));
     }
@@ -195,27 +216,54 @@ describe('foldInUser input rules', () => {
 
   it('rejects an empty list, bad items, non-finite or out-of-scale ratings, and bad options', () => {
     expect(() => foldInUser(model, [])).toThrow(/at least one rating/);
-    expect(() => foldInUser(model, [{ item: 20, rating: 3 }])).toThrow(/ratings\[0\]\.item 20 is not an item index of the model \(0 to 19\)/);
-    expect(() => foldInUser(model, [{ item: 1, rating: 3 }, { item: 1.5, rating: 3 }])).toThrow(/ratings\[1\]\.item 1\.5/);
+    expect(() => foldInUser(model, [{ item: 20, rating: 3 }])).toThrow(
+      /ratings\[0\]\.item 20 is not an item index of the model \(0 to 19\)/,
+    );
+    expect(() =>
+      foldInUser(model, [
+        { item: 1, rating: 3 },
+        { item: 1.5, rating: 3 },
+      ]),
+    ).toThrow(/ratings\[1\]\.item 1\.5/);
     expect(() => foldInUser(model, [{ item: -1, rating: 3 }])).toThrow(RangeError);
-    expect(() => foldInUser(model, [{ item: 1, rating: Number.NaN }])).toThrow(/ratings\[0\]\.rating is not a finite number/);
-    expect(() => foldInUser(model, [{ item: 1, rating: 5.5 }])).toThrow(/ratings\[0\]\.rating 5\.5 is outside the model's rating scale 1 to 5/);
+    expect(() => foldInUser(model, [{ item: 1, rating: Number.NaN }])).toThrow(
+      /ratings\[0\]\.rating is not a finite number/,
+    );
+    expect(() => foldInUser(model, [{ item: 1, rating: 5.5 }])).toThrow(
+      /ratings\[0\]\.rating 5\.5 is outside the model's rating scale 1 to 5/,
+    );
     expect(() => foldInUser(model, [{ item: 1, rating: 0 }])).toThrow(/outside the model's rating scale/);
     expect(() => foldInUser(model, [{ item: 1, rating: 3 }], { l2: -1 })).toThrow(/l2 must be a finite number ≥ 0/);
-    expect(() => foldInUser(model, [{ item: 1, rating: 3 }], { iterations: 1.5 })).toThrow(/iterations must be a non-negative integer/);
+    expect(() => foldInUser(model, [{ item: 1, rating: 3 }], { iterations: 1.5 })).toThrow(
+      /iterations must be a non-negative integer/,
+    );
   });
 
   it('keeps the last rating of a repeated item', () => {
-    const repeated = foldInUser(model, [{ item: 3, rating: 1 }, { item: 4, rating: 2 }, { item: 3, rating: 5 }]);
-    const last = foldInUser(model, [{ item: 4, rating: 2 }, { item: 3, rating: 5 }]);
+    const repeated = foldInUser(model, [
+      { item: 3, rating: 1 },
+      { item: 4, rating: 2 },
+      { item: 3, rating: 5 },
+    ]);
+    const last = foldInUser(model, [
+      { item: 4, rating: 2 },
+      { item: 3, rating: 5 },
+    ]);
     expect(Array.from(repeated.factors)).toEqual(Array.from(last.factors));
     expect(repeated.bias).toBe(last.bias);
   });
 
   it('accepts ratings at the ends of the scale, and says when l2 = 0 leaves the vector undetermined', () => {
-    expect(() => foldInUser(model, [{ item: 0, rating: 1 }, { item: 1, rating: 5 }])).not.toThrow();
+    expect(() =>
+      foldInUser(model, [
+        { item: 0, rating: 1 },
+        { item: 1, rating: 5 },
+      ]),
+    ).not.toThrow();
     const linear = { ...model, activation: 'linear' as const };
-    expect(() => foldInUser(linear, [{ item: 0, rating: 4 }], { l2: 0 })).toThrow(/do not determine a user vector.*use l2 > 0/);
+    expect(() => foldInUser(linear, [{ item: 0, rating: 4 }], { l2: 0 })).toThrow(
+      /do not determine a user vector.*use l2 > 0/,
+    );
   });
 });
 
@@ -225,7 +273,9 @@ describe('itemBiasQuery', () => {
     const query = itemBiasQuery(model);
     expect(query.factors.length).toBe(model.dim);
     const got = topKItems(model, query, { k: 10 }).map((r) => r.index);
-    const want = range(50).sort((a, b) => model.itemBias[b]! - model.itemBias[a]! || a - b).slice(0, 10);
+    const want = range(50)
+      .sort((a, b) => model.itemBias[b]! - model.itemBias[a]! || a - b)
+      .slice(0, 10);
     expect(got).toEqual(want);
   });
 });

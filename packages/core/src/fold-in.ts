@@ -64,7 +64,11 @@ interface Problem {
  * rating, as the trainer's default `--duplicates last` does. Throws RangeError on bad input,
  * and Error when l2 = 0 and the ratings do not determine a vector.
  */
-export function foldInUser(model: RecommenderModel, ratings: readonly FoldInRating[], options: FoldInOptions = {}): UserQuery {
+export function foldInUser(
+  model: RecommenderModel,
+  ratings: readonly FoldInRating[],
+  options: FoldInOptions = {},
+): UserQuery {
   const l2 = checkL2(options.l2);
   const iterations = options.iterations ?? DEFAULT_FOLD_IN_ITERATIONS;
   if (!Number.isInteger(iterations) || iterations < 0) {
@@ -75,7 +79,11 @@ export function foldInUser(model: RecommenderModel, ratings: readonly FoldInRati
   const linear = ridge(problem, problem.target, l2);
   let w = linear;
   if (act !== 'linear') {
-    const inverted = ridge(problem, problem.target.map((t) => invert(act, t)), l2);
+    const inverted = ridge(
+      problem,
+      problem.target.map((t) => invert(act, t)),
+      l2,
+    );
     let f = objective(problem, act, linear, l2);
     const fInverted = objective(problem, act, inverted, l2);
     if (fInverted < f) {
@@ -144,7 +152,9 @@ function prepare(model: RecommenderModel, ratings: readonly FoldInRating[]): Pro
     }
     if (!Number.isFinite(rating)) throw new RangeError(`ratings[${j}].rating is not a finite number (got ${rating})`);
     if (rating < scale.min || rating > scale.max) {
-      throw new RangeError(`ratings[${j}].rating ${rating} is outside the model's rating scale ${scale.min} to ${scale.max}`);
+      throw new RangeError(
+        `ratings[${j}].rating ${rating} is outside the model's rating scale ${scale.min} to ${scale.max}`,
+      );
     }
     last.set(item, j); // a repeated item: the last rating wins
   }

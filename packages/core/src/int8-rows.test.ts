@@ -33,7 +33,9 @@ describe('quantizeRows', () => {
           expect(q).toBeGreaterThanOrEqual(-127);
           expect(q).toBeLessThanOrEqual(127);
           // s/2 from rounding, plus the float32 rounding of the dequantized value
-          expect(Math.abs(back[j]! - values[j]!), `row ${r} value ${k}`).toBeLessThanOrEqual(s / 2 + Math.abs(values[j]!) * 2 ** -23);
+          expect(Math.abs(back[j]! - values[j]!), `row ${r} value ${k}`).toBeLessThanOrEqual(
+            s / 2 + Math.abs(values[j]!) * 2 ** -23,
+          );
         }
         if (max > 0) {
           const extreme = Math.max(...Array.from(rows.values.subarray(r * dim, (r + 1) * dim), Math.abs));
@@ -71,7 +73,9 @@ describe('quantizeRows', () => {
 
   it('rejects non-finite values and a length that is not whole rows', () => {
     expect(() => quantizeRows(Float32Array.from([1, Number.NaN]), 2)).toThrow(/value 1 is not a finite number/);
-    expect(() => quantizeRows(Float32Array.from([1, 2, 3]), 2)).toThrow(/3 values are not a whole number of 2-wide rows/);
+    expect(() => quantizeRows(Float32Array.from([1, 2, 3]), 2)).toThrow(
+      /3 values are not a whole number of 2-wide rows/,
+    );
     expect(() => quantizeRows(new Float32Array(4), 0)).toThrow(/row length must be a positive integer/);
   });
 });

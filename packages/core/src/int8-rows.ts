@@ -37,7 +37,7 @@ export function quantizeRows(values: Float32Array, dim: number): Int8Rows {
     for (let k = 0; k < dim; k++) {
       const x = values[o + k]! / s;
       const n = x >= 0 ? Math.floor(x + 0.5) : -Math.floor(0.5 - x);
-      q[o + k] = n > 127 ? 127 : n < -127 ? -127 : n;
+      q[o + k] = n > 127 ? 127 : Math.max(n, -127);
     }
   }
   return { values: q, scales, dim };

@@ -45,7 +45,8 @@ export function mostPopular(model: RecommenderModel, options: MostPopularOptions
   if (!popularity) throw new Error('the model stores no item popularity');
   const k = Math.max(0, Math.floor(options.k));
   const skip = (i: number) =>
-    (options.exclude?.has(i) ?? false) || (options.excludeSorted !== undefined && sortedIncludes(options.excludeSorted, i));
+    (options.exclude?.has(i) ?? false) ||
+    (options.excludeSorted !== undefined && sortedIncludes(options.excludeSorted, i));
   const out: PopularItem[] = [];
   if (options.candidates) {
     const unique = [...new Set(Array.from(options.candidates))].filter((i) => !skip(i));
@@ -54,7 +55,10 @@ export function mostPopular(model: RecommenderModel, options: MostPopularOptions
     return out;
   }
   let order = orders.get(popularity);
-  if (!order) orders.set(popularity, (order = popularityOrder(popularity)));
+  if (!order) {
+    order = popularityOrder(popularity);
+    orders.set(popularity, order);
+  }
   for (let j = 0; j < order.length && out.length < k; j++) {
     const index = order[j]!;
     if (!skip(index)) out.push({ index, popularity: popularity[index]! });

@@ -74,10 +74,15 @@ describe('scoring int8 factor tables', () => {
     const b = Float32Array.from([0, 0, 0, 127, -127, 63.5]);
     const a8 = quantizeRows(a, 3);
     const b8 = quantizeRows(b, 3);
-    const naive = (x: Float32Array, r: number, y: Float32Array, s: number) => x[r * 3]! * y[s * 3]! + x[r * 3 + 1]! * y[s * 3 + 1]! + x[r * 3 + 2]! * y[s * 3 + 2]!;
+    const naive = (x: Float32Array, r: number, y: Float32Array, s: number) =>
+      x[r * 3]! * y[s * 3]! + x[r * 3 + 1]! * y[s * 3 + 1]! + x[r * 3 + 2]! * y[s * 3 + 2]!;
     const da = toFloat32(a8, 3);
     const db = toFloat32(b8, 3);
-    for (const [r, s] of [[0, 1], [1, 1], [1, 0]] as const) {
+    for (const [r, s] of [
+      [0, 1],
+      [1, 1],
+      [1, 0],
+    ] as const) {
       expect(dotRows(a, r, b, s, 3)).toBe(naive(a, r, b, s));
       expect(dotRows(a8, r, b, s, 3)).toBeCloseTo(naive(da, r, b, s), 4);
       expect(dotRows(a, r, b8, s, 3)).toBeCloseTo(naive(a, r, db, s), 4);
@@ -119,7 +124,8 @@ describe('top-K on int8 item rows', () => {
   /** Sort-everything reference on the dequantized float32 model, in float64. */
   function naiveTopK(u: number, k: number, skip: Set<number>) {
     const all = [];
-    for (let i = 0; i < 300; i++) if (!skip.has(i)) all.push({ index: i, raw: activate(model.activation, naiveLogit(reference, u, i)) });
+    for (let i = 0; i < 300; i++)
+      if (!skip.has(i)) all.push({ index: i, raw: activate(model.activation, naiveLogit(reference, u, i)) });
     all.sort((a, b) => b.raw - a.raw || a.index - b.index);
     return all.slice(0, k);
   }
@@ -141,7 +147,9 @@ describe('top-K on int8 item rows', () => {
   it('ranks candidates and honours exclusions on int8 rows too', () => {
     const query = userQuery(model, 2);
     const got = topKItems(model, query, { k: 3, candidates: [5, 17, 5, 260, 99], exclude: new Set([17]) });
-    const want = naiveTopK(2, 300, new Set()).filter((r) => [5, 260, 99].includes(r.index)).slice(0, 3);
+    const want = naiveTopK(2, 300, new Set())
+      .filter((r) => [5, 260, 99].includes(r.index))
+      .slice(0, 3);
     expect(got.map((r) => r.index)).toEqual(want.map((r) => r.index));
   });
 });

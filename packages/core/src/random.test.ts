@@ -34,8 +34,14 @@ describe('seeded randomness', () => {
   });
 
   it('shuffles to a permutation, reproducibly', () => {
-    const a = shuffleInPlace(Uint32Array.from({ length: 50 }, (_, i) => i), mulberry32(1));
-    const b = shuffleInPlace(Uint32Array.from({ length: 50 }, (_, i) => i), mulberry32(1));
+    const a = shuffleInPlace(
+      Uint32Array.from({ length: 50 }, (_, i) => i),
+      mulberry32(1),
+    );
+    const b = shuffleInPlace(
+      Uint32Array.from({ length: 50 }, (_, i) => i),
+      mulberry32(1),
+    );
     expect(a).toEqual(b);
     expect(Array.from(a).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(Array.from(a)).not.toEqual(Array.from({ length: 50 }, (_, i) => i));

@@ -28,7 +28,10 @@ export function gaussian(seed: number): () => number {
 }
 
 /** Shuffles `values` in place with Fisher-Yates driven by `random`; returns it. */
-export function shuffleInPlace<T extends { length: number; [index: number]: number }>(values: T, random: () => number): T {
+export function shuffleInPlace<T extends { length: number; [index: number]: number }>(
+  values: T,
+  random: () => number,
+): T {
   for (let k = values.length - 1; k > 0; k--) {
     const j = Math.floor(random() * (k + 1));
     const tmp = values[k]!;

@@ -105,7 +105,14 @@ describe('evaluateRanking with modelRanker', () => {
   });
 
   it('handles K larger than the candidate list', () => {
-    const result = evaluateRanking(modelRanker(tinyModel()), rows([[0, 1, 5], [0, 3, 4]]), { k: 10 });
+    const result = evaluateRanking(
+      modelRanker(tinyModel()),
+      rows([
+        [0, 1, 5],
+        [0, 3, 4],
+      ]),
+      { k: 10 },
+    );
     // user 0 ranks [1, 2, 3, 4]: hits at ranks 1 and 3.
     expect(result.users).toBe(1);
     expect(result.precision).toBeCloseTo(2 / 10, 12);

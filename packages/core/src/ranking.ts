@@ -188,7 +188,10 @@ export function evaluateRanking(ranker: Ranker, heldOut: IndexedRatings, options
     }
     if (threshold !== 'any' && !(heldOut.ratings[r]! >= threshold)) continue;
     let set = relevantBy.get(u);
-    if (!set) relevantBy.set(u, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      relevantBy.set(u, set);
+    }
     set.add(i);
   }
   let precision = 0;

@@ -29,7 +29,7 @@ export function unscaleRating(scale: RatingScale, target: number): number {
 
 /** Clamps a rating into [min, max]. */
 export function clipRating(scale: RatingScale, rating: number): number {
-  return rating < scale.min ? scale.min : rating > scale.max ? scale.max : rating;
+  return rating < scale.min ? scale.min : Math.min(rating, scale.max);
 }
 
 /** Throws unless the scale is usable: finite values, min < max, targetMin != targetMax. */

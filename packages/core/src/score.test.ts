@@ -6,7 +6,8 @@ import { randomRatingModel } from './testing/rating-model.js';
 /** Textbook formula, written independently of the optimised scorer. */
 function naiveScore(model: ReturnType<typeof randomRatingModel>, u: number, i: number): number {
   let x = model.globalBias + model.userBias[u]! + model.itemBias[i]!;
-  for (let k = 0; k < model.dim; k++) x += model.userFactors[u * model.dim + k]! * model.itemFactors[i * model.dim + k]!;
+  for (let k = 0; k < model.dim; k++)
+    x += model.userFactors[u * model.dim + k]! * model.itemFactors[i * model.dim + k]!;
   return activate(model.activation, x);
 }
 

@@ -48,7 +48,12 @@ export interface Prediction {
 }
 
 /** Scores a pair of known indices; the one function behind offline evaluation and the edge. */
-export function predict(model: RecommenderModel, u: number, i: number, threshold = model.recommendThreshold): Prediction {
+export function predict(
+  model: RecommenderModel,
+  u: number,
+  i: number,
+  threshold = model.recommendThreshold,
+): Prediction {
   const raw = rawScore(model, u, i);
   const rating = ratingFromRaw(model, raw);
   return { rating, raw, recommend: rating >= threshold };

@@ -27,7 +27,10 @@ describe('similarItems', () => {
   const f32 = randomRatingModel({ users: 2, items: 250, dim: 9, seed: 12 });
   const int8 = quantizedModel(f32);
 
-  for (const [name, model] of [['float32', f32], ['int8', int8]] as const) {
+  for (const [name, model] of [
+    ['float32', f32],
+    ['int8', int8],
+  ] as const) {
     it(`equals the naive cosine ranking (${name})`, () => {
       for (const item of [0, 1, 77, 249]) {
         for (const k of [1, 10, 249, 500]) {
@@ -83,7 +86,9 @@ describe('similarItems', () => {
   });
 
   it('rejects an item index outside the catalogue and returns nothing for k = 0', () => {
-    expect(() => similarItems(f32, 250, { k: 3 })).toThrow(/item index 250 is out of range \(the model has 250 items\)/);
+    expect(() => similarItems(f32, 250, { k: 3 })).toThrow(
+      /item index 250 is out of range \(the model has 250 items\)/,
+    );
     expect(() => similarItems(f32, -1, { k: 3 })).toThrow(RangeError);
     expect(similarItems(f32, 0, { k: 0 })).toEqual([]);
   });

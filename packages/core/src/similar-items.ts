@@ -60,7 +60,7 @@ export function similarItems(model: RecommenderModel, itemIndex: number, options
     if (exclude?.has(i)) continue;
     const denominator = selfNorm * norms[i]!;
     const similarity = denominator > 0 ? dot(i) / denominator : 0;
-    heap.push(similarity > 1 ? 1 : similarity < -1 ? -1 : similarity, i);
+    heap.push(similarity > 1 ? 1 : Math.max(similarity, -1), i);
   }
   return heap.sorted().map(({ score, index }) => ({ index, similarity: score }));
 }

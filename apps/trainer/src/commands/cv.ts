@@ -45,12 +45,18 @@ export function cvCommand(): Command {
       'Cross-validate the model: k-fold on one ratings file, or the canonical MovieLens folds (u1.base/u1.test …) in a directory.',
     )
     .addOption(
-      new Option('-r, --ratings <file>', 'ratings file to cut into --folds disjoint test folds (seeded by --seed)').conflicts(
-        'foldDir',
-      ),
+      new Option(
+        '-r, --ratings <file>',
+        'ratings file to cut into --folds disjoint test folds (seeded by --seed)',
+      ).conflicts('foldDir'),
     )
     .option('--fold-dir <dir>', 'directory with MovieLens u1.base/u1.test … u5.base/u5.test (e.g. ml-100k)')
-    .option('--folds <n>', 'number of folds, 2 to 100 (with --fold-dir: use u1 … u<n>, from 1)', integerFlag('--folds', 1, 100), 5)
+    .option(
+      '--folds <n>',
+      'number of folds, 2 to 100 (with --fold-dir: use u1 … u<n>, from 1)',
+      integerFlag('--folds', 1, 100),
+      5,
+    )
     .addOption(new Option('--format <format>', 'input format').choices(['auto', ...RATINGS_FORMATS]).default('auto'))
     .addOption(
       new Option('--duplicates <policy>', 'repeated (user, item) rows: keep the last, average them, or fail')
@@ -64,8 +70,16 @@ export function cvCommand(): Command {
       0.1,
     );
   return addSkipLongIdsOption(addInteractionOptions(addModelOptions(command)))
-    .option('--rating-min <x>', 'lowest rating of the scale (default: lowest in each fold’s training data)', numericFlag('--rating-min', RATING_VALUE_RANGE))
-    .option('--rating-max <x>', 'highest rating of the scale (default: highest in each fold’s training data)', numericFlag('--rating-max', RATING_VALUE_RANGE))
+    .option(
+      '--rating-min <x>',
+      'lowest rating of the scale (default: lowest in each fold’s training data)',
+      numericFlag('--rating-min', RATING_VALUE_RANGE),
+    )
+    .option(
+      '--rating-max <x>',
+      'highest rating of the scale (default: highest in each fold’s training data)',
+      numericFlag('--rating-max', RATING_VALUE_RANGE),
+    )
     .option('--user-features <file>', 'user side features for every fold (see train --help)')
     .option('--item-features <file>', 'item side features for every fold (see train --help)')
     .option('--json', 'print the results as JSON on stdout', false)
@@ -168,7 +182,6 @@ export function formatCrossValidation(result: CrossValidation): string {
   return `${table}\n(${n} fold${n === 1 ? '' : 's'}; ± is the sample standard deviation across folds)`;
 }
 
-
 /** `cv --objective interaction`: per-user folds (or fold files) of an interaction model. */
 async function cvInteractions(flags: CvFlags, command: Command): Promise<void> {
   const log = stderrLog(flags.quiet);
@@ -191,7 +204,9 @@ async function cvInteractions(flags: CvFlags, command: Command): Promise<void> {
       onInfo: log,
       onFoldStart: (fold: number, folds: number, what: string) => log(`fold ${fold}/${folds}: ${what}`),
       onFoldEnd: (r: InteractionCrossValidation['folds'][number], folds: number) =>
-        log(`fold ${r.fold}/${folds}: test NDCG@10 ${r.model.ndcg.toFixed(4)}  P@10 ${r.model.precision.toFixed(4)}  (popularity ${r.popularity.ndcg.toFixed(4)}, ${r.seconds.toFixed(1)}s)`),
+        log(
+          `fold ${r.fold}/${folds}: test NDCG@10 ${r.model.ndcg.toFixed(4)}  P@10 ${r.model.precision.toFixed(4)}  (popularity ${r.popularity.ndcg.toFixed(4)}, ${r.seconds.toFixed(1)}s)`,
+        ),
     },
   };
   process.on('SIGINT', onSigint);
@@ -224,11 +239,25 @@ export function formatInteractionCrossValidation(result: InteractionCrossValidat
     f.model.recall.toFixed(4),
     f.popularity.ndcg.toFixed(4),
   ]);
-  const pm = (m: MeanStd, digits: number) => `${m.mean.toFixed(digits)} ± ${Number.isFinite(m.std) ? m.std.toFixed(digits) : 'n/a'}`;
-  rows.push(['mean ± std', '', '', pm(result.seconds, 1), pm(result.ndcg, 4), pm(result.precision, 4), pm(result.recall, 4), pm(result.popularityNdcg, 4)]);
-  const table = formatTable(['fold', 'train rows', 'test rows', 'seconds', 'NDCG@10', 'P@10', 'R@10', 'popularity NDCG@10'], rows, {
-    separatorBefore: rows.length - 1,
-  });
+  const pm = (m: MeanStd, digits: number) =>
+    `${m.mean.toFixed(digits)} ± ${Number.isFinite(m.std) ? m.std.toFixed(digits) : 'n/a'}`;
+  rows.push([
+    'mean ± std',
+    '',
+    '',
+    pm(result.seconds, 1),
+    pm(result.ndcg, 4),
+    pm(result.precision, 4),
+    pm(result.recall, 4),
+    pm(result.popularityNdcg, 4),
+  ]);
+  const table = formatTable(
+    ['fold', 'train rows', 'test rows', 'seconds', 'NDCG@10', 'P@10', 'R@10', 'popularity NDCG@10'],
+    rows,
+    {
+      separatorBefore: rows.length - 1,
+    },
+  );
   const n = result.folds.length;
   return `${table}\n(${n} fold${n === 1 ? '' : 's'}; every held-out item relevant; ± is the sample standard deviation across folds)`;
 }

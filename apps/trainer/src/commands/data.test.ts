@@ -62,7 +62,10 @@ const md5 = (data: Uint8Array) => createHash('md5').update(data).digest('hex');
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** A zip shaped like ml-100k.zip with a few invented ratings (not MovieLens data). */
-function fake100k(extra: Zippable = {}, udata = '1\t10\t4\t881250949\n1\t20\t3\t881250950\n2\t10\t5\t881250951\n3\t30\t1\t881250952\n'): Uint8Array {
+function fake100k(
+  extra: Zippable = {},
+  udata = '1\t10\t4\t881250949\n1\t20\t3\t881250950\n2\t10\t5\t881250951\n3\t30\t1\t881250952\n',
+): Uint8Array {
   return zipSync({
     'ml-100k': {
       'u.data': strToU8(udata),
@@ -122,7 +125,13 @@ describe('edgerec data fetch', () => {
     expect(result.status).toBe('fetched');
     expect(result.ratings).toBe(join(cache, 'ml-100k', 'u.data'));
     expect(await readdir(cache)).toEqual(['ml-100k']); // no temp files or folders left
-    expect((await readdir(join(cache, 'ml-100k'))).sort()).toEqual([SOURCE_FILE, 'README', 'u.data', 'u1.base', 'u1.test']);
+    expect((await readdir(join(cache, 'ml-100k'))).sort()).toEqual([
+      SOURCE_FILE,
+      'README',
+      'u.data',
+      'u1.base',
+      'u1.test',
+    ]);
 
     const table = await readRatingsFile(result.ratings);
     expect(table.format).toBe('movielens-100k');
@@ -131,7 +140,13 @@ describe('edgerec data fetch', () => {
     expect((await readRatingsFile(result.test!)).ratings.length).toBe(1);
 
     const source = JSON.parse(await readFile(join(cache, 'ml-100k', SOURCE_FILE), 'utf8')) as DatasetSource;
-    expect(source).toMatchObject({ name: 'ml-100k', url: `${server.base}/ml-100k.zip`, md5: md5(zip), sha256: sha256(zip), bytes: zip.length });
+    expect(source).toMatchObject({
+      name: 'ml-100k',
+      url: `${server.base}/ml-100k.zip`,
+      md5: md5(zip),
+      sha256: sha256(zip),
+      bytes: zip.length,
+    });
     expect(source.verified).toContain(`${server.base}/ml-100k.zip.md5`);
 
     expect(err.text()).toMatch(/research use only/);
@@ -254,7 +269,9 @@ describe('edgerec data fetch', () => {
       res.write(zip.subarray(0, zip.length >> 1), () => setTimeout(() => res.socket?.destroy(), 20));
     });
     const { cache, run } = await setup(server);
-    await expect(run()).rejects.toThrow(/the connection to 127\.0\.0\.1:\d+ was lost after .*; nothing was kept, try again/);
+    await expect(run()).rejects.toThrow(
+      /the connection to 127\.0\.0\.1:\d+ was lost after .*; nothing was kept, try again/,
+    );
     expect(await readdir(cache)).toEqual([]);
   });
 
@@ -263,7 +280,9 @@ describe('edgerec data fetch', () => {
     const zip = fake100k();
     publish(server, zip);
     const controller = new AbortController();
-    const reason = Object.assign(new Error('fetching ml-100k cancelled by Ctrl-C; nothing was kept'), { name: 'AbortError' });
+    const reason = Object.assign(new Error('fetching ml-100k cancelled by Ctrl-C; nothing was kept'), {
+      name: 'AbortError',
+    });
     server.routes.set('/movielens/ml-100k.zip', (_req, res) => {
       res.writeHead(200, { 'content-length': String(zip.length) });
       res.write(zip.subarray(0, 100), () => setTimeout(() => controller.abort(reason), 50)); // then stall
@@ -277,7 +296,9 @@ describe('edgerec data fetch', () => {
     const server = await startServer();
     publish(server, fake100k({ '../evil.txt': strToU8('pwned') }));
     const { cache, run } = await setup(server);
-    await expect(run()).rejects.toThrow(/refusing to unpack ml-100k\.zip: entry "\.\.\/evil\.txt" climbs out of the target folder/);
+    await expect(run()).rejects.toThrow(
+      /refusing to unpack ml-100k\.zip: entry "\.\.\/evil\.txt" climbs out of the target folder/,
+    );
     expect(await readdir(cache)).toEqual([]);
     expect(existsSync(join(cache, '..', 'evil.txt'))).toBe(false);
   });
@@ -307,7 +328,9 @@ describe('edgerec data fetch', () => {
     const file = join(await tempDir(), 'a-file');
     await writeFile(file, 'x');
     const { run } = await setup(server);
-    await expect(run({ dir: join(file, 'cache') })).rejects.toThrow(`cannot create the datasets folder ${join(file, 'cache')}: ${file} is not a directory`);
+    await expect(run({ dir: join(file, 'cache') })).rejects.toThrow(
+      `cannot create the datasets folder ${join(file, 'cache')}: ${file} is not a directory`,
+    );
   });
 
   it('will not replace a folder it did not fetch unless --force', async () => {
@@ -316,7 +339,9 @@ describe('edgerec data fetch', () => {
     const { cache, run } = await setup(server);
     await mkdir(join(cache, 'ml-100k'), { recursive: true });
     await writeFile(join(cache, 'ml-100k', 'notes.txt'), 'mine');
-    await expect(run()).rejects.toThrow(`${join(cache, 'ml-100k')} exists but has no u.data; remove it or pass --force`);
+    await expect(run()).rejects.toThrow(
+      `${join(cache, 'ml-100k')} exists but has no u.data; remove it or pass --force`,
+    );
     expect(await readFile(join(cache, 'ml-100k', 'notes.txt'), 'utf8')).toBe('mine');
     await run({ force: true });
     expect(existsSync(join(cache, 'ml-100k', 'notes.txt'))).toBe(false);
@@ -336,7 +361,13 @@ describe('edgerec data (commander)', () => {
 
   it('fetch --quiet prints the ratings path; list shows what is cached and where', async () => {
     const server = await startServer();
-    const zip = zipSync({ 'ml-latest-small': { 'ratings.csv': strToU8('userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,3,4.5,964981247\n2,1,3.5,964982224\n') } });
+    const zip = zipSync({
+      'ml-latest-small': {
+        'ratings.csv': strToU8(
+          'userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,3,4.5,964981247\n2,1,3.5,964982224\n',
+        ),
+      },
+    });
     publish(server, zip, md5(zip), 'ml-latest-small');
     const cache = join(await tempDir(), 'datasets');
     const env = { EDGEREC_DATASETS_URL: server.base, EDGEREC_DATA_DIR: cache };
@@ -359,8 +390,15 @@ describe('edgerec data (commander)', () => {
       datasets: Array<{ name: string; cached: boolean; split: unknown; bytesExact: boolean }>;
     };
     expect(listed.cacheFolder).toBe(cache);
-    expect(listed.datasets.map((d) => [d.name, d.cached])).toEqual([['ml-100k', false], ['ml-1m', false], ['ml-latest-small', true]]);
-    expect(listed.datasets[0]).toMatchObject({ split: { train: 'ml-100k/u1.base', test: 'ml-100k/u1.test' }, bytesExact: true });
+    expect(listed.datasets.map((d) => [d.name, d.cached])).toEqual([
+      ['ml-100k', false],
+      ['ml-1m', false],
+      ['ml-latest-small', true],
+    ]);
+    expect(listed.datasets[0]).toMatchObject({
+      split: { train: 'ml-100k/u1.base', test: 'ml-100k/u1.test' },
+      bytesExact: true,
+    });
     const elsewhere = await edgerecData(['list', '--dir', join(cache, 'other')], env);
     expect(elsewhere.stdout).toContain(`cache folder: ${join(cache, 'other')}\n`);
     expect(elsewhere.stdout).not.toMatch(/\syes$/m);
@@ -372,7 +410,16 @@ describe('edgerec data (commander)', () => {
     fetch.configureOutput({ writeOut: (text) => (help += text) });
     fetch.outputHelp();
     expect(help).toContain('Usage: data fetch [options] <dataset>');
-    for (const text of ['--dir <folder>', '--force', '--no-verify', '--quiet', 'EDGEREC_DATASETS_URL', 'for mirrors', 'EDGEREC_DATA_DIR', 'research use only']) {
+    for (const text of [
+      '--dir <folder>',
+      '--force',
+      '--no-verify',
+      '--quiet',
+      'EDGEREC_DATASETS_URL',
+      'for mirrors',
+      'EDGEREC_DATA_DIR',
+      'research use only',
+    ]) {
       expect(help).toContain(text);
     }
   });

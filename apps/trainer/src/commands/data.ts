@@ -1,7 +1,13 @@
 import { Command } from 'commander';
 import { basename } from 'node:path';
 import { DATA_DIR_ENV, datasetsCacheDir, isCached } from '../datasets/cache.js';
-import { DATASETS, DATASETS_URL_ENV, DEFAULT_DATASETS_URL, MOVIELENS_LICENCE_URL, type DatasetInfo } from '../datasets/catalog.js';
+import {
+  DATASETS,
+  DATASETS_URL_ENV,
+  DEFAULT_DATASETS_URL,
+  MOVIELENS_LICENCE_URL,
+  type DatasetInfo,
+} from '../datasets/catalog.js';
 import { formatBytes } from '../datasets/download.js';
 import { fetchDataset, type DataIo } from '../pipeline/fetch-dataset.js';
 
@@ -23,7 +29,9 @@ interface FetchFlags {
 /** `edgerec data`: download MovieLens datasets into a local cache (`fetch`) and show them (`list`). */
 export function dataCommand(io: DataIo = {}): Command {
   const fetchCommand = new Command('fetch')
-    .description('Download a MovieLens dataset from GroupLens, verify its checksum and unpack it into the cache folder.')
+    .description(
+      'Download a MovieLens dataset from GroupLens, verify its checksum and unpack it into the cache folder.',
+    )
     .argument('<dataset>', `one of ${DATASETS.map((d) => d.name).join(', ')}`)
     .option('--dir <folder>', `datasets folder (default: $${DATA_DIR_ENV}, else the user cache folder)`)
     .option('--force', 'download and unpack again even if the dataset is already cached', false)
@@ -35,7 +43,9 @@ export function dataCommand(io: DataIo = {}): Command {
       const onSigint = () => {
         if (controller.signal.aborted) process.exit(130);
         (io.stderr ?? process.stderr).write('\ninterrupted: cleaning up (Ctrl-C again to quit now)\n');
-        controller.abort(Object.assign(new Error(`fetching ${dataset} cancelled by Ctrl-C; nothing was kept`), { name: 'AbortError' }));
+        controller.abort(
+          Object.assign(new Error(`fetching ${dataset} cancelled by Ctrl-C; nothing was kept`), { name: 'AbortError' }),
+        );
       };
       process.on('SIGINT', onSigint);
       try {
@@ -101,7 +111,12 @@ export async function listDatasets(options: ListDatasetsOptions = {}): Promise<v
     ]);
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const lines = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+  const lines = rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd(),
+  );
   stdout.write(
     `${lines.join('\n')}\n\n` +
       catalog.map((info) => `${info.name}: ${info.summary}\n`).join('') +

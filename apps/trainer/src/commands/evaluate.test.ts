@@ -24,8 +24,14 @@ interface Fixture {
 async function fixture(dir: string, model: ModelOptions): Promise<Fixture> {
   const { table } = generateSynthetic({ users: 50, items: 40, ratings: 1600, seed: 12 });
   const rows = (keep: (r: number) => boolean) => Uint32Array.from({ length: 1600 }, (_, r) => r).filter(keep);
-  const trainTable = selectRows(table, rows((r) => r % 4 !== 0));
-  const held = selectRows(table, rows((r) => r % 4 === 0));
+  const trainTable = selectRows(
+    table,
+    rows((r) => r % 4 !== 0),
+  );
+  const held = selectRows(
+    table,
+    rows((r) => r % 4 === 0),
+  );
   const testTable: RatingsTable = {
     users: Uint32Array.from([...held.users, table.userIds.length]),
     items: Uint32Array.from([...held.items, 0]),
@@ -62,8 +68,12 @@ describe('verdict', () => {
     const loss = verdict('rmse', 'biasBaseline', 0.95, 0.94, 10);
     expect(loss.beats).toBe(false);
     expect(loss.message).toBe('WARNING: the model does NOT beat the bias baseline on RMSE (0.9500 vs 0.9400)');
-    expect(verdict('rmse', 'globalMean', 1, 1, 10).message).toMatch(/^WARNING: the model does NOT beat the global mean on RMSE/);
-    expect(verdict('ndcgAtK', 'biasBaseline', 0.1, 0.2, 10).message).toMatch(/^WARNING: .* NDCG@10 \(0\.1000 vs 0\.2000\)$/);
+    expect(verdict('rmse', 'globalMean', 1, 1, 10).message).toMatch(
+      /^WARNING: the model does NOT beat the global mean on RMSE/,
+    );
+    expect(verdict('ndcgAtK', 'biasBaseline', 0.1, 0.2, 10).message).toMatch(
+      /^WARNING: .* NDCG@10 \(0\.1000 vs 0\.2000\)$/,
+    );
   });
 });
 
@@ -84,27 +94,49 @@ describe('evaluateModelFiles', () => {
     const mean = f.trainTable.ratings.reduce((s, r) => s + r, 0) / f.trainTable.ratings.length;
     expect(report.globalMean.mean).toBeCloseTo(mean, 6);
     expect(report.globalMean.source).toBe('train file');
-    expect(report.globalMean.rmse).toBeCloseTo(rmse(new Float64Array(held.length).fill(mean), held.map((t) => t[2])), 6);
+    expect(report.globalMean.rmse).toBeCloseTo(
+      rmse(
+        new Float64Array(held.length).fill(mean),
+        held.map((t) => t[2]),
+      ),
+      6,
+    );
     expect(report.globalMean.ndcgAtK).toBeNull();
 
     // Bias baseline: refit independently on the train file's own indices and predict by id.
-    const fit = fitBiasBaseline(f.trainTable, { users: f.trainTable.userIds.length, items: f.trainTable.itemIds.length });
+    const fit = fitBiasBaseline(f.trainTable, {
+      users: f.trainTable.userIds.length,
+      items: f.trainTable.itemIds.length,
+    });
     const userIndex = new Map(f.trainTable.userIds.map((id, u) => [id, u]));
     const itemIndex = new Map(f.trainTable.itemIds.map((id, i) => [id, i]));
     const predicted = held.map(([u, i]) =>
       Math.min(5, Math.max(1, predictBaseline(fit, userIndex.get(u) ?? -1, itemIndex.get(i) ?? -1))),
     );
-    expect(report.biasBaseline!.rmse).toBeCloseTo(rmse(predicted, held.map((t) => t[2])), 5);
+    expect(report.biasBaseline!.rmse).toBeCloseTo(
+      rmse(
+        predicted,
+        held.map((t) => t[2]),
+      ),
+      5,
+    );
     expect(report.biasBaseline!.rmse).toBeLessThan(report.globalMean.rmse);
 
     // Ranking covers the users with a relevant held-out rating on an item the model knows.
-    for (const value of [report.model.precisionAtK, report.model.recallAtK, report.model.ndcgAtK, report.biasBaseline!.ndcgAtK]) {
+    for (const value of [
+      report.model.precisionAtK,
+      report.model.recallAtK,
+      report.model.ndcgAtK,
+      report.biasBaseline!.ndcgAtK,
+    ]) {
       expect(value).not.toBeNull();
       expect(value!).toBeGreaterThanOrEqual(0);
       expect(value!).toBeLessThanOrEqual(1);
     }
     expect(report.heldOut.rankedUsers).toBeGreaterThan(10);
-    expect(report.heldOut.rankedUsers).toBeLessThanOrEqual(new Set(held.filter((t) => t[2] >= 3.5).map((t) => t[0])).size);
+    expect(report.heldOut.rankedUsers).toBeLessThanOrEqual(
+      new Set(held.filter((t) => t[2] >= 3.5).map((t) => t[0])).size,
+    );
     expect(report.verdicts.map((v) => `${v.metric} vs ${v.against}`)).toEqual(
       expect.arrayContaining(['rmse vs biasBaseline', 'ndcgAtK vs biasBaseline']),
     );
@@ -128,7 +160,9 @@ describe('evaluateModelFiles', () => {
     const withTrain = await evaluateModelFiles({ model: f.model, ratings: f.test, train: f.train });
     const rmseVerdict = withTrain.verdicts.find((v) => v.metric === 'rmse' && v.against === 'biasBaseline')!;
     expect(rmseVerdict.beats).toBe(false);
-    expect(rmseVerdict.message).toMatch(/^WARNING: the model does NOT beat the bias baseline on RMSE \(\d\.\d{4} vs \d\.\d{4}\)$/);
+    expect(rmseVerdict.message).toMatch(
+      /^WARNING: the model does NOT beat the bias baseline on RMSE \(\d\.\d{4} vs \d\.\d{4}\)$/,
+    );
 
     const wrongTrain = await evaluateModelFiles({ model: f.model, ratings: f.test, train: f.test });
     expect(wrongTrain.notes.join('\n')).toMatch(/test\.tsv is not the file the model was trained on \(train\.tsv/);
@@ -138,12 +172,15 @@ describe('evaluateModelFiles', () => {
     const f = await fixture(await tempDir(), { dim: 4, learningRate: 0.01, batchSize: 256, epochs: 1 });
     let stdout = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-    await evaluateCommand().exitOverride().parseAsync(
-      ['--model', f.model, '--ratings', f.test, '--train', f.train, '-k', '3', '--threshold', '4'],
-      { from: 'user' },
-    );
+    await evaluateCommand()
+      .exitOverride()
+      .parseAsync(['--model', f.model, '--ratings', f.test, '--train', f.train, '-k', '3', '--threshold', '4'], {
+        from: 'user',
+      });
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^model\.json on test\.tsv: 401 ratings; ranking \d+ users with a held-out rating ≥ 4 .*K = 3/);
+    expect(lines[0]).toMatch(
+      /^model\.json on test\.tsv: 401 ratings; ranking \d+ users with a held-out rating ≥ 4 .*K = 3/,
+    );
     expect(stdout).toMatch(/\nmetric\s+model\s+bias baseline\s+global mean\s+popularity\n/);
     expect(stdout).toMatch(/\nRMSE\s+\d\.\d{4}\s+\d\.\d{4}\s+\d\.\d{4}\s+n\/a\n/);
     expect(stdout).toMatch(/\nNDCG@3\s+\d\.\d{4}\s+\d\.\d{4}\s+n\/a\s+\d\.\d{4}\n/);
@@ -152,13 +189,19 @@ describe('evaluateModelFiles', () => {
     // The verdicts come last, after the notes.
     const firstVerdict = lines.findIndex((l) => /^(model beats|WARNING: the model does NOT beat) /.test(l));
     expect(lines[firstVerdict]).toMatch(/^(model beats|WARNING: the model does NOT beat) popularity on NDCG@3/);
-    expect(lines[firstVerdict + 1]).toMatch(/^(model beats|WARNING: the model does NOT beat) the bias baseline on RMSE/);
-    expect(lines[firstVerdict + 2]).toMatch(/^(model beats|WARNING: the model does NOT beat) the bias baseline on NDCG@3/);
+    expect(lines[firstVerdict + 1]).toMatch(
+      /^(model beats|WARNING: the model does NOT beat) the bias baseline on RMSE/,
+    );
+    expect(lines[firstVerdict + 2]).toMatch(
+      /^(model beats|WARNING: the model does NOT beat) the bias baseline on NDCG@3/,
+    );
     expect(lines.slice(firstVerdict).every((l) => /^(model beats|WARNING: )/.test(l))).toBe(true);
     expect(lines.slice(0, firstVerdict).some((l) => l.startsWith('note: '))).toBe(true);
 
     stdout = '';
-    await evaluateCommand().exitOverride().parseAsync(['--model', f.model, '--ratings', f.test, '--json'], { from: 'user' });
+    await evaluateCommand()
+      .exitOverride()
+      .parseAsync(['--model', f.model, '--ratings', f.test, '--json'], { from: 'user' });
     const report = JSON.parse(stdout) as EvaluationReport;
     expect(report.k).toBe(10);
     expect(report.files).toEqual({ model: f.model, ratings: f.test, train: null });

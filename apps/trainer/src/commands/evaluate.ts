@@ -6,7 +6,11 @@ import type { DuplicatePolicy } from '../data/read-ratings.js';
 import { readArtifactFile } from '../io/read-artifact.js';
 import { integerFlag, numericFlag, RATING_VALUE_RANGE } from '../options.js';
 import { addSkipLongIdsOption } from './read-flags.js';
-import { evaluateInteractionFiles, type InteractionEvaluationReport, type RankingMetricSet } from '../pipeline/evaluate-interactions.js';
+import {
+  evaluateInteractionFiles,
+  type InteractionEvaluationReport,
+  type RankingMetricSet,
+} from '../pipeline/evaluate-interactions.js';
 import { evaluateModelFiles, type EvaluationReport } from '../pipeline/evaluate-ratings.js';
 import { formatTable } from '../report/table.js';
 
@@ -40,7 +44,8 @@ export function formatEvaluation(report: EvaluationReport): string {
 /** The interaction-mode report as `edgerec evaluate` prints it. */
 export function formatInteractionEvaluation(report: InteractionEvaluationReport): string {
   const h = report.heldOut;
-  const relevance = report.threshold === 'any' ? 'every held-out item relevant' : `held-out items rated ≥ ${report.threshold} relevant`;
+  const relevance =
+    report.threshold === 'any' ? 'every held-out item relevant' : `held-out items rated ≥ ${report.threshold} relevant`;
   return [
     `${basename(report.files.model)} (${report.objective} model) on ${basename(report.files.ratings)}: ${h.rows} rows; ` +
       `ranking ${h.rankedUsers} users (${h.relevant} relevant items, ${relevance}), K = ${report.k}, excluding ${report.excluded}`,
@@ -55,8 +60,10 @@ export function formatInteractionEvaluation(report: InteractionEvaluationReport)
 
 /** Table rows of the ranking metrics, one column per set (null: n/a). */
 function rankingRows(k: number, sets: (RankingMetricSet | null | undefined)[]): string[][] {
-  const row = (name: string, pick: (s: RankingMetricSet) => number | null, digits = 4) =>
-    [name, ...sets.map((s) => cell(s ? pick(s) : null, digits))];
+  const row = (name: string, pick: (s: RankingMetricSet) => number | null, digits = 4) => [
+    name,
+    ...sets.map((s) => cell(s ? pick(s) : null, digits)),
+  ];
   return [
     row(`precision@${k}`, (s) => s.precisionAtK),
     row(`recall@${k}`, (s) => s.recallAtK),
@@ -92,21 +99,36 @@ export function evaluateCommand(): Command {
       'Measure a model on held-out ratings (RMSE, MAE, precision@K, recall@K, NDCG@K) against a user+item bias baseline and the global mean.',
     )
     .requiredOption('-m, --model <file>', 'model artifact written by edgerec train')
-    .requiredOption('-r, --ratings <file>', 'held-out ratings (e.g. MovieLens u1.test), with the ids of the training file')
-    .option('--train <file>', 'the ratings file the model was trained on: needed to fit the bias baseline (e.g. u1.base)')
-    .option('-k, --k <n>', `length of the ranked lists (${K_MIN} to ${K_MAX}, as the Worker serves)`, integerFlag('--k', K_MIN, K_MAX), 10)
+    .requiredOption(
+      '-r, --ratings <file>',
+      'held-out ratings (e.g. MovieLens u1.test), with the ids of the training file',
+    )
+    .option(
+      '--train <file>',
+      'the ratings file the model was trained on: needed to fit the bias baseline (e.g. u1.base)',
+    )
+    .option(
+      '-k, --k <n>',
+      `length of the ranked lists (${K_MIN} to ${K_MAX}, as the Worker serves)`,
+      integerFlag('--k', K_MIN, K_MAX),
+      10,
+    )
     .option(
       '--threshold <rating>',
       'held-out rating at which an item counts as relevant (default: the model’s recommend threshold; interaction mode: every held-out item)',
       numericFlag('--threshold', RATING_VALUE_RANGE),
     )
     .addOption(
-      new Option('--mode <mode>', 'rating: RMSE, MAE and ranking; interaction: ranking only, every held-out item relevant (default: the model’s objective)').choices([
-        'rating',
-        'interaction',
-      ]),
+      new Option(
+        '--mode <mode>',
+        'rating: RMSE, MAE and ranking; interaction: ranking only, every held-out item relevant (default: the model’s objective)',
+      ).choices(['rating', 'interaction']),
     )
-    .addOption(new Option('--format <format>', 'format of the ratings files').choices(['auto', ...RATINGS_FORMATS]).default('auto'))
+    .addOption(
+      new Option('--format <format>', 'format of the ratings files')
+        .choices(['auto', ...RATINGS_FORMATS])
+        .default('auto'),
+    )
     .addOption(
       new Option('--duplicates <policy>', 'repeated (user, item) rows: keep the last, average them, or fail')
         .choices(['last', 'mean', 'error'])
@@ -147,7 +169,9 @@ Examples:
           skipLongIds: flags.skipLongIds,
           onWarning: warn,
         });
-        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatInteractionEvaluation(report)}\n`);
+        process.stdout.write(
+          flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatInteractionEvaluation(report)}\n`,
+        );
         return;
       }
       const report = await evaluateModelFiles({

@@ -1,5 +1,9 @@
 import type { InteractionRecipe } from '../pipeline/interaction-head.js';
-import { INTERACTION_HYPERPARAMETERS, INTERACTION_KEYS, interactionProblem } from '../pipeline/interaction-hyperparameters.js';
+import {
+  INTERACTION_HYPERPARAMETERS,
+  INTERACTION_KEYS,
+  interactionProblem,
+} from '../pipeline/interaction-hyperparameters.js';
 import { UserError } from '../user-error.js';
 import { isPlainObject, plural, quoteList } from './model-config.js';
 
@@ -11,10 +15,14 @@ export function validateInteractionConfig(json: Record<string, unknown>, source:
   const allowed = ['objective', 'model', 'tuned'];
   const extra = Object.keys(json).filter((key) => !allowed.includes(key));
   if (extra.length > 0) {
-    throw new UserError(`${source}: unknown top-level ${plural(extra.length, 'key')} ${quoteList(extra)}; allowed: ${allowed.join(', ')}`);
+    throw new UserError(
+      `${source}: unknown top-level ${plural(extra.length, 'key')} ${quoteList(extra)}; allowed: ${allowed.join(', ')}`,
+    );
   }
-  if (!isPlainObject(json.model)) throw new UserError(`${source}: "model" must be an object of interaction hyperparameters`);
-  if (json.tuned !== undefined && !isPlainObject(json.tuned)) throw new UserError(`${source}: "tuned" must be an object`);
+  if (!isPlainObject(json.model))
+    throw new UserError(`${source}: "model" must be an object of interaction hyperparameters`);
+  if (json.tuned !== undefined && !isPlainObject(json.tuned))
+    throw new UserError(`${source}: "tuned" must be an object`);
   const model = json.model;
   const unknown = Object.keys(model).filter((key) => !Object.hasOwn(INTERACTION_HYPERPARAMETERS, key));
   if (unknown.length > 0) {
@@ -27,7 +35,8 @@ export function validateInteractionConfig(json: Record<string, unknown>, source:
   for (const key of INTERACTION_KEYS) {
     if (!Object.hasOwn(model, key)) continue;
     const problem = interactionProblem(key, model[key]);
-    if (problem !== undefined) throw new UserError(`${source}: "model.${key}" ${problem}, got ${JSON.stringify(model[key])}`);
+    if (problem !== undefined)
+      throw new UserError(`${source}: "model.${key}" ${problem}, got ${JSON.stringify(model[key])}`);
     recipe[key] = model[key];
   }
   return recipe as Partial<InteractionRecipe>;

@@ -60,7 +60,9 @@ describe('parseModelConfig', () => {
   it('rejects unknown keys, listing the allowed ones', () => {
     const flat = () => parseModelConfig('{ "dim": 8, "dims": 8, "lr": 0.1 }', 'c.json');
     expect(flat).toThrow(UserError);
-    expect(flat).toThrow(/^c\.json: unknown hyperparameters "dims", "lr"; allowed: dim, activation, dropout, learningRate, .*engine$/);
+    expect(flat).toThrow(
+      /^c\.json: unknown hyperparameters "dims", "lr"; allowed: dim, activation, dropout, learningRate, .*engine$/,
+    );
     expect(() => parseModelConfig('{ "model": { "backend": "cpu" } }', 'b.json')).toThrow(
       /b\.json: unknown hyperparameter "model\.backend"; allowed: dim,/,
     );
@@ -122,7 +124,10 @@ describe('--config with the model flags', () => {
   const tempFile = useTempFile();
 
   it('takes explicit flags over the file, and the file over the defaults', async () => {
-    const path = await tempFile('c.json', JSON.stringify({ dim: 8, l2: 0.5, epochs: 3, refit: true, restoreBest: false }));
+    const path = await tempFile(
+      'c.json',
+      JSON.stringify({ dim: 8, l2: 0.5, epochs: 3, refit: true, restoreBest: false }),
+    );
     const options = await modelOptionsOf(['--config', path, '--dim', '4', '--no-refit']);
     expect(options.dim).toBe(4); // flag beats file
     expect(options.refit).toBe(false); // negated flag beats file
@@ -135,7 +140,9 @@ describe('--config with the model flags', () => {
 
   it('lets a flag win even when it repeats the default value', async () => {
     const path = await tempFile('c.json', JSON.stringify({ dim: 8 }));
-    expect((await modelOptionsOf(['--config', path, '--dim', String(DEFAULT_RECIPE.dim)])).dim).toBe(DEFAULT_RECIPE.dim);
+    expect((await modelOptionsOf(['--config', path, '--dim', String(DEFAULT_RECIPE.dim)])).dim).toBe(
+      DEFAULT_RECIPE.dim,
+    );
     expect((await modelOptionsOf(['--dim', '8'])).dim).toBe(8);
     expect((await modelOptionsOf([])).dim).toBe(DEFAULT_RECIPE.dim);
   });

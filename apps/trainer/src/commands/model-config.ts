@@ -21,7 +21,8 @@ const WRAPPER_KEYS = ['objective', 'model', 'tuned'] as const;
  * UserError that starts with `source` and names the offending key.
  */
 export function validateModelConfig(json: unknown, source: string): ModelOptions {
-  if (!isPlainObject(json)) throw new UserError(`${source}: expected a JSON object of hyperparameters, e.g. { "dim": 64 }`);
+  if (!isPlainObject(json))
+    throw new UserError(`${source}: expected a JSON object of hyperparameters, e.g. { "dim": 64 }`);
   let model: Record<string, unknown> = json;
   let where = '';
   if (Object.hasOwn(json, 'model')) {
@@ -33,7 +34,8 @@ export function validateModelConfig(json: unknown, source: string): ModelOptions
       );
     }
     if (!isPlainObject(json.model)) throw new UserError(`${source}: "model" must be an object of hyperparameters`);
-    if (json.tuned !== undefined && !isPlainObject(json.tuned)) throw new UserError(`${source}: "tuned" must be an object`);
+    if (json.tuned !== undefined && !isPlainObject(json.tuned))
+      throw new UserError(`${source}: "tuned" must be an object`);
     model = json.model;
     where = 'model.';
   }
@@ -49,7 +51,8 @@ export function validateModelConfig(json: unknown, source: string): ModelOptions
     if (!Object.hasOwn(model, key)) continue;
     const value = model[key];
     const problem = hyperparameterProblem(key, value);
-    if (problem !== undefined) throw new UserError(`${source}: "${where}${key}" ${problem}, got ${JSON.stringify(value)}`);
+    if (problem !== undefined)
+      throw new UserError(`${source}: "${where}${key}" ${problem}, got ${JSON.stringify(value)}`);
     options[key] = value;
   }
   return options as ModelOptions;
@@ -64,7 +67,9 @@ export type ModelConfig =
 export function parseModelConfig(text: string, source: string): ModelOptions {
   const config = parseConfig(text, source);
   if (config.objective !== 'rating') {
-    throw new UserError(`${source} holds interaction-model hyperparameters ("objective": "interaction"); use it with --objective interaction`);
+    throw new UserError(
+      `${source} holds interaction-model hyperparameters ("objective": "interaction"); use it with --objective interaction`,
+    );
   }
   return config.model;
 }
@@ -79,7 +84,9 @@ export function parseConfig(text: string, source: string): ModelConfig {
   }
   if (isPlainObject(json) && json.objective !== undefined && json.objective !== 'rating') {
     if (json.objective !== 'interaction') {
-      throw new UserError(`${source}: "objective" must be "rating" or "interaction", got ${JSON.stringify(json.objective)}`);
+      throw new UserError(
+        `${source}: "objective" must be "rating" or "interaction", got ${JSON.stringify(json.objective)}`,
+      );
     }
     return { objective: 'interaction', model: validateInteractionConfig(json, source) };
   }
@@ -102,7 +109,9 @@ async function readConfigText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new UserError(isMissing(error) ? `${path}: no such config file` : `cannot read config ${path}: ${readFailureReason(error)}`);
+    throw new UserError(
+      isMissing(error) ? `${path}: no such config file` : `cannot read config ${path}: ${readFailureReason(error)}`,
+    );
   }
 }
 
@@ -124,9 +133,12 @@ export async function applyModelConfig(command: Command): Promise<void> {
   const values: Record<string, unknown> = { ...config.model };
   if (config.objective === 'interaction') {
     const hasObjective = command.options.some((option) => option.attributeName() === 'objective');
-    if (!hasObjective) throw new UserError(`${path} holds interaction-model hyperparameters; this command trains rating models only`);
+    if (!hasObjective)
+      throw new UserError(`${path} holds interaction-model hyperparameters; this command trains rating models only`);
     if (givenExplicitly(command, 'objective') && command.getOptionValue('objective') !== 'interaction') {
-      throw new UserError(`${path} holds interaction-model hyperparameters ("objective": "interaction"); use it with --objective interaction`);
+      throw new UserError(
+        `${path} holds interaction-model hyperparameters ("objective": "interaction"); use it with --objective interaction`,
+      );
     }
     values.objective = 'interaction';
   }

@@ -15,6 +15,8 @@ describe('addModelOptions', () => {
       if (!option!.negate) expect(option!.defaultValue).toBe(DEFAULT_RECIPE[key]);
       else expect(DEFAULT_RECIPE[key]).toBe(true);
     }
-    expect(command.options.map((o) => o.long)).toEqual(expect.arrayContaining(['--no-restore-best', '--nonneg', '--learning-rate-decay']));
+    expect(command.options.map((o) => o.long)).toEqual(
+      expect.arrayContaining(['--no-restore-best', '--nonneg', '--learning-rate-decay']),
+    );
   });
 });

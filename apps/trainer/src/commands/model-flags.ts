@@ -20,11 +20,16 @@ export interface ModelFlags extends Hyperparameters {
 /** Adds one flag per registry entry (--dim … --engine) and --backend to a command, defaults from DEFAULT_RECIPE. */
 export function addModelOptions(command: Command): Command {
   for (const key of HYPERPARAMETER_KEYS) command.addOption(hyperparameterOption(key));
-  return command
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
-    // --config: hyperparameters from a JSON file (as `edgerec tune` writes); flags given on the command line win.
-    .option('--config <file>', 'JSON file of hyperparameters by TrainOptions name, or { "model": {…} } from tune; flags given here win')
-    .hook('preAction', applyModelConfig);
+  return (
+    command
+      .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
+      // --config: hyperparameters from a JSON file (as `edgerec tune` writes); flags given on the command line win.
+      .option(
+        '--config <file>',
+        'JSON file of hyperparameters by TrainOptions name, or { "model": {…} } from tune; flags given here win',
+      )
+      .hook('preAction', applyModelConfig)
+  );
 }
 
 /** The commander option of hyperparameter `key`: `--x <v>` with its parser or choices, or `--x` / `--no-x` for a boolean. */
@@ -33,7 +38,9 @@ export function hyperparameterOption(key: HyperparameterKey): Option {
   const fallback = defaultOf(key);
   if (spec.kind === 'boolean') {
     // A boolean whose default is true is switched off: commander gives `--no-x` the default true itself.
-    return fallback === true ? new Option(`--no-${flagOf(key).slice(2)}`, description) : new Option(flagOf(key), description).default(fallback);
+    return fallback === true
+      ? new Option(`--no-${flagOf(key).slice(2)}`, description)
+      : new Option(flagOf(key), description).default(fallback);
   }
   const option = new Option(`${flagOf(key)} ${placeholder ?? '<value>'}`, description).default(fallback);
   return spec.kind === 'choice' ? option.choices(spec.values) : option.argParser(hyperparameterParser(key));
@@ -42,7 +49,8 @@ export function hyperparameterOption(key: HyperparameterKey): Option {
 /** A commander argParser for hyperparameter `key`'s flag (`--learning-rate` for learningRate), with the same checks as config files. */
 export function hyperparameterParser<K extends HyperparameterKey>(key: K): (text: string) => Hyperparameters[K] {
   const spec = hyperparameterEntry(key).spec;
-  if (spec.kind === 'integer' || spec.kind === 'number') return numericFlag(flagOf(key), spec) as (text: string) => Hyperparameters[K];
+  if (spec.kind === 'integer' || spec.kind === 'number')
+    return numericFlag(flagOf(key), spec) as (text: string) => Hyperparameters[K];
   return (text) => {
     try {
       return parseHyperparameter(key, text);

@@ -94,7 +94,11 @@ describe('edgerec plot', () => {
     const model = join(dir, 'empty.json');
     await writeFile(model, await artifactText([]));
     await expect(plot(['--model', model])).rejects.toThrow(new UserError(`${model} has no training history to plot`));
-    await expect(plot(['--model', join(dir, 'missing.json')])).rejects.toThrow(/cannot read model .*missing\.json: no such file/);
-    await expect(plot(['--model', model, '--out', model])).rejects.toThrow(/the --out file .*empty\.json is the input file/);
+    await expect(plot(['--model', join(dir, 'missing.json')])).rejects.toThrow(
+      /cannot read model .*missing\.json: no such file/,
+    );
+    await expect(plot(['--model', model, '--out', model])).rejects.toThrow(
+      /the --out file .*empty\.json is the input file/,
+    );
   });
 });

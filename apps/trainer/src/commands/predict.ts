@@ -21,7 +21,11 @@ export function predictCommand(): Command {
     .requiredOption('-m, --model <file>', 'model artifact written by edgerec train')
     .requiredOption('-u, --user <id>', 'user id as it appears in the ratings file')
     .requiredOption('-i, --item <id>', 'item id as it appears in the ratings file')
-    .option('--threshold <value>', 'override the artifact’s recommend threshold (a rating, or a score for interaction models)', numericFlag('--threshold', RATING_VALUE_RANGE))
+    .option(
+      '--threshold <value>',
+      'override the artifact’s recommend threshold (a rating, or a score for interaction models)',
+      numericFlag('--threshold', RATING_VALUE_RANGE),
+    )
     .option('--json', 'print JSON', false)
     .addHelpText('after', '\nExample:\n  edgerec predict --model model.json --user 196 --item 242')
     .action(async (flags: PredictFlags) => {
@@ -31,7 +35,14 @@ export function predictCommand(): Command {
       const threshold = flags.threshold ?? model.recommendThreshold;
       if (objectiveOf(model) === 'interaction') {
         const score = activate(model.activation, logit(model, u, i));
-        const result = { user: flags.user, item: flags.item, score, ...(model.activation === 'sigmoid' ? { probability: score } : {}), recommend: score >= threshold, threshold };
+        const result = {
+          user: flags.user,
+          item: flags.item,
+          score,
+          ...(model.activation === 'sigmoid' ? { probability: score } : {}),
+          recommend: score >= threshold,
+          threshold,
+        };
         process.stdout.write(
           flags.json
             ? `${JSON.stringify(result)}\n`

@@ -27,7 +27,12 @@ export function recommendCommand(): Command {
     )
     .requiredOption('-m, --model <file>', 'model artifact written by edgerec train')
     .requiredOption('-u, --user <id>', 'user id')
-    .option('-k, --k <n>', `how many items (${K_MIN} to ${K_MAX}, as the Worker serves)`, integerFlag('--k', K_MIN, K_MAX), 10)
+    .option(
+      '-k, --k <n>',
+      `how many items (${K_MIN} to ${K_MAX}, as the Worker serves)`,
+      integerFlag('--k', K_MIN, K_MAX),
+      10,
+    )
     .option('--include-seen', 'do not exclude the user’s training items', false)
     .option('--json', 'print JSON', false)
     .addHelpText(
@@ -48,7 +53,8 @@ Example:
       const ranked = topKItems(head, userQuery(head, u), { k: flags.k, ...(excludeSorted ? { excludeSorted } : {}) });
       const items: Recommended[] = ranked.map((r) => {
         const item = model.items.ids[r.index]!;
-        if (objectiveOf(model) === 'interaction') return { item, score: r.raw, ...(model.activation === 'sigmoid' ? { probability: r.raw } : {}) };
+        if (objectiveOf(model) === 'interaction')
+          return { item, score: r.raw, ...(model.activation === 'sigmoid' ? { probability: r.raw } : {}) };
         if (head !== model) {
           const { rating, raw } = predict(model, u, r.index);
           return { item, score: r.raw, rating, raw };
@@ -60,7 +66,12 @@ Example:
         return;
       }
       items.forEach((r, n) => {
-        const figures = 'rating' in r ? ('score' in r ? `score ${r.score.toFixed(4)}  rating ${r.rating.toFixed(3)}` : r.rating.toFixed(3)) : `score ${r.score.toFixed(4)}`;
+        const figures =
+          'rating' in r
+            ? 'score' in r
+              ? `score ${r.score.toFixed(4)}  rating ${r.rating.toFixed(3)}`
+              : r.rating.toFixed(3)
+            : `score ${r.score.toFixed(4)}`;
         process.stdout.write(`${String(n + 1).padStart(3)}. ${r.item}\t${figures}\n`);
       });
     });

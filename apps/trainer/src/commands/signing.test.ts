@@ -77,7 +77,10 @@ describe('edgerec keygen / sign / verify', () => {
     expect(forged.message).toMatch(/does not verify; the model was changed after it was signed/);
 
     const stranger = await setup(await tempDir());
-    const untrusted = await rejectionOf(runCommand(verifyCommand(), ['--model', path, '--public-key', stranger.pub]), UserError);
+    const untrusted = await rejectionOf(
+      runCommand(verifyCommand(), ['--model', path, '--public-key', stranger.pub]),
+      UserError,
+    );
     expect(untrusted.message).toMatch(/signed by key [0-9a-f]{16}, which is not trusted here/);
   });
 
@@ -90,11 +93,20 @@ describe('edgerec keygen / sign / verify', () => {
     await runCommand(signCommand(), ['--model', a.path, '--key', bKey, '--out', out]);
     const onlyA = await rejectionOf(runCommand(verifyCommand(), ['--model', out, '--public-key', a.pub]), UserError);
     expect(onlyA.message).toMatch(/which is not trusted here/);
-    const both = await runCommand(verifyCommand(), ['--model', out, '--public-key', a.pub, '--public-key', `${bKey}.pub`]);
+    const both = await runCommand(verifyCommand(), [
+      '--model',
+      out,
+      '--public-key',
+      a.pub,
+      '--public-key',
+      `${bKey}.pub`,
+    ]);
     expect(both.stdout).toContain('intact and signed');
     const joined = join(dir, 'trusted.pub');
     await writeFile(joined, `${await readFile(a.pub, 'utf8')}${await readFile(`${bKey}.pub`, 'utf8')}`);
-    expect((await runCommand(verifyCommand(), ['--model', out, '--public-key', joined])).stdout).toContain('intact and signed');
+    expect((await runCommand(verifyCommand(), ['--model', out, '--public-key', joined])).stdout).toContain(
+      'intact and signed',
+    );
     // --out left the input unsigned.
     expect((JSON.parse(await readFile(a.path, 'utf8')) as Json).signature).toBeUndefined();
   });
@@ -110,7 +122,10 @@ describe('edgerec keygen / sign / verify', () => {
     expect(corrupt.message).toMatch(/failed its integrity check .* refusing to sign it/);
     const wrongKey = await rejectionOf(runCommand(signCommand(), ['--model', path, '--key', pub]), UserError);
     expect(wrongKey.message).toMatch(/is not a PEM "PRIVATE KEY" block/);
-    const missing = await rejectionOf(runCommand(signCommand(), ['--model', path, '--key', join(dir, 'nope')]), UserError);
+    const missing = await rejectionOf(
+      runCommand(signCommand(), ['--model', path, '--key', join(dir, 'nope')]),
+      UserError,
+    );
     expect(missing.message).toMatch(/cannot read signing key .*nope: no such file/);
     expect(await readFile(path, 'utf8')).toBe(before);
   });
@@ -118,17 +133,36 @@ describe('edgerec keygen / sign / verify', () => {
   it('train --signing-key writes a signed model; a bad key fails before training and writes nothing', async () => {
     const dir = await tempDir();
     const { key, pub, info } = await setup(dir);
-    const clicks = await writeInteractions(join(dir, 'clicks.tsv'), generateInteractions({ users: 40, items: 30, interactions: 600, clusters: 3, seed: 5 }));
+    const clicks = await writeInteractions(
+      join(dir, 'clicks.tsv'),
+      generateInteractions({ users: 40, items: 30, interactions: 600, clusters: 3, seed: 5 }),
+    );
     const out = join(dir, 'signed-ranker.json');
-    const quick = ['--objective', 'interaction', '--ratings', clicks, '--out', out, '--iterations', '2', '--threads', '1', '--quiet'];
+    const quick = [
+      '--objective',
+      'interaction',
+      '--ratings',
+      clicks,
+      '--out',
+      out,
+      '--iterations',
+      '2',
+      '--threads',
+      '1',
+      '--quiet',
+    ];
     const run = await runCommand(trainCommand(), [...quick, '--signing-key', key]);
     expect(run.stdout).toContain(`signed with key ${info.keyId}`);
-    expect((await runCommand(verifyCommand(), ['--model', out, '--public-key', pub])).stdout).toContain(`signed by trusted key ${info.keyId}`);
+    expect((await runCommand(verifyCommand(), ['--model', out, '--public-key', pub])).stdout).toContain(
+      `signed by trusted key ${info.keyId}`,
+    );
 
     const fresh = join(dir, 'never.json');
-    const bad = await rejectionOf(runCommand(trainCommand(), [...quick.slice(0, 4), '--out', fresh, '--signing-key', pub]), UserError);
+    const bad = await rejectionOf(
+      runCommand(trainCommand(), [...quick.slice(0, 4), '--out', fresh, '--signing-key', pub]),
+      UserError,
+    );
     expect(bad.message).toMatch(/is not a PEM "PRIVATE KEY" block/);
     await expect(stat(fresh)).rejects.toThrow(/ENOENT/);
   }, 20_000);
 });
-

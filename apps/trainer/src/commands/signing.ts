@@ -67,11 +67,16 @@ interface SignFlags {
 /** `edgerec sign`: add an Ed25519 signature over a model's sha256 (in place, or to --out). */
 export function signCommand(): Command {
   return new Command('sign')
-    .description("Sign a model artifact with a private key: the signature covers the model's sha256, so any edit breaks it.")
+    .description(
+      "Sign a model artifact with a private key: the signature covers the model's sha256, so any edit breaks it.",
+    )
     .requiredOption('-m, --model <file>', 'model artifact to sign (its integrity is checked first)')
     .requiredOption('-k, --key <file>', 'private key written by edgerec keygen (PKCS#8 PEM)')
     .option('-o, --out <file>', 'where to write the signed model (default: replace --model)')
-    .addHelpText('after', '\nExamples:\n  edgerec sign --model model.json --key keys/edgerec\n  edgerec sign --model model.json --key keys/edgerec --out signed.json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  edgerec sign --model model.json --key keys/edgerec\n  edgerec sign --model model.json --key keys/edgerec --out signed.json',
+    )
     .action(async (flags: SignFlags) => {
       const out = flags.out ?? flags.model;
       const inPlace = resolve(out) === resolve(flags.model);

@@ -67,7 +67,9 @@ describe('edgerec split: modes', () => {
       expect(rows(train).filter((row) => row.startsWith(`${u} `)).length).toBe(expected[u - 1]);
     }
     expect(run.stdout).toContain('per-user split, 0.75 to train, seed 42');
-    expect(run.stdout).toMatch(new RegExp(`train: ${train.ratings.length} ratings, 12 users, ${train.itemIds.length} items`));
+    expect(run.stdout).toMatch(
+      new RegExp(`train: ${train.ratings.length} ratings, 12 users, ${train.itemIds.length} items`),
+    );
     expect(run.stdout).toMatch(new RegExp(`test : ${test.ratings.length} ratings, ${test.userIds.length} users`));
     // Users 1 (1 row) and 2 (2 rows) keep everything in train: round(0.75) = 1, round(1.5) = 2.
     expect(run.stdout).toContain('users kept entirely in train: 2');
@@ -89,7 +91,16 @@ describe('edgerec split: modes', () => {
 
   it('--random: a global shuffle, summarized as JSON', async () => {
     const { dir, path } = await input();
-    const run = await runSplit([path, '--random', '0.8', '--train-out', join(dir, 'a.tsv'), '--test-out', join(dir, 'b.tsv'), '--json']);
+    const run = await runSplit([
+      path,
+      '--random',
+      '0.8',
+      '--train-out',
+      join(dir, 'a.tsv'),
+      '--test-out',
+      join(dir, 'b.tsv'),
+      '--json',
+    ]);
     const summary = JSON.parse(run.stdout) as SplitSummary;
     // 78 rows: test gets floor(78 × 0.2) = 15.
     expect(summary).toMatchObject({
@@ -116,15 +127,28 @@ describe('edgerec split: modes', () => {
     const train = await readRatingsFile(join(dir, 'train.tsv'));
     const dx = `d x 4 ${Date.parse('2023-12-31T23:00:00Z') / 1000}`;
     expect(rows(train)).toEqual(['a x 1 10', 'a z 3 20', 'b x 4 5', 'c x 5 7', 'c y 1 7', dx]);
-    expect(JSON.parse(run.stdout)).toMatchObject({ mode: { kind: 'last', n: 1 }, usersOnlyInTrain: 1, usersOnlyInTest: 0 });
-    const two = await runSplit([path, '--last', '2', '--train-out', join(dir, 't2.tsv'), '--test-out', join(dir, 's2.tsv')]);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      mode: { kind: 'last', n: 1 },
+      usersOnlyInTrain: 1,
+      usersOnlyInTest: 0,
+    });
+    const two = await runSplit([
+      path,
+      '--last',
+      '2',
+      '--train-out',
+      join(dir, 't2.tsv'),
+      '--test-out',
+      join(dir, 's2.tsv'),
+    ]);
     expect(two.stdout).toContain('leave-last-2-out per user by timestamp');
     expect(two.stdout).toContain('users kept entirely in train: 2');
     expect(rows(await readRatingsFile(join(dir, 's2.tsv')))).toEqual(['a y 2 30', 'a z 3 20', 'c y 1 7', 'c z 2 7']);
   });
 
   it('merges an interactions file’s repeats (weights summed, latest time) before splitting, and writes weights', async () => {
-    const text = 'user,item,clicks,time\nann,a,1,10\nann,a,2,40\nann,b,1,20\nbob,a,3,5\nbob,b,0.5,6\nbob,a,1,7\nbob,c,1,8\n';
+    const text =
+      'user,item,clicks,time\nann,a,1,10\nann,a,2,40\nann,b,1,20\nbob,a,3,5\nbob,b,0.5,6\nbob,a,1,7\nbob,c,1,8\n';
     const { dir, path } = await input('clicks.csv', text);
     const run = await runSplit([path, '--last', '1', '--out-dir', dir]);
     expect(run.stdout).toContain('repeated (user, item) rows merged before splitting: 2');
@@ -140,26 +164,41 @@ describe('edgerec split: modes', () => {
     const text = 'user\titem\trating\n"a b"\tx,1\t3.7\n"a b"\tx,1\t4.2\nc\ty\t0.1\nc\tz\t2\n';
     const { dir, path } = await input('odd.tsv', text);
     await runSplit([path, '--by-user', '0.5', '--duplicates', 'mean', '--out-dir', dir, '--quiet']);
-    const back = [...rows(await readRatingsFile(join(dir, 'train.tsv'))), ...rows(await readRatingsFile(join(dir, 'test.tsv')))];
+    const back = [
+      ...rows(await readRatingsFile(join(dir, 'train.tsv'))),
+      ...rows(await readRatingsFile(join(dir, 'test.tsv'))),
+    ];
     expect(back.sort()).toEqual(rows(await readRatingsFile(path, { duplicates: 'mean' })).sort());
     const mean = Math.fround((Math.fround(3.7) + Math.fround(4.2)) / 2);
     expect(back.sort()).toEqual([`a b x,1 ${mean} -`, `c y ${Math.fround(0.1)} -`, 'c z 2 -']);
     const written = (await readFile(join(dir, 'train.tsv'), 'utf8')) + (await readFile(join(dir, 'test.tsv'), 'utf8'));
     expect(written).toMatch(/^a b\tx,1\t3\.9499998$/m);
-    await expect(runSplit([path, '--random', '0.5', '--duplicates', 'error', '--out-dir', join(dir, 'e')])).rejects.toThrow(
-      /odd\.tsv:3: duplicate rating for user "a b" and item "x,1"/,
-    );
+    await expect(
+      runSplit([path, '--random', '0.5', '--duplicates', 'error', '--out-dir', join(dir, 'e')]),
+    ).rejects.toThrow(/odd\.tsv:3: duplicate rating for user "a b" and item "x,1"/);
     expect(existsSync(join(dir, 'e'))).toBe(false);
   });
 
   it('reads a header-less pairs file, and a file with a forced weight column', async () => {
     const { dir, path } = await input('pairs.tsv', 'u1\ti1\nu1\ti2\nu2\ti1\nu1\ti1\n');
     await runSplit([path, '--random', '0.5', '--out-dir', dir, '--quiet']);
-    const parts = [await readInteractionsFile(join(dir, 'train.tsv')), await readInteractionsFile(join(dir, 'test.tsv'))];
+    const parts = [
+      await readInteractionsFile(join(dir, 'train.tsv')),
+      await readInteractionsFile(join(dir, 'test.tsv')),
+    ];
     expect(parts.flatMap(rows).sort()).toEqual(['u1 i1 2 -', 'u1 i2 1 -', 'u2 i1 1 -']);
     const counts = join(dir, 'counts.tsv');
     await writeFile(counts, 'u1\ti1\t7\nu2\ti1\t3\n');
-    const run = await runSplit([counts, '--random', '0.5', '--weight-column', '3', '--out-dir', join(dir, 'w'), '--json']);
+    const run = await runSplit([
+      counts,
+      '--random',
+      '0.5',
+      '--weight-column',
+      '3',
+      '--out-dir',
+      join(dir, 'w'),
+      '--json',
+    ]);
     expect(JSON.parse(run.stdout)).toMatchObject({ source: 'interactions' });
     expect((await readFile(join(dir, 'w', 'train.tsv'), 'utf8')).split('\n')[0]).toBe('user\titem\tweight');
   });
@@ -180,8 +219,12 @@ describe('edgerec split: bad input', () => {
     const { path, out } = await setup();
     const none = await failure([path, '--out-dir', out]);
     expect(none).toBeInstanceOf(UserError);
-    expect(none.message).toBe('choose exactly one split mode: --random FRACTION, --by-user FRACTION or --last N (none was given)');
-    expect((await failure([path, '--random', '0.8', '--last', '1', '--out-dir', out])).message).toMatch(/got --random and --last/);
+    expect(none.message).toBe(
+      'choose exactly one split mode: --random FRACTION, --by-user FRACTION or --last N (none was given)',
+    );
+    expect((await failure([path, '--random', '0.8', '--last', '1', '--out-dir', out])).message).toMatch(
+      /got --random and --last/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -213,7 +256,9 @@ describe('edgerec split: bad input', () => {
     await runSplit([path, '--by-user', '0.5', '--out-dir', out, '--quiet']);
     const before = await readFile(join(out, 'test.tsv'), 'utf8');
     const error = await failure([path, '--by-user', '0.5', '--seed', '9', '--out-dir', out]);
-    expect(error.message).toBe(`the train output ${join(out, 'train.tsv')} already exists (use --force to overwrite it)`);
+    expect(error.message).toBe(
+      `the train output ${join(out, 'train.tsv')} already exists (use --force to overwrite it)`,
+    );
     // The input is not even read: a broken input still gets the output error.
     const broken = join(dir, 'broken.tsv');
     await writeFile(broken, 'not\ta\tnumber\n');
@@ -225,17 +270,22 @@ describe('edgerec split: bad input', () => {
 
   it('refuses an output that is the input, an output directory that is a file, and unclear outputs', async () => {
     const { dir, path } = await setup();
-    expect((await failure([path, '--random', '0.5', '--train-out', path, '--test-out', join(dir, 't.tsv'), '--force'])).message).toBe(
-      `the train output ${path} is the input file ${path}; choose another output`,
-    );
+    expect(
+      (await failure([path, '--random', '0.5', '--train-out', path, '--test-out', join(dir, 't.tsv'), '--force']))
+        .message,
+    ).toBe(`the train output ${path} is the input file ${path}; choose another output`);
     expect((await failure([path, '--random', '0.5', '--out-dir', path])).message).toBe(
       `cannot write the train output into ${path}: ${path} is not a directory`,
     );
     expect((await failure([path, '--random', '0.5'])).message).toMatch(
       /say where to write: --out-dir DIR, or --train-out FILE --test-out FILE/,
     );
-    expect((await failure([path, '--random', '0.5', '--train-out', 'a.tsv'])).message).toMatch(/--train-out and --test-out go together/);
-    expect((await failure([path, '--random', '0.5', '--out-dir', dir, '--test-out', 'b.tsv'])).message).toMatch(/not both/);
+    expect((await failure([path, '--random', '0.5', '--train-out', 'a.tsv'])).message).toMatch(
+      /--train-out and --test-out go together/,
+    );
+    expect((await failure([path, '--random', '0.5', '--out-dir', dir, '--test-out', 'b.tsv'])).message).toMatch(
+      /not both/,
+    );
     expect(await readdir(dir)).toEqual(['rated-timed.tsv']);
   });
 
@@ -260,7 +310,10 @@ describe('edgerec split: bad input', () => {
       // Call only the handler split registered (not vitest's), as a SIGINT would.
       for (const listener of process.listeners('SIGINT')) if (!before.has(listener)) listener('SIGINT');
     });
-    await expect(splitting).rejects.toMatchObject({ name: 'AbortError', message: 'split cancelled by Ctrl-C; nothing was written' });
+    await expect(splitting).rejects.toMatchObject({
+      name: 'AbortError',
+      message: 'split cancelled by Ctrl-C; nothing was written',
+    });
     expect(interrupted).toBe(true);
     expect(await readdir(dir)).toEqual(['rated-timed.tsv']);
     expect(process.listeners('SIGINT').filter((l) => !before.has(l))).toEqual([]);
@@ -268,10 +321,15 @@ describe('edgerec split: bad input', () => {
 
   it('explains itself in --help, with examples', async () => {
     let help = '';
-    const command = splitCommand().exitOverride().configureOutput({ writeOut: (text) => void (help += text) });
-    await expect(command.parseAsync(['--help'], { from: 'user' })).rejects.toMatchObject({ code: 'commander.helpDisplayed' });
+    const command = splitCommand()
+      .exitOverride()
+      .configureOutput({ writeOut: (text) => void (help += text) });
+    await expect(command.parseAsync(['--help'], { from: 'user' })).rejects.toMatchObject({
+      code: 'commander.helpDisplayed',
+    });
     const flags = ['--random', '--by-user', '--last', '--seed', '--out-dir', '--train-out', '--test-out', '--force'];
-    for (const flag of [...flags, '--json', '--quiet', '--format', '--duplicates', '--weight-column']) expect(help).toContain(flag);
+    for (const flag of [...flags, '--json', '--quiet', '--format', '--duplicates', '--weight-column'])
+      expect(help).toContain(flag);
     expect(help).toMatch(/Examples:\n {2}edgerec split .* --last 1 --out-dir/);
   });
 });

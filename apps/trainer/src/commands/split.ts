@@ -29,7 +29,9 @@ interface SplitFlags {
 /** `edgerec split`: write train and test files from one ratings or interactions file. */
 export function splitCommand(): Command {
   const command = new Command('split')
-    .description('Split a ratings or interactions file into train and test files: at random, per user, or the latest rows per user.')
+    .description(
+      'Split a ratings or interactions file into train and test files: at random, per user, or the latest rows per user.',
+    )
     .argument(
       '<file>',
       'ratings or interactions file: MovieLens u.data / ratings.dat / ratings.csv, CSV/TSV with a header, or user,item pairs',
@@ -59,7 +61,10 @@ export function splitCommand(): Command {
         .choices(['last', 'mean', 'error'])
         .default('last'),
     )
-    .option('--weight-column <column>', 'read the file as interactions, with this weight column (header name or 1-based number)')
+    .option(
+      '--weight-column <column>',
+      'read the file as interactions, with this weight column (header name or 1-based number)',
+    )
     .option('--json', 'print the summary as JSON on stdout', false)
     .option('-q, --quiet', 'print nothing but errors', false);
   return addSkipLongIdsOption(command)
@@ -80,7 +85,9 @@ Examples:
       const outputs = outputPaths(flags);
       const progress = createTrainingProgress({ maxEpochs: 1, quiet: flags.quiet });
       const controller = new AbortController();
-      const stopListening = abortOnCtrlC(controller, 'split cancelled by Ctrl-C; nothing was written', () => progress.stop());
+      const stopListening = abortOnCtrlC(controller, 'split cancelled by Ctrl-C; nothing was written', () =>
+        progress.stop(),
+      );
       let summary: SplitSummary;
       try {
         summary = await splitFile({
@@ -130,7 +137,8 @@ function outputPaths(flags: SplitFlags): { trainOut: string; testOut: string } {
   if (flags.outDir !== undefined && named) {
     throw new UserError('give either --out-dir DIR or --train-out FILE --test-out FILE, not both');
   }
-  if (flags.outDir !== undefined) return { trainOut: join(flags.outDir, 'train.tsv'), testOut: join(flags.outDir, 'test.tsv') };
+  if (flags.outDir !== undefined)
+    return { trainOut: join(flags.outDir, 'train.tsv'), testOut: join(flags.outDir, 'test.tsv') };
   if (flags.trainOut === undefined || flags.testOut === undefined) {
     throw new UserError(
       named

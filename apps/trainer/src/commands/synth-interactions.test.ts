@@ -19,7 +19,15 @@ describe('edgerec synth --interactions', () => {
   it('writes the requested number of distinct user,item,weight rows, the generator’s own, and says what it planted', async () => {
     const out = join(await tempDir(), 'synth-clicks.tsv');
     const run = await runSynth([...SHAPE, '--affinity', '0.8', '--weights', '--seed', '9', '--out', out]);
-    const planted = generateInteractions({ users: 200, items: 150, interactions: 3000, clusters: 5, affinity: 0.8, weights: true, seed: 9 });
+    const planted = generateInteractions({
+      users: 200,
+      items: 150,
+      interactions: 3000,
+      clusters: 5,
+      affinity: 0.8,
+      weights: true,
+      seed: 9,
+    });
     expect(run.stdout).toBe(
       `wrote ${out}: 3000 interactions, 200 users, 150 items\n` +
         `planted 5 taste groups; ${(planted.inGroupShare * 100).toFixed(1)}% of the pairs are inside the user's own group (affinity 0.8, plus chance picks, minus repeats redrawn)\n`,
@@ -31,10 +39,28 @@ describe('edgerec synth --interactions', () => {
     expect(file.users).toHaveLength(3000);
     expect(Array.from(file.weights).every((w) => Number.isInteger(w) && w >= 1)).toBe(true);
     expect(Math.max(...file.weights)).toBeGreaterThan(1);
-    const expected = generateInteractions({ users: 200, items: 150, interactions: 3000, clusters: 5, affinity: 0.8, weights: true, seed: 9 });
-    const rows = (ids: { userIds: readonly string[]; itemIds: readonly string[] }, users: ArrayLike<number>, items: ArrayLike<number>, weights: ArrayLike<number>) =>
-      Array.from({ length: users.length }, (_, r) => `${ids.userIds[users[r]!]} ${ids.itemIds[items[r]!]} ${weights[r]}`).sort();
-    expect(rows(file, file.users, file.items, file.weights)).toEqual(rows(expected, expected.users, expected.items, expected.weights));
+    const expected = generateInteractions({
+      users: 200,
+      items: 150,
+      interactions: 3000,
+      clusters: 5,
+      affinity: 0.8,
+      weights: true,
+      seed: 9,
+    });
+    const rows = (
+      ids: { userIds: readonly string[]; itemIds: readonly string[] },
+      users: ArrayLike<number>,
+      items: ArrayLike<number>,
+      weights: ArrayLike<number>,
+    ) =>
+      Array.from(
+        { length: users.length },
+        (_, r) => `${ids.userIds[users[r]!]} ${ids.itemIds[items[r]!]} ${weights[r]}`,
+      ).sort();
+    expect(rows(file, file.users, file.items, file.weights)).toEqual(
+      rows(expected, expected.users, expected.items, expected.weights),
+    );
   });
 
   it('is deterministic per seed: the same bytes twice, other bytes for another seed; weights are 1 without --weights', async () => {
@@ -56,6 +82,8 @@ describe('edgerec synth --interactions', () => {
     await expect(runSynth(['--users', '10', '--items', '10', '--interactions', '101', '--out', out])).rejects.toThrow(
       new UserError('--interactions must be at most --users × --items = 100, got 101'),
     );
-    await expect(runSynth([...SHAPE, '--affinity', '1.2', '--out', out])).rejects.toThrow('--affinity must be a number from 0 to 1 (got 1.2)');
+    await expect(runSynth([...SHAPE, '--affinity', '1.2', '--out', out])).rejects.toThrow(
+      '--affinity must be a number from 0 to 1 (got 1.2)',
+    );
   });
 });

@@ -15,7 +15,19 @@ describe('edgerec synth --json', () => {
 
   it('prints the ratings written and the planted truth as JSON', async () => {
     const out = join(await tempDir(), 'r.tsv');
-    const run = await runSynth(['--users', '30', '--items', '20', '--ratings', '200', '--seed', '3', '--out', out, '--json']);
+    const run = await runSynth([
+      '--users',
+      '30',
+      '--items',
+      '20',
+      '--ratings',
+      '200',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--json',
+    ]);
     const { truth, table } = generateSynthetic({ users: 30, items: 20, ratings: 200, seed: 3 });
     expect(JSON.parse(run.stdout)).toEqual({
       out,
@@ -34,9 +46,31 @@ describe('edgerec synth --json', () => {
 
   it('prints the interactions written and their taste groups as JSON, also with --quiet', async () => {
     const out = join(await tempDir(), 'clicks.tsv');
-    const run = await runSynth(['--users', '40', '--items', '30', '--interactions', '300', '--rank', '3', '--out', out, '--json', '--quiet']);
+    const run = await runSynth([
+      '--users',
+      '40',
+      '--items',
+      '30',
+      '--interactions',
+      '300',
+      '--rank',
+      '3',
+      '--out',
+      out,
+      '--json',
+      '--quiet',
+    ]);
     const json = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ out, kind: 'interactions', rows: 300, users: 40, items: 30, tasteGroups: 3, affinity: 0.7, seed: 42 });
+    expect(json).toMatchObject({
+      out,
+      kind: 'interactions',
+      rows: 300,
+      users: 40,
+      items: 30,
+      tasteGroups: 3,
+      affinity: 0.7,
+      seed: 42,
+    });
     expect(json.inGroupShare).toBeGreaterThan(0);
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('}');
   });

@@ -29,17 +29,69 @@ export function synthCommand(): Command {
     .description(
       'Generate synthetic 1–5 ratings from planted low-rank factors plus noise, or (--interactions N) implicit feedback with planted taste groups (known ground truth).',
     )
-    .option('-o, --out <file>', 'where to write the ratings (header user,item,rating) or interactions (user,item,weight)', 'ratings.tsv')
-    .option('--users <n>', `number of users (1 to ${SYNTH_LIMITS.users})`, integerFlag('--users', 1, SYNTH_LIMITS.users), 1000)
-    .option('--items <n>', `number of items (1 to ${SYNTH_LIMITS.items})`, integerFlag('--items', 1, SYNTH_LIMITS.items), 500)
-    .option('--ratings <n>', 'number of ratings (at most --users × --items)', integerFlag('--ratings', 1, SYNTH_LIMITS.ratings), 50_000)
-    .option('--rank <n>', 'rank of the planted factors (with --interactions: the number of taste groups)', integerFlag('--rank', 1, SYNTH_LIMITS.rank), 8)
-    .option('--interactions <n>', 'write N implicit-feedback pairs instead of ratings: users pick items mostly from their own taste group', integerFlag('--interactions', 1, SYNTH_LIMITS.ratings))
-    .option('--affinity <p>', 'with --interactions: chance an interaction is inside the user’s group', numberFlag('--affinity', 0, 1), 0.7)
-    .option('--weights', 'with --interactions: give each pair a count weight (heavier inside the group) instead of 1', false)
-    .option('--noise <std>', 'std of the Gaussian noise added before rounding (rating units)', numberFlag('--noise', 0, 10), 0.5)
-    .option('--popularity <exponent>', 'Zipf exponent of item popularity (0 = uniform)', numberFlag('--popularity', 0, 5), 1)
-    .option('--selection <beta>', 'ratings: how much users pick what they rate by taste (0 = by popularity alone)', numberFlag('--selection', 0, 10), 0)
+    .option(
+      '-o, --out <file>',
+      'where to write the ratings (header user,item,rating) or interactions (user,item,weight)',
+      'ratings.tsv',
+    )
+    .option(
+      '--users <n>',
+      `number of users (1 to ${SYNTH_LIMITS.users})`,
+      integerFlag('--users', 1, SYNTH_LIMITS.users),
+      1000,
+    )
+    .option(
+      '--items <n>',
+      `number of items (1 to ${SYNTH_LIMITS.items})`,
+      integerFlag('--items', 1, SYNTH_LIMITS.items),
+      500,
+    )
+    .option(
+      '--ratings <n>',
+      'number of ratings (at most --users × --items)',
+      integerFlag('--ratings', 1, SYNTH_LIMITS.ratings),
+      50_000,
+    )
+    .option(
+      '--rank <n>',
+      'rank of the planted factors (with --interactions: the number of taste groups)',
+      integerFlag('--rank', 1, SYNTH_LIMITS.rank),
+      8,
+    )
+    .option(
+      '--interactions <n>',
+      'write N implicit-feedback pairs instead of ratings: users pick items mostly from their own taste group',
+      integerFlag('--interactions', 1, SYNTH_LIMITS.ratings),
+    )
+    .option(
+      '--affinity <p>',
+      'with --interactions: chance an interaction is inside the user’s group',
+      numberFlag('--affinity', 0, 1),
+      0.7,
+    )
+    .option(
+      '--weights',
+      'with --interactions: give each pair a count weight (heavier inside the group) instead of 1',
+      false,
+    )
+    .option(
+      '--noise <std>',
+      'std of the Gaussian noise added before rounding (rating units)',
+      numberFlag('--noise', 0, 10),
+      0.5,
+    )
+    .option(
+      '--popularity <exponent>',
+      'Zipf exponent of item popularity (0 = uniform)',
+      numberFlag('--popularity', 0, 5),
+      1,
+    )
+    .option(
+      '--selection <beta>',
+      'ratings: how much users pick what they rate by taste (0 = by popularity alone)',
+      numberFlag('--selection', 0, 10),
+      0,
+    )
     .option('--seed <n>', 'random seed', numericFlag('--seed', SEED_RANGE), 42)
     .addOption(new Option('--format <format>', 'output format').choices(['tsv', 'csv']).default('tsv'))
     .option('-q, --quiet', 'print nothing but errors', false)
@@ -62,7 +114,11 @@ export function synthCommand(): Command {
           weights: flags.weights,
           seed: flags.seed,
         });
-        await writeRatingsFile(flags.out, { ...data, ratings: data.weights }, { format: flags.format, valueName: 'weight' });
+        await writeRatingsFile(
+          flags.out,
+          { ...data, ratings: data.weights },
+          { format: flags.format, valueName: 'weight' },
+        );
         if (flags.json) {
           printJson({
             out: flags.out,

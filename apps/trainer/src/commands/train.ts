@@ -10,7 +10,12 @@ import { trainModel, type TrainModelOptions } from '../pipeline/train-model.js';
 import { createTrainingProgress, type TrainingProgress } from '../progress.js';
 import type { RankingFigures } from '../pipeline/ranking-figures.js';
 import { defaultPlotPath, writeTrainingReport } from '../report/training-report.js';
-import { addInteractionOptions, interactionRecipeFrom, rankingHeadRecipeFrom, type InteractionFlags } from './interaction-flags.js';
+import {
+  addInteractionOptions,
+  interactionRecipeFrom,
+  rankingHeadRecipeFrom,
+  type InteractionFlags,
+} from './interaction-flags.js';
 import { addModelOptions, modelOptionsFrom, type ModelFlags } from './model-flags.js';
 import { givenExplicitly } from './model-config.js';
 import { addSkipLongIdsOption } from './read-flags.js';
@@ -53,19 +58,43 @@ export function trainCommand(): Command {
     )
     .option('-o, --out <file>', 'where to write the model artifact', 'model.json')
     .option('--test <file>', 'evaluate on this file instead of a held-out split (e.g. MovieLens u1.test)')
-    .option('--user-features <file>', 'user side features: MovieLens u.user / users.dat, or CSV with an id column and feature columns')
-    .option('--item-features <file>', 'item side features: MovieLens u.item / movies.dat, or CSV with an id column and feature columns')
+    .option(
+      '--user-features <file>',
+      'user side features: MovieLens u.user / users.dat, or CSV with an id column and feature columns',
+    )
+    .option(
+      '--item-features <file>',
+      'item side features: MovieLens u.item / movies.dat, or CSV with an id column and feature columns',
+    )
     .addOption(new Option('--format <format>', 'input format').choices(['auto', ...RATINGS_FORMATS]).default('auto'))
     .addOption(
       new Option('--duplicates <policy>', 'repeated (user, item) rows: keep the last, average them, or fail')
         .choices(['last', 'mean', 'error'])
         .default('last'),
     )
-    .option('--validation <fraction>', 'fraction held out for early stopping (interaction: of each user’s rows; 0 for none)', numberFlag('--validation', 0, 0.9), 0.1)
-    .option('--test-fraction <fraction>', 'fraction held out for the final test (interaction: of each user’s rows; ignored with --test)', numberFlag('--test-fraction', 0, 0.9), 0.1);
+    .option(
+      '--validation <fraction>',
+      'fraction held out for early stopping (interaction: of each user’s rows; 0 for none)',
+      numberFlag('--validation', 0, 0.9),
+      0.1,
+    )
+    .option(
+      '--test-fraction <fraction>',
+      'fraction held out for the final test (interaction: of each user’s rows; ignored with --test)',
+      numberFlag('--test-fraction', 0, 0.9),
+      0.1,
+    );
   return addSkipLongIdsOption(addInteractionOptions(addModelOptions(command)))
-    .option('--rating-min <x>', 'lowest rating of the scale (default: lowest training rating; printed, with a warning when it is a lone outlier)', numericFlag('--rating-min', RATING_VALUE_RANGE))
-    .option('--rating-max <x>', 'highest rating of the scale (default: highest training rating; printed, with a warning when it is a lone outlier)', numericFlag('--rating-max', RATING_VALUE_RANGE))
+    .option(
+      '--rating-min <x>',
+      'lowest rating of the scale (default: lowest training rating; printed, with a warning when it is a lone outlier)',
+      numericFlag('--rating-min', RATING_VALUE_RANGE),
+    )
+    .option(
+      '--rating-max <x>',
+      'highest rating of the scale (default: highest training rating; printed, with a warning when it is a lone outlier)',
+      numericFlag('--rating-max', RATING_VALUE_RANGE),
+    )
     .option(
       '--threshold <value>',
       'predicted rating (interaction: score) at which the edge says "recommend" (default: 62.5% up the rating scale; interaction: the median 10th-best score)',
@@ -80,7 +109,10 @@ export function trainCommand(): Command {
     .option('--json', 'print the summary as JSON on stdout', false)
     .option('-q, --quiet', 'no progress output', false)
     .option('--plot [file]', 'also draw the training curves to an SVG (default: <out without .json>.curves.svg)')
-    .option('--signing-key <file>', 'sign the artifact with this Ed25519 private key (edgerec keygen); read before training starts')
+    .option(
+      '--signing-key <file>',
+      'sign the artifact with this Ed25519 private key (edgerec keygen); read before training starts',
+    )
     .addHelpText(
       'after',
       `
@@ -106,7 +138,9 @@ Examples:
         if (controller.signal.aborted) process.exit(130);
         progress.stop();
         process.stderr.write('\ninterrupted: stopping after this batch (Ctrl-C again to quit now)\n');
-        controller.abort(Object.assign(new Error('training cancelled by Ctrl-C; no model was written'), { name: 'AbortError' }));
+        controller.abort(
+          Object.assign(new Error('training cancelled by Ctrl-C; no model was written'), { name: 'AbortError' }),
+        );
       };
       process.on('SIGINT', onSigint);
       try {
@@ -145,7 +179,12 @@ Examples:
         });
         const written = await sealed(artifact, signingKey, flags.out);
         await writeFileAtomic(flags.out, written);
-        const out = { out: flags.out, bytes: Buffer.byteLength(written), ...(signingKey ? { signedBy: signingKey.keyId } : {}), ...summary };
+        const out = {
+          out: flags.out,
+          bytes: Buffer.byteLength(written),
+          ...(signingKey ? { signedBy: signingKey.keyId } : {}),
+          ...summary,
+        };
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         } else {
@@ -158,12 +197,22 @@ Examples:
             `validation RMSE ${fmt(summary.validation?.rmse)}  MAE ${fmt(summary.validation?.mae)}  (${summary.rows.validation} ratings)`,
           ];
           if (summary.test) {
-            const cold = summary.test.coldStart > 0 ? `, ${summary.test.coldStart} with unseen ids scored by bias fallback` : '';
-            lines.push(`test RMSE ${fmt(summary.test.rmse)}  MAE ${fmt(summary.test.mae)}  (${summary.test.count} ratings${cold})`);
+            const cold =
+              summary.test.coldStart > 0 ? `, ${summary.test.coldStart} with unseen ids scored by bias fallback` : '';
+            lines.push(
+              `test RMSE ${fmt(summary.test.rmse)}  MAE ${fmt(summary.test.mae)}  (${summary.test.count} ratings${cold})`,
+            );
           }
           lines.push(`global-mean baseline RMSE ${fmt(summary.globalMeanRmse)}`);
-          lines.push(...rankingLines(summary.ranking, summary.rankingHead ? `ranking head (${summary.rankingHead.method})` : 'model'));
-          lines.push(`wrote ${flags.out} (${(out.bytes / 1024).toFixed(0)} KiB)${signingKey ? `, signed with key ${signingKey.keyId}` : ''}`);
+          lines.push(
+            ...rankingLines(
+              summary.ranking,
+              summary.rankingHead ? `ranking head (${summary.rankingHead.method})` : 'model',
+            ),
+          );
+          lines.push(
+            `wrote ${flags.out} (${(out.bytes / 1024).toFixed(0)} KiB)${signingKey ? `, signed with key ${signingKey.keyId}` : ''}`,
+          );
           process.stdout.write(`${lines.join('\n')}\n`);
         }
         await writeTrainingReport({ artifact, out: flags.out, plot: flags.plot, quiet: flags.quiet, json: flags.json });
@@ -178,14 +227,19 @@ Examples:
 function trainOutputs(flags: TrainFlags): OutputPath[] {
   const outputs: OutputPath[] = [{ label: '--out file', path: flags.out }];
   if (flags.plot && flags.objective !== 'interaction') {
-    outputs.push({ label: '--plot file', path: typeof flags.plot === 'string' ? flags.plot : defaultPlotPath(flags.out) });
+    outputs.push({
+      label: '--plot file',
+      path: typeof flags.plot === 'string' ? flags.plot : defaultPlotPath(flags.out),
+    });
   }
   return outputs;
 }
 
 /** Every file `train` reads, none of which an output may replace. */
 function trainInputs(flags: TrainFlags): string[] {
-  return [flags.ratings, flags.test, flags.userFeatures, flags.itemFeatures, flags.config, flags.signingKey].filter((path) => path !== undefined);
+  return [flags.ratings, flags.test, flags.userFeatures, flags.itemFeatures, flags.config, flags.signingKey].filter(
+    (path) => path !== undefined,
+  );
 }
 
 /** The artifact as written: signed when a signing key was given. */
@@ -201,11 +255,26 @@ async function trainInteractionCommand(
   signal: AbortSignal,
   signingKey: ArtifactSigningKey | undefined,
 ): Promise<void> {
-  const ratingOnly = ['plot', 'ratingMin', 'ratingMax', 'duplicates', 'userFeatures', 'itemFeatures', 'activation', 'dropout', 'implicit', 'nonneg', 'globalOffset', 'engine']
+  const ratingOnly = [
+    'plot',
+    'ratingMin',
+    'ratingMax',
+    'duplicates',
+    'userFeatures',
+    'itemFeatures',
+    'activation',
+    'dropout',
+    'implicit',
+    'nonneg',
+    'globalOffset',
+    'engine',
+  ]
     .filter((key) => givenExplicitly(command, key))
     .map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   if (ratingOnly.length > 0) {
-    throw new UserError(`${ratingOnly.join(', ')} ${ratingOnly.length === 1 ? 'applies' : 'apply'} to rating models only, not with --objective interaction`);
+    throw new UserError(
+      `${ratingOnly.join(', ')} ${ratingOnly.length === 1 ? 'applies' : 'apply'} to rating models only, not with --objective interaction`,
+    );
   }
   const recipe = interactionRecipeFrom(command, flags as TrainFlags & Record<string, unknown>);
   const label = (recipe.method ?? 'ials') === 'ials' ? 'sweep' : 'epoch';
@@ -232,7 +301,13 @@ async function trainInteractionCommand(
   });
   const written = await sealed(artifact, signingKey, flags.out);
   await writeFileAtomic(flags.out, written);
-  const out = { out: flags.out, bytes: Buffer.byteLength(written), objective: 'interaction', ...(signingKey ? { signedBy: signingKey.keyId } : {}), ...summary };
+  const out = {
+    out: flags.out,
+    bytes: Buffer.byteLength(written),
+    objective: 'interaction',
+    ...(signingKey ? { signedBy: signingKey.keyId } : {}),
+    ...summary,
+  };
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
@@ -268,4 +343,3 @@ function rankingLines(ranking: RankingFigures, name: string): string[] {
   }
   return lines;
 }
-

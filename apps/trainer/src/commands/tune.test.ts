@@ -35,7 +35,18 @@ async function run(
 }
 
 /** Tiny search settings: three random trials over small embeddings, two epochs, cpu. */
-const FAST = ['--trials', '3', '--dim', '2,4', '--learning-rate', '0.01,0.05', '--l2', '0.01,0.1', '--batch-size', '128'];
+const FAST = [
+  '--trials',
+  '3',
+  '--dim',
+  '2,4',
+  '--learning-rate',
+  '0.01,0.05',
+  '--l2',
+  '0.01,0.1',
+  '--batch-size',
+  '128',
+];
 const FAST_TRAINING = ['--epochs', '2', '--patience', '2', '--backend', 'cpu'];
 
 /** The table with its seconds column blanked (the only figure that varies between identical runs). */
@@ -69,7 +80,9 @@ describe('edgerec tune', () => {
     const rmses = rows.map((row) => Number(row.split(/\s+/).at(-1)));
     expect(rmses).toEqual([...rmses].sort((a, b) => a - b));
     expect(first.stdout).toMatch(/^\* lowest validation RMSE \(90 ratings; measured before any refit\)$/m);
-    expect(first.stdout).toMatch(/^test RMSE \d\.\d{4}  MAE \d\.\d{4}  \(90 ratings.*after refit on training \+ validation rows\)$/m);
+    expect(first.stdout).toMatch(
+      /^test RMSE \d\.\d{4} {2}MAE \d\.\d{4} {2}\(90 ratings.*after refit on training \+ validation rows\)$/m,
+    );
     expect(first.stdout).toContain(`wrote ${join(dir, 'best.json')}`);
     expect(first.stderr).toMatch(/^trial 1\/3: dim [24], learningRate 0\.0[15], batchSize 128, l2 0\.(01|1)$/m);
     expect(first.stderr).toMatch(/^trial 3\/3: val RMSE \d\.\d{4} \(2 epochs, best \d, [\d.]+s\)$/m);
@@ -79,7 +92,16 @@ describe('edgerec tune', () => {
     const { dir, path } = await ratingsFile();
     const best = join(dir, 'best.json');
     const { stdout } = await run(tuneCommand(), [
-      '--ratings', path, '--out', best, ...FAST, ...FAST_TRAINING, '--seed', '11', '--json', '--quiet',
+      '--ratings',
+      path,
+      '--out',
+      best,
+      ...FAST,
+      ...FAST_TRAINING,
+      '--seed',
+      '11',
+      '--json',
+      '--quiet',
     ]);
     const result = JSON.parse(stdout) as TuneResult & { out: string };
     const written = JSON.parse(await readFile(best, 'utf8')) as TunedConfig;
@@ -88,7 +110,14 @@ describe('edgerec tune', () => {
     expect(written.tuned.valRmse).toBe(Math.min(...rmses));
     const winner = result.trials.find((t) => t.valRmse === written.tuned.valRmse)!;
     expect(written.model).toEqual(winner.model);
-    expect(written.model).toMatchObject({ ...winner.params, epochs: 2, patience: 2, seed: 11, batchSize: 128, refit: true });
+    expect(written.model).toMatchObject({
+      ...winner.params,
+      epochs: 2,
+      patience: 2,
+      seed: 11,
+      batchSize: 128,
+      refit: true,
+    });
     expect(written.tuned).toMatchObject({ file: 'r.tsv', seed: 11, trials: 3, testRmse: result.test!.rmse });
     expect(written.tuned.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(await readModelConfig(best)).toEqual(written.model);
@@ -96,7 +125,16 @@ describe('edgerec tune', () => {
     // train --config: the same hyperparameters, split and seed give the test RMSE tune reported.
     const model = join(dir, 'model.json');
     const trained = await run(trainCommand(), [
-      '--ratings', path, '--config', best, '--out', model, '--backend', 'cpu', '--json', '--quiet',
+      '--ratings',
+      path,
+      '--config',
+      best,
+      '--out',
+      model,
+      '--backend',
+      'cpu',
+      '--json',
+      '--quiet',
     ]);
     const summary = JSON.parse(trained.stdout) as { test: { rmse: number }; rows: { validation: number } };
     expect(summary.rows.validation).toBe(result.rows.validation);
@@ -119,8 +157,24 @@ describe('edgerec tune', () => {
     const config = join(dir, 'base.json');
     await writeFile(config, JSON.stringify({ dim: 3, l2: 0.02, refit: false, epochs: 1 }));
     const { stdout } = await run(tuneCommand(), [
-      '--ratings', path, '--out', join(dir, 'best.json'), '--config', config, '--trials', '2',
-      '--learning-rate', '0.01,0.05', '--batch-size', '128', '--l2', '0.05', '--backend', 'cpu', '--json', '--quiet',
+      '--ratings',
+      path,
+      '--out',
+      join(dir, 'best.json'),
+      '--config',
+      config,
+      '--trials',
+      '2',
+      '--learning-rate',
+      '0.01,0.05',
+      '--batch-size',
+      '128',
+      '--l2',
+      '0.05',
+      '--backend',
+      'cpu',
+      '--json',
+      '--quiet',
     ]);
     const result = JSON.parse(stdout) as TuneResult;
     expect(result.keys).toEqual(['learningRate', 'batchSize', 'l2']);
@@ -130,18 +184,31 @@ describe('edgerec tune', () => {
 
   it('rejects a bad value list, naming the flag and the value', async () => {
     const tune = (args: string[]) => run(tuneCommand(), ['--ratings', 'r.tsv', ...args]);
-    await expect(tune(['--l2', '0.1,abc'])).rejects.toThrow(/^--l2: "abc" is not a number \(in "0\.1,abc"; expected a comma-separated list/);
+    await expect(tune(['--l2', '0.1,abc'])).rejects.toThrow(
+      /^--l2: "abc" is not a number \(in "0\.1,abc"; expected a comma-separated list/,
+    );
     await expect(tune(['--dim', '8,0'])).rejects.toThrow(/^--dim: "0" must be an integer from 1 to 1024 \(in "8,0"/);
     await expect(tune(['--dim', '64,1e9'])).rejects.toThrow(/^--dim: "1e9" must be an integer from 1 to 1024/);
     await expect(tune(['--l2', '1e400'])).rejects.toThrow(/^--l2: "1e400" overflows a 64-bit float/);
     await expect(tune(['--trials', '1e6'])).rejects.toThrow('--trials must be an integer from 1 to 1000 (got 1e6)');
-    await expect(tune(['--activation', 'tanh,relu'])).rejects.toThrow(/"relu" must be one of "tanh", "sigmoid", "linear"/);
+    await expect(tune(['--activation', 'tanh,relu'])).rejects.toThrow(
+      /"relu" must be one of "tanh", "sigmoid", "linear"/,
+    );
     await expect(tune(['--learning-rate', '0.01,'])).rejects.toThrow(/"" is not a number/);
   });
 
   it('refuses a grid of more than 200 trials before reading anything', async () => {
     const dir = await tempDir();
-    const args = ['--ratings', join(dir, 'missing.tsv'), '--out', join(dir, 'best.json'), '--search', 'grid', '--batch-size', '128'];
+    const args = [
+      '--ratings',
+      join(dir, 'missing.tsv'),
+      '--out',
+      join(dir, 'best.json'),
+      '--search',
+      'grid',
+      '--batch-size',
+      '128',
+    ];
     const six = '1,2,3,4,5,6';
     const big = run(tuneCommand(), [...args, '--dim', six, '--l2', six, '--learning-rate', six]);
     await expect(big).rejects.toThrow(UserError);
@@ -162,7 +229,10 @@ describe('edgerec tune', () => {
       // Call only the handler tune registered (not vitest's), as a SIGINT would.
       for (const listener of process.listeners('SIGINT')) if (!before.has(listener)) listener('SIGINT');
     });
-    await expect(tuning).rejects.toMatchObject({ name: 'AbortError', message: 'tuning cancelled by Ctrl-C; nothing was written' });
+    await expect(tuning).rejects.toMatchObject({
+      name: 'AbortError',
+      message: 'tuning cancelled by Ctrl-C; nothing was written',
+    });
     expect(interrupted).toBe(true);
     expect(existsSync(best)).toBe(false);
     expect(process.listeners('SIGINT').filter((l) => !before.has(l))).toEqual([]);

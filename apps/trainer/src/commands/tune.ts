@@ -32,7 +32,11 @@ import {
   type InteractionTuneResult,
 } from '../pipeline/tune-interactions.js';
 import { parseBySpec } from '../pipeline/hyperparameter-spec.js';
-import { parseHyperparameter, type HyperparameterKey, type Hyperparameters } from '../pipeline/rating-hyperparameters.js';
+import {
+  parseHyperparameter,
+  type HyperparameterKey,
+  type Hyperparameters,
+} from '../pipeline/rating-hyperparameters.js';
 import { readConfig } from './model-config.js';
 
 /** Candidate lists searched unless given on the command line or fixed by --config. */
@@ -108,20 +112,40 @@ export function tuneCommand(): Command {
     )
     .requiredOption('-r, --ratings <file>', 'ratings file (read once; any format train reads)')
     .addOption(
-      new Option('--search <method>', 'random: distinct combinations drawn with --seed; grid: every combination (≤ 200)')
+      new Option(
+        '--search <method>',
+        'random: distinct combinations drawn with --seed; grid: every combination (≤ 200)',
+      )
         .choices(SEARCH_METHODS)
         .default('random'),
     )
     .addOption(
-      new Option('--objective <name>', 'rating: search the rating model by validation RMSE; interaction: the interaction model by validation NDCG@10')
+      new Option(
+        '--objective <name>',
+        'rating: search the rating model by validation RMSE; interaction: the interaction model by validation NDCG@10',
+      )
         .choices(OBJECTIVES)
         .default('rating'),
     )
     .option('--trials <n>', 'trials of a random search (1 to 1000)', integerFlag('--trials', 1, 1000), 12)
-    .option('--seed <n>', 'seed for the split, the trial draw and training (default: from --config, else 42)', numericFlag('--seed', SHARED_RANGES.seed))
+    .option(
+      '--seed <n>',
+      'seed for the split, the trial draw and training (default: from --config, else 42)',
+      numericFlag('--seed', SHARED_RANGES.seed),
+    )
     .option('-o, --out <file>', 'where to write the best config (JSON)', 'best.json')
-    .option('--validation <fraction>', 'fraction held out for early stopping and choosing', numberFlag('--validation', 0, 0.9, { exclusiveMin: true }), 0.1)
-    .option('--test-fraction <fraction>', 'fraction held out to report the winner on (0 = none)', numberFlag('--test-fraction', 0, 0.9), 0.1);
+    .option(
+      '--validation <fraction>',
+      'fraction held out for early stopping and choosing',
+      numberFlag('--validation', 0, 0.9, { exclusiveMin: true }),
+      0.1,
+    )
+    .option(
+      '--test-fraction <fraction>',
+      'fraction held out to report the winner on (0 = none)',
+      numberFlag('--test-fraction', 0, 0.9),
+      0.1,
+    );
   for (const [key, what] of LIST_FLAGS) {
     const defaults: readonly unknown[] | undefined = (DEFAULT_SPACE as SearchSpace)[key];
     const fallback = defaults ? defaults.join(',') : 'not searched';
@@ -129,13 +153,29 @@ export function tuneCommand(): Command {
   }
   for (const [key, what] of INTERACTION_LIST_FLAGS) {
     const defaults: readonly unknown[] | undefined = (DEFAULT_INTERACTION_SPACE as InteractionSearchSpace)[key];
-    command.option(`${flagOf(key)} <list>`, `--objective interaction: ${what} to try, comma-separated (default: ${defaults ? defaults.join(',') : 'not searched'})`, interactionListOf(key));
+    command.option(
+      `${flagOf(key)} <list>`,
+      `--objective interaction: ${what} to try, comma-separated (default: ${defaults ? defaults.join(',') : 'not searched'})`,
+      interactionListOf(key),
+    );
   }
   return addSkipLongIdsOption(command)
-    .option('--min-rating <x>', '--objective interaction on a ratings file: keep rows rated at least this', numericFlag('--min-rating', RATING_VALUE_RANGE))
+    .option(
+      '--min-rating <x>',
+      '--objective interaction on a ratings file: keep rows rated at least this',
+      numericFlag('--min-rating', RATING_VALUE_RANGE),
+    )
     .option('--weight-column <column>', '--objective interaction: the weight column, by header name or 1-based number')
-    .option('--epochs <n>', 'maximum epochs per trial (default: from --config, else 100)', numericFlag('--epochs', SHARED_RANGES.epochs))
-    .option('--patience <n>', 'epochs without val_loss improvement before a trial stops (default: from --config, else 5)', numericFlag('--patience', SHARED_RANGES.patience))
+    .option(
+      '--epochs <n>',
+      'maximum epochs per trial (default: from --config, else 100)',
+      numericFlag('--epochs', SHARED_RANGES.epochs),
+    )
+    .option(
+      '--patience <n>',
+      'epochs without val_loss improvement before a trial stops (default: from --config, else 5)',
+      numericFlag('--patience', SHARED_RANGES.patience),
+    )
     .option('--config <file>', 'JSON hyperparameters (as train --config reads) for everything not searched')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
     .addOption(new Option('--format <format>', 'input format').choices(['auto', ...RATINGS_FORMATS]).default('auto'))
@@ -194,7 +234,9 @@ Examples:
       const onSigint = () => {
         if (controller.signal.aborted) process.exit(130);
         process.stderr.write('\ninterrupted: stopping after this batch (Ctrl-C again to quit now)\n');
-        controller.abort(Object.assign(new Error('tuning cancelled by Ctrl-C; nothing was written'), { name: 'AbortError' }));
+        controller.abort(
+          Object.assign(new Error('tuning cancelled by Ctrl-C; nothing was written'), { name: 'AbortError' }),
+        );
       };
       process.on('SIGINT', onSigint);
       let result: TuneResult;
@@ -224,7 +266,9 @@ Examples:
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ out: flags.out, ...result }, null, 2)}\n`);
       } else {
-        process.stdout.write(`${formatTuneResult(result)}\nwrote ${flags.out} (use it with: edgerec train --config ${flags.out} …)\n`);
+        process.stdout.write(
+          `${formatTuneResult(result)}\nwrote ${flags.out} (use it with: edgerec train --config ${flags.out} …)\n`,
+        );
       }
     });
 }
@@ -277,7 +321,9 @@ function listOf<K extends HyperparameterKey>(key: K): (value: string) => Array<H
       try {
         return parseHyperparameter(key, word);
       } catch (error) {
-        throw new FlagValueError(`${flagOf(key)}: ${(error as Error).message} (in "${value}"; expected a comma-separated list, e.g. ${example(key)})`);
+        throw new FlagValueError(
+          `${flagOf(key)}: ${(error as Error).message} (in "${value}"; expected a comma-separated list, e.g. ${example(key)})`,
+        );
       }
     });
 }
@@ -302,14 +348,18 @@ function describeOutcome(r: TrialResult): string {
 async function tuneInteractionCommand(flags: TuneFlags): Promise<void> {
   const loaded = flags.config !== undefined ? await readConfig(flags.config) : undefined;
   if (loaded && loaded.objective !== 'interaction') {
-    throw new UserError(`${flags.config} holds rating-model hyperparameters; it cannot configure an interaction search`);
+    throw new UserError(
+      `${flags.config} holds rating-model hyperparameters; it cannot configure an interaction search`,
+    );
   }
   const config: Partial<InteractionRecipe> = loaded?.model ?? {};
   const space: Record<string, readonly unknown[]> = {};
   const lists = flags as unknown as Record<string, unknown[] | undefined>;
   for (const key of [...SHARED_LIST_KEYS, ...INTERACTION_LIST_FLAGS.map(([k]) => k)]) {
     const given = lists[key];
-    const fallback: readonly unknown[] | undefined = (DEFAULT_INTERACTION_SPACE as Record<string, readonly unknown[]>)[key];
+    const fallback: readonly unknown[] | undefined = (DEFAULT_INTERACTION_SPACE as Record<string, readonly unknown[]>)[
+      key
+    ];
     if (given !== undefined) space[key] = given;
     else if (config[key as InteractionKey] === undefined && fallback !== undefined) space[key] = fallback;
   }
@@ -325,7 +375,9 @@ async function tuneInteractionCommand(flags: TuneFlags): Promise<void> {
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
     process.stderr.write('\ninterrupted: stopping after this trial step (Ctrl-C again to quit now)\n');
-    controller.abort(Object.assign(new Error('tuning cancelled by Ctrl-C; nothing was written'), { name: 'AbortError' }));
+    controller.abort(
+      Object.assign(new Error('tuning cancelled by Ctrl-C; nothing was written'), { name: 'AbortError' }),
+    );
   };
   process.on('SIGINT', onSigint);
   let result: InteractionTuneResult;
@@ -345,9 +397,12 @@ async function tuneInteractionCommand(flags: TuneFlags): Promise<void> {
       hooks: {
         signal: controller.signal,
         onInfo: log,
-        onTrialStart: (trial, trials, params) => log(`trial ${trial}/${trials}: ${describeParams(params as ModelOptions)}`),
+        onTrialStart: (trial, trials, params) =>
+          log(`trial ${trial}/${trials}: ${describeParams(params as ModelOptions)}`),
         onTrialEnd: (r, trials) =>
-          log(`trial ${r.trial}/${trials}: val NDCG@10 ${r.valNdcg.toFixed(4)} (${r.epochs} sweeps/epochs, best ${r.bestEpoch}, ${r.seconds.toFixed(1)}s)`),
+          log(
+            `trial ${r.trial}/${trials}: val NDCG@10 ${r.valNdcg.toFixed(4)} (${r.epochs} sweeps/epochs, best ${r.bestEpoch}, ${r.seconds.toFixed(1)}s)`,
+          ),
       },
     });
   } finally {
@@ -397,7 +452,9 @@ function interactionListOf(key: InteractionKey): (value: string) => unknown[] {
       try {
         return parseBySpec(INTERACTION_HYPERPARAMETERS[key], word);
       } catch (error) {
-        throw new FlagValueError(`${flagOf(key)}: ${(error as Error).message} (in "${value}"; expected a comma-separated list)`);
+        throw new FlagValueError(
+          `${flagOf(key)}: ${(error as Error).message} (in "${value}"; expected a comma-separated list)`,
+        );
       }
     });
 }

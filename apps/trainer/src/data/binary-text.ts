@@ -1,4 +1,5 @@
 /** Control characters no text data holds (tab, newlines, form feed and Ctrl-A, a Hive delimiter, excepted). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's purpose
 const BINARY_CONTROL = /[\x00\x02-\x08\x0e-\x1f]/;
 /** Above this share of undecodable characters (U+FFFD) the bytes are not UTF-8 or Latin-1 text. */
 const MAX_UNDECODABLE_SHARE = 0.3;
@@ -44,9 +45,12 @@ function escapeByte(byte: number): string {
 /** What the magic number suggests the file is. */
 function binaryHint(head: Uint8Array): string {
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip-compressed? decompress it first';
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'a zip archive? unpack it first';
-  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd-compressed? decompress it first';
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)
+    return 'a zip archive? unpack it first';
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd)
+    return 'zstd-compressed? decompress it first';
   if (head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return 'bzip2-compressed? decompress it first';
-  if (head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31) return 'a Parquet file? export it as CSV first';
+  if (head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31)
+    return 'a Parquet file? export it as CSV first';
   return 'binary data?';
 }

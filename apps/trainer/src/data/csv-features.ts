@@ -2,7 +2,7 @@
 import { parse } from 'csv-parse/sync';
 import { csvDataError, isCsvError } from './csv-records.js';
 import { DataError } from './data-error.js';
-import { FeatureCollector, INTEGER, splitValues } from './feature-file.js';
+import { type FeatureCollector, INTEGER, splitValues } from './feature-file.js';
 import { sniffFieldDelimiter } from './formats.js';
 
 /** A record csv-parse returns with `info: true`: the fields and the line it ends on. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { errnoCode, readFailureReason } from '../io/errno.js';
 import { unreadableKindProblem } from '../io/file-kind.js';
 import { binaryProblem } from './binary-text.js';
@@ -148,7 +149,7 @@ async function startParsing<Sink extends RecordSink>(
  * none of which is opened (a FIFO would block, /dev/zero never ends).
  */
 async function inputSize(path: string, noun: string): Promise<number> {
-  let info;
+  let info: Stats;
   try {
     info = await stat(path);
   } catch (error) {

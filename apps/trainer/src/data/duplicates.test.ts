@@ -94,7 +94,13 @@ describe('resolveDuplicates: sum, max, row counts and timestamps', () => {
     const expected = mergedReference(table, rule);
     expect(duplicates).toBe(3000 - expected.length);
     expect(duplicates).toBeGreaterThan(500);
-    const actual = Array.from(out.ratings, (value, r) => [out.users[r]!, out.items[r]!, value, out.timestamps![r]!, rowCounts![r]!]);
+    const actual = Array.from(out.ratings, (value, r) => [
+      out.users[r]!,
+      out.items[r]!,
+      value,
+      out.timestamps![r]!,
+      rowCounts![r]!,
+    ]);
     expect(actual).toEqual(expected);
   });
 
@@ -107,7 +113,11 @@ describe('resolveDuplicates: sum, max, row counts and timestamps', () => {
       itemIds: ['x'],
       timestamps: Float64Array.of(5, 6),
     };
-    expect(resolveDuplicates(table, 'sum', { countRows: true })).toEqual({ table, duplicates: 0, rowCounts: Uint32Array.of(1, 1) });
+    expect(resolveDuplicates(table, 'sum', { countRows: true })).toEqual({
+      table,
+      duplicates: 0,
+      rowCounts: Uint32Array.of(1, 1),
+    });
     const repeated = { ...table, users: Uint32Array.of(0, 0) };
     const merged = resolveDuplicates(repeated, 'sum');
     expect(merged).toEqual({

@@ -35,7 +35,11 @@ export interface DuplicateResolution {
  * occurrences; 'error' changes nothing and reports the first repeat. A merged row gets the
  * latest timestamp of the rows merged into it.
  */
-export function resolveDuplicates(table: RatingsTable, rule: MergeRule, options: ResolveOptions = {}): DuplicateResolution {
+export function resolveDuplicates(
+  table: RatingsTable,
+  rule: MergeRule,
+  options: ResolveOptions = {},
+): DuplicateResolution {
   const { users, items, ratings, timestamps } = table;
   const n = users.length;
   const { order } = rowsByUser(users, table.userIds.length);

@@ -85,7 +85,11 @@ function mismatchError(
   for (let i = 0; i < index.size && modelOnly.length < EXAMPLES; i++) {
     if (covered[i] === 0) modelOnly.push(index.ids[i]!);
   }
-  const quote = (ids: readonly string[]): string => ids.slice(0, EXAMPLES).map((id) => JSON.stringify(id)).join(', ');
+  const quote = (ids: readonly string[]): string =>
+    ids
+      .slice(0, EXAMPLES)
+      .map((id) => JSON.stringify(id))
+      .join(', ');
   const fileSide =
     unknownIds.length > 0
       ? `this file has ${unknownIds.length} ${kind} ids the model does not know, e.g. ${quote(unknownIds)}`

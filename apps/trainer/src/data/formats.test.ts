@@ -12,7 +12,11 @@ describe('detectFormat', () => {
       header: false,
       columns: { user: 0, item: 1, rating: 2, timestamp: 3 },
     });
-    expect(detectFormat(['5::17::4::978300000'], F)).toMatchObject({ format: 'movielens-1m', delimiter: '::', header: false });
+    expect(detectFormat(['5::17::4::978300000'], F)).toMatchObject({
+      format: 'movielens-1m',
+      delimiter: '::',
+      header: false,
+    });
     expect(detectFormat(['userId,movieId,rating,timestamp', '1,2,3.5,100'], F)).toMatchObject({
       format: 'movielens-csv',
       delimiter: ',',
@@ -31,7 +35,12 @@ describe('detectFormat', () => {
 
   it('finds columns by header name: case, _ - and spaces ignored, first match wins, extras ignored', () => {
     const spec = detectFormat(['Date;Stars;Product-ID;USER_ID;user name;score'], F);
-    expect(spec).toMatchObject({ format: 'csv', delimiter: ';', header: true, columns: { user: 3, item: 2, rating: 1 } });
+    expect(spec).toMatchObject({
+      format: 'csv',
+      delimiter: ';',
+      header: true,
+      columns: { user: 3, item: 2, rating: 1 },
+    });
     expect(detectFormat(['uid\tiid\tvalue'], F).columns).toEqual({ user: 0, item: 1, rating: 2 });
     expect(detectFormat(['"Customer Id","Track",Rating'], F).columns).toEqual({ user: 0, item: 1, rating: 2 });
   });

@@ -26,14 +26,22 @@ describe('readers on special files', () => {
     execFileSync('mkfifo', [fifo]);
     const expected = `${fifo}: cannot read ratings: this is a named pipe (FIFO), not a regular file; save the data to a file first`;
     expect((await failure(fifo)).message).toBe(expected);
-    expect((await rejectionOf(readInteractionsFile(fifo), DataError)).message).toMatch(/cannot read interactions: this is a named pipe \(FIFO\)/);
+    expect((await rejectionOf(readInteractionsFile(fifo), DataError)).message).toMatch(
+      /cannot read interactions: this is a named pipe \(FIFO\)/,
+    );
     expect((await rejectionOf(readFirstLines(fifo, 'ratings'), DataError)).message).toBe(expected);
-    expect((await rejectionOf(readFeatureFile(fifo, 'user'), DataError)).message).toMatch(/cannot read features: this is a named pipe \(FIFO\)/);
+    expect((await rejectionOf(readFeatureFile(fifo, 'user'), DataError)).message).toMatch(
+      /cannot read features: this is a named pipe \(FIFO\)/,
+    );
   });
 
   it.runIf(POSIX)('say /dev/null and /dev/zero are devices, not empty files', async () => {
-    expect((await failure('/dev/null')).message).toBe('/dev/null: cannot read ratings: this is a character device, not a regular file');
-    expect((await failure('/dev/zero')).message).toBe('/dev/zero: cannot read ratings: this is a character device, not a regular file');
+    expect((await failure('/dev/null')).message).toBe(
+      '/dev/null: cannot read ratings: this is a character device, not a regular file',
+    );
+    expect((await failure('/dev/zero')).message).toBe(
+      '/dev/zero: cannot read ratings: this is a character device, not a regular file',
+    );
   });
 
   it.runIf(POSIX)('say a socket is a socket', async () => {
@@ -60,7 +68,10 @@ describe('readers on bad bytes and numbers', () => {
   const tempFile = useTempFile();
 
   it('show at most 40 escaped characters of a binary file', async () => {
-    const path = await tempFile('blob.bin', Uint8Array.from({ length: 2000 }, (_, k) => (k * 7919) % 256));
+    const path = await tempFile(
+      'blob.bin',
+      Uint8Array.from({ length: 2000 }, (_, k) => (k * 7919) % 256),
+    );
     const message = (await failure(path)).message;
     expect(message).toMatch(/^.*blob\.bin: not a text file: it starts with "\\u0000.*"… \(binary data\?\)$/);
     expect(/it starts with (".*"…)/.exec(message)![1]!.length).toBeLessThanOrEqual(40);
@@ -69,7 +80,9 @@ describe('readers on bad bytes and numbers', () => {
 
   it('say a rating overflows, apart from NaN and Infinity', async () => {
     const big = await tempFile('big.csv', 'user,item,rating\na,x,4\nb,y,1e300\n');
-    expect((await failure(big)).message).toBe(`${big}:3: rating: overflows: values are stored as 32-bit floats, at most ±3.4e38 (got "1e300")`);
+    expect((await failure(big)).message).toBe(
+      `${big}:3: rating: overflows: values are stored as 32-bit floats, at most ±3.4e38 (got "1e300")`,
+    );
     const nan = await tempFile('nan.csv', 'user,item,rating\na,x,4\nb,y,NaN\n');
     expect((await failure(nan)).message).toBe(`${nan}:3: rating: not a finite number (got "NaN")`);
   });
@@ -82,10 +95,14 @@ describe('ids longer than the Worker serves', () => {
   it('are an error naming file:line, the field and the length', async () => {
     const path = await tempFile('long.tsv', `user\titem\trating\na\tx\t4\n${long}\ty\t3\n`);
     const error = await failure(path);
-    expect(error.message).toBe(`${path}:3: user: id is 10000 characters long, more than the ${MAX_ID_LENGTH} the Worker serves (--skip-long-ids skips such rows)`);
+    expect(error.message).toBe(
+      `${path}:3: user: id is 10000 characters long, more than the ${MAX_ID_LENGTH} the Worker serves (--skip-long-ids skips such rows)`,
+    );
     expect(error).toMatchObject({ line: 3, field: 'user' });
     const item = await tempFile('item.csv', `user,item\na,${'i'.repeat(MAX_ID_LENGTH + 1)}\n`);
-    expect((await rejectionOf(readInteractionsFile(item), DataError)).message).toMatch(/item\.csv:2: item: id is 257 characters long/);
+    expect((await rejectionOf(readInteractionsFile(item), DataError)).message).toMatch(
+      /item\.csv:2: item: id is 257 characters long/,
+    );
   });
 
   it('accept an id of exactly the limit', async () => {

@@ -13,7 +13,10 @@ describe('detectInteractionsFormat', () => {
       header: false,
       columns: { user: 0, item: 1 },
     });
-    expect(detectInteractionsFormat(['Customer ID\tProduct ID'], F)).toMatchObject({ header: true, columns: { user: 0, item: 1 } });
+    expect(detectInteractionsFormat(['Customer ID\tProduct ID'], F)).toMatchObject({
+      header: true,
+      columns: { user: 0, item: 1 },
+    });
     expect(detectInteractionsFormat(['7\t9'], F)).toMatchObject({ format: 'tsv', header: false });
   });
 
@@ -34,8 +37,17 @@ describe('detectInteractionsFormat', () => {
   });
 
   it('forces a weight column by name or 1-based number, taking it from another role', () => {
-    expect(detectInteractionsFormat(['user,item,score,n'], F, 'auto', 'n').columns).toEqual({ user: 0, item: 1, rating: 2, weight: 3 });
-    expect(detectInteractionsFormat(['user,item,Score'], F, 'auto', 'score').columns).toEqual({ user: 0, item: 1, weight: 2 });
+    expect(detectInteractionsFormat(['user,item,score,n'], F, 'auto', 'n').columns).toEqual({
+      user: 0,
+      item: 1,
+      rating: 2,
+      weight: 3,
+    });
+    expect(detectInteractionsFormat(['user,item,Score'], F, 'auto', 'score').columns).toEqual({
+      user: 0,
+      item: 1,
+      weight: 2,
+    });
     const positional = detectInteractionsFormat(['u1\ti1\t3\t881250000'], F, 'auto', '4');
     expect(positional.columns).toEqual({ user: 0, item: 1, rating: 2, weight: 3 });
     expect(interactionSource(positional.columns)).toBe('interactions');
@@ -43,13 +55,19 @@ describe('detectInteractionsFormat', () => {
 
   it('rejects a weight column that is out of range, unknown, an id column, or a name without a header', () => {
     expect(() => detectInteractionsFormat(['u,i,3'], F, 'auto', '4')).toThrow(UserError);
-    expect(() => detectInteractionsFormat(['u,i,3'], F, 'auto', '4')).toThrow('weight column 4 is out of range: clicks.txt has 3 columns');
+    expect(() => detectInteractionsFormat(['u,i,3'], F, 'auto', '4')).toThrow(
+      'weight column 4 is out of range: clicks.txt has 3 columns',
+    );
     expect(() => detectInteractionsFormat(['u,i,3'], F, 'auto', '0')).toThrow(/out of range/);
     expect(() => detectInteractionsFormat(['user,item,n'], F, 'auto', 'plays')).toThrow(
       'clicks.txt has no column named "plays" (columns: "user", "item", "n")',
     );
-    expect(() => detectInteractionsFormat(['user,item,n'], F, 'auto', '1')).toThrow('weight column 1 of clicks.txt is its user id column');
-    expect(() => detectInteractionsFormat(['u,i,3'], F, 'auto', 'count')).toThrow(/"count" is a name, but clicks\.txt has no header line/);
+    expect(() => detectInteractionsFormat(['user,item,n'], F, 'auto', '1')).toThrow(
+      'weight column 1 of clicks.txt is its user id column',
+    );
+    expect(() => detectInteractionsFormat(['u,i,3'], F, 'auto', 'count')).toThrow(
+      /"count" is a name, but clicks\.txt has no header line/,
+    );
   });
 
   it('rejects a header without user or item, and a single column', () => {

@@ -75,7 +75,9 @@ function namedColumns(first: FirstLine, file: string): InteractionColumns {
 function positionalColumns(first: FirstLine, file: string, format: RatingsFormat): InteractionColumns {
   const count = first.fields.length;
   if (count < 2) {
-    throw new DataError(file, `too few columns: expected at least 2 (user, item), got ${count}`, { line: first.lineNumber });
+    throw new DataError(file, `too few columns: expected at least 2 (user, item), got ${count}`, {
+      line: first.lineNumber,
+    });
   }
   if (count === 2) return { user: 0, item: 1 };
   const timestamp = positionalTimestamp(format, first);
@@ -99,7 +101,9 @@ function weightIndex(spec: string, first: FirstLine, header: boolean, file: stri
   if (INTEGER.test(spec)) {
     const number = Number(spec);
     if (number < 1 || number > count) {
-      throw new UserError(`weight column ${spec} is out of range: ${file} has ${count} column${count === 1 ? '' : 's'}`);
+      throw new UserError(
+        `weight column ${spec} is out of range: ${file} has ${count} column${count === 1 ? '' : 's'}`,
+      );
     }
     return number - 1;
   }
@@ -110,7 +114,9 @@ function weightIndex(spec: string, first: FirstLine, header: boolean, file: stri
   let index = names.indexOf(spec);
   if (index < 0) index = names.map(normalizeHeaderName).indexOf(normalizeHeaderName(spec));
   if (index < 0) {
-    throw new UserError(`${file} has no column named "${spec}" (columns: ${names.map((n) => JSON.stringify(n)).join(', ')})`);
+    throw new UserError(
+      `${file} has no column named "${spec}" (columns: ${names.map((n) => JSON.stringify(n)).join(', ')})`,
+    );
   }
   return index;
 }

@@ -42,7 +42,10 @@ export class MergeGroups {
   /** Grows every column by half again. */
   private grow(): void {
     const capacity = Math.ceil(this.kept.length * 1.5);
-    const resize = <T extends Uint32Array | Float64Array | Float32Array>(from: T, to: T): T => (to.set(from), to);
+    const resize = <T extends Uint32Array | Float64Array | Float32Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
     this.kept = resize(this.kept, new Uint32Array(capacity));
     this.sum = resize(this.sum, new Float64Array(capacity));
     this.max = resize(this.max, new Float32Array(capacity));

@@ -1,6 +1,13 @@
 // MovieLens 100K and 1M side-feature tables (u.user, u.item, users.dat, movies.dat).
 import { DataError } from './data-error.js';
-import { FeatureCollector, INTEGER, nonBlankLines, splitValues, type FeatureFormat, type FeatureKind } from './feature-file.js';
+import {
+  type FeatureCollector,
+  INTEGER,
+  nonBlankLines,
+  splitValues,
+  type FeatureFormat,
+  type FeatureKind,
+} from './feature-file.js';
 
 /** MovieLens 1M's age buckets, by lower bound; MovieLens 100K's exact ages are put in the same buckets. */
 const AGE_BUCKETS: readonly (readonly [number, string])[] = [
@@ -65,7 +72,10 @@ const ML100K_GENRES: readonly string[] = [
 export type FixedFormat = Exclude<FeatureFormat, 'auto' | 'csv'>;
 
 /** Layout of each MovieLens format: delimiter, field count, the kind it describes and its usual file name. */
-export const MOVIELENS: Record<FixedFormat, { delimiter: string; fields: number; kind: FeatureKind; name: string; columns: string }> = {
+export const MOVIELENS: Record<
+  FixedFormat,
+  { delimiter: string; fields: number; kind: FeatureKind; name: string; columns: string }
+> = {
   'movielens-user': {
     delimiter: '|',
     fields: 5,
@@ -99,7 +109,12 @@ export const MOVIELENS: Record<FixedFormat, { delimiter: string; fields: number;
 const ZIP = /^\d+(-\d+)?$/;
 
 /** Reads the rows of a MovieLens file (no quoting, fixed field count) into the collector. */
-export function readMovieLensFeatures(text: string, file: string, format: FixedFormat, collector: FeatureCollector): void {
+export function readMovieLensFeatures(
+  text: string,
+  file: string,
+  format: FixedFormat,
+  collector: FeatureCollector,
+): void {
   const layout = MOVIELENS[format];
   for (const { text: line, line: lineNumber } of nonBlankLines(text)) {
     const fields = line.split(layout.delimiter).map((field) => field.trim());
@@ -218,7 +233,11 @@ class Row {
     const match = pattern.exec(value);
     if (match === null) {
       if (optional) return;
-      throw new DataError(this.file, 'no year (expected a date such as 01-Jan-1995)', { line: this.line, field, value });
+      throw new DataError(this.file, 'no year (expected a date such as 01-Jan-1995)', {
+        line: this.line,
+        field,
+        value,
+      });
     }
     this.collector.add(`decade=${Math.floor(Number(match[1]) / 10) * 10}s`);
   }

@@ -44,13 +44,13 @@ export class RatingsBuilder {
   build(): RatingsTable {
     const n = this.size;
     const table: RatingsTable = {
-      users: fit(this.users, n),
-      items: fit(this.items, n),
-      ratings: fit(this.ratings, n),
+      users: trimmed(this.users, n),
+      items: trimmed(this.items, n),
+      ratings: trimmed(this.ratings, n),
       userIds: this.userIndex.ids,
       itemIds: this.itemIndex.ids,
     };
-    if (this.timestamps !== undefined) table.timestamps = fit(this.timestamps, n);
+    if (this.timestamps !== undefined) table.timestamps = trimmed(this.timestamps, n);
     return table;
   }
 
@@ -67,7 +67,7 @@ export class RatingsBuilder {
 type Column = Uint32Array | Float32Array | Float64Array;
 
 /** The first `n` entries of a column: the column itself when it is exactly that long. */
-function fit<T extends Column>(column: T, n: number): T {
+function trimmed<T extends Column>(column: T, n: number): T {
   return (n === column.length ? column : column.slice(0, n)) as T;
 }
 

@@ -4,7 +4,12 @@ import { DataError } from './data-error.js';
 import { streamDelimitedFile } from './delimited-file.js';
 import { resolveDuplicates } from './duplicates.js';
 import { checkFormat, type FormatSpec, type RatingsFormat } from './formats.js';
-import { detectInteractionsFormat, interactionSource, type InteractionColumns, type InteractionSource } from './interactions-format.js';
+import {
+  detectInteractionsFormat,
+  interactionSource,
+  type InteractionColumns,
+  type InteractionSource,
+} from './interactions-format.js';
 import { RowCollector, type RowLayout } from './row-collector.js';
 
 /** Options of readInteractionsFile. */
@@ -56,7 +61,10 @@ export interface InteractionsFile {
  * implicit feedback) into columns. Repeated pairs are merged by summing their weights, keeping
  * the latest timestamp. Any bad input is a DataError naming file, line and field; nothing partial is returned.
  */
-export async function readInteractionsFile(path: string, options: ReadInteractionsOptions = {}): Promise<InteractionsFile> {
+export async function readInteractionsFile(
+  path: string,
+  options: ReadInteractionsOptions = {},
+): Promise<InteractionsFile> {
   const format = options.format ?? 'auto';
   checkFormat(format);
   const { minRating } = options;
@@ -100,7 +108,11 @@ export async function readInteractionsFile(path: string, options: ReadInteractio
 }
 
 /** What each record holds: the weight (or the rating of a ratings file) as the value, the timestamp, the rating filter. */
-function interactionsLayout(spec: FormatSpec<InteractionColumns>, path: string, minRating: number | undefined): RowLayout {
+function interactionsLayout(
+  spec: FormatSpec<InteractionColumns>,
+  path: string,
+  minRating: number | undefined,
+): RowLayout {
   const { user, item, weight, rating, timestamp } = spec.columns;
   const layout: RowLayout = { user, item };
   if (weight !== undefined) layout.value = { column: weight, field: 'weight' };

@@ -36,7 +36,11 @@ describe('readRatingsFile: timestamps', () => {
     expect(data.format).toBe('csv');
     expect(data.ratings).toEqual(Float32Array.of(4, 3, 5));
     const seconds = (iso: string) => Date.parse(iso) / 1000;
-    expect(Array.from(data.timestamps!)).toEqual([seconds('2024-01-02'), seconds('2024-01-02T11:00:00Z'), 1704200400.5]);
+    expect(Array.from(data.timestamps!)).toEqual([
+      seconds('2024-01-02'),
+      seconds('2024-01-02T11:00:00Z'),
+      1704200400.5,
+    ]);
     const tsv = await tempFile('event.tsv', 'user\titem\trating\tevent time\nu\ti\t1\t5\n');
     expect((await readRatingsFile(tsv)).timestamps).toEqual(Float64Array.of(5));
   });
@@ -79,7 +83,10 @@ describe('readRatingsFile: timestamps', () => {
 
   it("keeps timestamps aligned with the surviving rows, a merged row taking the latest ('last', 'mean')", async () => {
     // (a, x) on lines 2, 4, 5 with times 30, 10, 20; (b, y) once.
-    const path = await tempFile('dups.tsv', 'user\titem\trating\tts\na\tx\t1\t30\nb\ty\t2\t7\na\tx\t3\t10\na\tx\t5\t20\n');
+    const path = await tempFile(
+      'dups.tsv',
+      'user\titem\trating\tts\na\tx\t1\t30\nb\ty\t2\t7\na\tx\t3\t10\na\tx\t5\t20\n',
+    );
     const last = await readRatingsFile(path);
     expect(last.duplicates).toBe(2);
     expect(Array.from(last.ratings)).toEqual([2, 5]);

@@ -115,7 +115,9 @@ describe('readRatingsFile: formats', () => {
   it('rejects an unknown format or duplicate policy', async () => {
     const path = fixture('tiny-tab.tsv');
     await expect(readRatingsFile(path, { format: 'xml' as 'csv' })).rejects.toThrow('unknown ratings format "xml"');
-    await expect(readRatingsFile(path, { duplicates: 'first' as 'last' })).rejects.toThrow(/unknown duplicate policy "first"/);
+    await expect(readRatingsFile(path, { duplicates: 'first' as 'last' })).rejects.toThrow(
+      /unknown duplicate policy "first"/,
+    );
   });
 });
 
@@ -198,7 +200,11 @@ describe('readRatingsFile: line handling', () => {
     expect(calls.length).toBeGreaterThan(1);
     expect(calls.at(-1)).toEqual([size, size]);
     for (let k = 1; k < calls.length; k++) expect(calls[k]![0]).toBeGreaterThan(calls[k - 1]![0]);
-    expect(data.sha256).toBe(createHash('sha256').update(await readFile(path)).digest('hex'));
+    expect(data.sha256).toBe(
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex'),
+    );
     expect(data.ratings.length).toBe(40_000);
     expect(data.userIds.length).toBe(997);
     expect(data.lines).toBe(40_000);
@@ -275,7 +281,9 @@ describe('readRatingsFile: bad input', () => {
   it('rejects an invalid header', async () => {
     const path = await tempFile('header.csv', 'person,thing,when\na,x,3\n');
     expect((await failure(path)).message).toMatch(
-      new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:1: header has no item, rating column; columns found: "person", "thing", "when"`),
+      new RegExp(
+        `^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:1: header has no item, rating column; columns found: "person", "thing", "when"`,
+      ),
     );
   });
 
@@ -321,7 +329,9 @@ describe('readRatingsFile: duplicate (user, item) pairs', () => {
     );
     expect(error.line).toBe(4);
     const later = await tempFile('dups-later.csv', 'user,item,rating\nb,x,1\n\na,x,1\nb,x,2\na,x,3\n');
-    expect((await failure(later, { duplicates: 'error' })).message).toMatch(/:5: duplicate rating for user "b" and item "x", first given on line 2/);
+    expect((await failure(later, { duplicates: 'error' })).message).toMatch(
+      /:5: duplicate rating for user "b" and item "x", first given on line 2/,
+    );
   });
 
   it('leaves a file without repeats untouched under every policy', async () => {

@@ -57,15 +57,25 @@ export async function readRatingsFile(path: string, options: ReadRatingsOptions 
     path,
     (sample, expectedRows) => {
       const spec = detectFormat(sample, path, format);
-      const layout = { ...ratingsLayout(spec.columns, options.timestamps ?? true), skipLongIds: options.skipLongIds ?? false };
+      const layout = {
+        ...ratingsLayout(spec.columns, options.timestamps ?? true),
+        skipLongIds: options.skipLongIds ?? false,
+      };
       return new RowCollector(path, spec, layout, expectedRows);
     },
     { noun: 'ratings', onProgress: options.onProgress, signal: options.signal },
   );
   const collector = streamed.sink;
   if (collector.builder.length === 0) {
-    if (collector.longIdRows > 0) throw new DataError(path, `no ratings: every row (${collector.longIdRows}) has an id longer than ${MAX_ID_LENGTH} characters`);
-    throw new DataError(path, collector.sawHeader ? 'no ratings: the file has a header line but no data rows' : 'no ratings');
+    if (collector.longIdRows > 0)
+      throw new DataError(
+        path,
+        `no ratings: every row (${collector.longIdRows}) has an id longer than ${MAX_ID_LENGTH} characters`,
+      );
+    throw new DataError(
+      path,
+      collector.sawHeader ? 'no ratings: the file has a header line but no data rows' : 'no ratings',
+    );
   }
   const resolved = resolveDuplicates(collector.builder.build(), policy);
   if (resolved.firstDuplicate !== undefined) {

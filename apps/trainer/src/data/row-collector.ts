@@ -27,7 +27,11 @@ export interface RecordShape {
 
 /** The layout of a ratings file: the rating is the value, and the timestamp is kept when there is one (and it is wanted). */
 export function ratingsLayout(columns: RatingColumns, timestamps: boolean): RowLayout {
-  const layout: RowLayout = { user: columns.user, item: columns.item, value: { column: columns.rating, field: 'rating' } };
+  const layout: RowLayout = {
+    user: columns.user,
+    item: columns.item,
+    value: { column: columns.rating, field: 'rating' },
+  };
   if (timestamps && columns.timestamp !== undefined) layout.timestamp = columns.timestamp;
   return layout;
 }
@@ -72,7 +76,10 @@ export class RowCollector<Spec extends RecordShape = RecordShape> {
     this.minColumn = layout.minRating?.column ?? NONE;
     this.minRating = layout.minRating?.min ?? Number.NEGATIVE_INFINITY;
     this.skipLongIds = layout.skipLongIds ?? false;
-    const used: [string, number][] = [['user', this.user], ['item', this.item]];
+    const used: [string, number][] = [
+      ['user', this.user],
+      ['item', this.item],
+    ];
     if (this.value !== NONE) used.push([this.valueField, this.value]);
     if (this.minColumn !== NONE && this.minColumn !== this.value) used.push(['rating', this.minColumn]);
     if (this.timestamp !== NONE) used.push(['timestamp', this.timestamp]);

@@ -54,10 +54,20 @@ describe('readFeatureFile: MovieLens formats', () => {
       '5': ['age=35-44', 'gender=M', 'occupation=none', 'zip=0'],
     });
     expect(data.features).toEqual([
-      'age=18-24', 'gender=M', 'occupation=technician', 'zip=8',
-      'age=50-55', 'gender=F', 'occupation=other', 'zip=9',
-      'age=under 18', 'occupation=student', 'occupation=writer',
-      'age=35-44', 'occupation=none', 'zip=0',
+      'age=18-24',
+      'gender=M',
+      'occupation=technician',
+      'zip=8',
+      'age=50-55',
+      'gender=F',
+      'occupation=other',
+      'zip=9',
+      'age=under 18',
+      'occupation=student',
+      'occupation=writer',
+      'age=35-44',
+      'occupation=none',
+      'zip=0',
     ]);
     expect(data.owners.length).toBe(data.members.length);
   });
@@ -68,8 +78,20 @@ describe('readFeatureFile: MovieLens formats', () => {
     const data = await readFeatureFile(await useTemp('ages.txt', text), 'user');
     const buckets = data.ids.map((id) => byEntity(data)[id]![0]);
     expect(buckets).toEqual([
-      'age=under 18', 'age=under 18', 'age=18-24', 'age=18-24', 'age=25-34', 'age=25-34', 'age=35-44',
-      'age=35-44', 'age=45-49', 'age=45-49', 'age=50-55', 'age=50-55', 'age=56+', 'age=56+',
+      'age=under 18',
+      'age=under 18',
+      'age=18-24',
+      'age=18-24',
+      'age=25-34',
+      'age=25-34',
+      'age=35-44',
+      'age=35-44',
+      'age=45-49',
+      'age=45-49',
+      'age=50-55',
+      'age=50-55',
+      'age=56+',
+      'age=56+',
     ]);
   });
 
@@ -207,7 +229,9 @@ describe('readFeatureFile: errors', () => {
     const blank = await useTemp('blank.csv', '\n  \r\n\n');
     expect((await failure(blank, 'user')).message).toBe(`${blank}: file is empty`);
     const headerOnly = await useTemp('header.csv', 'id,genre\n');
-    expect((await failure(headerOnly, 'item')).message).toBe(`${headerOnly}: no items: the file has a header line but no data rows`);
+    expect((await failure(headerOnly, 'item')).message).toBe(
+      `${headerOnly}: no items: the file has a header line but no data rows`,
+    );
   });
 
   it('reports a line with too few (or too many) fields with its line number', async () => {
@@ -218,7 +242,9 @@ describe('readFeatureFile: errors', () => {
     const csv = await useTemp('f.csv', 'id,a,b\n1,x,y\n2,x\n');
     expect((await failure(csv, 'item')).message).toBe(`${csv}:3: too few fields: expected 3 (id, a, b), got 2`);
     const wide = await useTemp('w.csv', 'id,a\n1,x,y\n1,x,,\n');
-    expect((await failure(wide, 'item')).message).toMatch(/:2: too many fields: expected 2 \(id, a\), got 3 \(quote cells/);
+    expect((await failure(wide, 'item')).message).toMatch(
+      /:2: too many fields: expected 2 \(id, a\), got 3 \(quote cells/,
+    );
     const movies = await useTemp('m.txt', '1::Toy Story (1995)::Comedy\n2::Heat (1995)::Action::extra\n');
     expect((await failure(movies, 'item')).message).toMatch(/:2: too many fields: expected 3/);
   });
@@ -240,13 +266,19 @@ describe('readFeatureFile: errors', () => {
 
   it('reports values a MovieLens format does not allow', async () => {
     const age = await useTemp('u.txt', '1|adult|M|technician|85711\n');
-    expect((await failure(age, 'user')).message).toBe(`${age}:1: age: age must be a whole number of years (got "adult")`);
+    expect((await failure(age, 'user')).message).toBe(
+      `${age}:1: age: age must be a whole number of years (got "adult")`,
+    );
     const code = await useTemp('users.txt', '1::F::30::10::48067\n');
-    expect((await failure(code, 'user')).message).toMatch(/:1: age: age must be one of the MovieLens 1M age codes .*\(got "30"\)$/);
+    expect((await failure(code, 'user')).message).toMatch(
+      /:1: age: age must be one of the MovieLens 1M age codes .*\(got "30"\)$/,
+    );
     const occupation = await useTemp('users.txt', '1::F::1::21::48067\n');
     expect((await failure(occupation, 'user')).message).toMatch(/:1: occupation: .*code 0-20 \(got "21"\)$/);
     const flag = await useTemp('i.txt', itemLine('1', 'Heat (1995)', '01-Jan-1995', []).replace(/\|0$/, '|2'));
-    expect((await failure(flag, 'item')).message).toMatch(/:1: genre Western: a genre flag must be 0 or 1 \(got "2"\)$/);
+    expect((await failure(flag, 'item')).message).toMatch(
+      /:1: genre Western: a genre flag must be 0 or 1 \(got "2"\)$/,
+    );
     const date = await useTemp('i.txt', itemLine('1', 'Heat (1995)', 'soon', []));
     expect((await failure(date, 'item')).message).toMatch(/:1: release date: no year/);
   });
@@ -260,8 +292,14 @@ describe('alignFeatures', () => {
     expect(aligned.missing).toBe(1);
     expect(aligned.unknown).toBe(1);
     expect(aligned.featureNames).toEqual([
-      'genres=Comedy', 'genres=Drama', 'year=1995', 'studio=Pixar, Inc.', 'country=US',
-      'genres=Sci-Fi', 'year=2001', 'studio=Ghibli',
+      'genres=Comedy',
+      'genres=Drama',
+      'year=1995',
+      'studio=Pixar, Inc.',
+      'country=US',
+      'genres=Sci-Fi',
+      'year=2001',
+      'studio=Ghibli',
     ]);
     const { offsets, members, weights, memberCount } = aligned.memberships;
     expect(memberCount).toBe(aligned.featureNames.length);

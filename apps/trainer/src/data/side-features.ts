@@ -5,7 +5,15 @@ import { readFailureReason } from '../io/errno.js';
 import { unreadableProblem } from '../io/file-kind.js';
 import { readCsvFeatures } from './csv-features.js';
 import { DataError } from './data-error.js';
-import { FEATURE_FORMATS, FeatureCollector, INTEGER, nonBlankLines, type FeatureFile, type FeatureFormat, type FeatureKind } from './feature-file.js';
+import {
+  FEATURE_FORMATS,
+  FeatureCollector,
+  INTEGER,
+  nonBlankLines,
+  type FeatureFile,
+  type FeatureFormat,
+  type FeatureKind,
+} from './feature-file.js';
 import { MOVIELENS, readMovieLensFeatures, type FixedFormat } from './movielens-features.js';
 
 export { alignFeatures, type AlignedFeatures, type FeatureIdIndex } from './feature-alignment.js';
@@ -20,7 +28,11 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
  * numeric columns are categorical too, so bucket them first, e.g. years into decades).
  * MovieLens files are decoded as latin1; CSV as UTF-8, or latin1 when the bytes are not valid UTF-8.
  */
-export async function readFeatureFile(path: string, kind: FeatureKind, format: FeatureFormat = 'auto'): Promise<FeatureFile> {
+export async function readFeatureFile(
+  path: string,
+  kind: FeatureKind,
+  format: FeatureFormat = 'auto',
+): Promise<FeatureFile> {
   checkFormat(format, kind);
   const bytes = withoutBom(await readBytes(path));
   const sniff = bytes.toString('latin1');
@@ -40,7 +52,12 @@ export async function readFeatureFile(path: string, kind: FeatureKind, format: F
 }
 
 /** Works out a feature file's layout from its first non-blank line; a MovieLens file of the other kind is a DataError. */
-function detectFeatureFormat(line: string, file: string, lineNumber: number, kind: FeatureKind): Exclude<FeatureFormat, 'auto'> {
+function detectFeatureFormat(
+  line: string,
+  file: string,
+  lineNumber: number,
+  kind: FeatureKind,
+): Exclude<FeatureFormat, 'auto'> {
   let detected: FixedFormat | undefined;
   if (line.includes('::')) {
     const count = line.split('::').length;
@@ -68,9 +85,13 @@ function detectFeatureFormat(line: string, file: string, lineNumber: number, kin
   if (detected === undefined) return 'csv';
   const layout = MOVIELENS[detected];
   if (layout.kind !== kind) {
-    throw new DataError(file, `this looks like ${layout.name} (${layout.kind} features), but it was given as ${kind} features`, {
-      line: lineNumber,
-    });
+    throw new DataError(
+      file,
+      `this looks like ${layout.name} (${layout.kind} features), but it was given as ${kind} features`,
+      {
+        line: lineNumber,
+      },
+    );
   }
   return detected;
 }

@@ -6,7 +6,8 @@ import { generateInteractions, type SynthInteractions, type SynthInteractionsOpt
 const SPARSE: SynthInteractionsOptions = { users: 2000, items: 2000, interactions: 20_000, clusters: 8 };
 
 /** Rows whose item is in the user's planted group. */
-const inGroup = (d: SynthInteractions) => Array.from(d.users, (u, r) => d.userCluster[u] === d.itemCluster[d.items[r]!]);
+const inGroup = (d: SynthInteractions) =>
+  Array.from(d.users, (u, r) => d.userCluster[u] === d.itemCluster[d.items[r]!]);
 
 describe('generateInteractions', () => {
   it('is deterministic for a seed and differs across seeds', () => {
@@ -43,7 +44,9 @@ describe('generateInteractions', () => {
     for (const affinity of [0, 0.3, 0.7, 0.9]) {
       const rows = inGroup(generateInteractions({ ...SPARSE, affinity, seed: 11 }));
       const share = rows.filter(Boolean).length / rows.length;
-      expect(Math.abs(share - (affinity + (1 - affinity) / 8)), `affinity ${affinity}: share ${share}`).toBeLessThan(0.04);
+      expect(Math.abs(share - (affinity + (1 - affinity) / 8)), `affinity ${affinity}: share ${share}`).toBeLessThan(
+        0.04,
+      );
     }
     expect(inGroup(generateInteractions({ ...SPARSE, affinity: 1, seed: 11 })).every(Boolean)).toBe(true);
   });
@@ -64,8 +67,11 @@ describe('generateInteractions', () => {
   });
 
   it('refuses impossible sizes and out-of-range shapes, naming the flag', () => {
-    const bad = (options: Partial<SynthInteractionsOptions>) => () => generateInteractions({ users: 10, items: 10, interactions: 50, ...options });
-    expect(bad({ interactions: 101 })).toThrow(new UserError('--interactions must be at most --users × --items = 100, got 101'));
+    const bad = (options: Partial<SynthInteractionsOptions>) => () =>
+      generateInteractions({ users: 10, items: 10, interactions: 50, ...options });
+    expect(bad({ interactions: 101 })).toThrow(
+      new UserError('--interactions must be at most --users × --items = 100, got 101'),
+    );
     expect(bad({ clusters: 11 })).toThrow(/--rank must be an integer from 1 to 10, got 11/);
     expect(bad({ affinity: 1.5 })).toThrow(/--affinity must be a number from 0 to 1, got 1.5/);
     expect(bad({ popularity: -1 })).toThrow(/--popularity/);

@@ -56,7 +56,9 @@ export function generateInteractions(options: SynthInteractionsOptions): SynthIn
   checkNumber('--affinity', o.affinity, 0, 1);
   checkNumber('--popularity', o.popularity, 0, 5);
   if (o.interactions > o.users * o.items) {
-    throw new UserError(`--interactions must be at most --users × --items = ${o.users * o.items}, got ${o.interactions}`);
+    throw new UserError(
+      `--interactions must be at most --users × --items = ${o.users * o.items}, got ${o.interactions}`,
+    );
   }
   const seeds = mulberry32(o.seed);
   const nextSeed = () => Math.floor(seeds() * 4294967296);
@@ -70,7 +72,10 @@ export function generateInteractions(options: SynthInteractionsOptions): SynthIn
   const groupDraw = groupOrder.map((list) => createZipfSampler(Math.max(1, list.length), o.popularity, random));
   const overallOrder = shuffleInPlace(iota(o.items), random);
   const overallDraw = createZipfSampler(o.items, o.popularity, random);
-  const degree = userDegrees({ users: o.users, items: o.items, ratings: o.interactions, popularity: o.popularity }, nextSeed());
+  const degree = userDegrees(
+    { users: o.users, items: o.items, ratings: o.interactions, popularity: o.popularity },
+    nextSeed(),
+  );
 
   const users = new Uint32Array(o.interactions);
   const items = new Uint32Array(o.interactions);
@@ -88,7 +93,8 @@ export function generateInteractions(options: SynthInteractionsOptions): SynthIn
       takenBy[item] = user;
       users[row] = user;
       items[row] = item;
-      if (o.weights) weights[row] = 1 + geometric(random, itemCluster[item] === group ? IN_GROUP_EXTRA : OUT_GROUP_EXTRA);
+      if (o.weights)
+        weights[row] = 1 + geometric(random, itemCluster[item] === group ? IN_GROUP_EXTRA : OUT_GROUP_EXTRA);
       row++;
       need--;
     }

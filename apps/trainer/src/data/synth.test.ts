@@ -42,12 +42,17 @@ describe('generateSynthetic', () => {
     const sorted = Array.from(counts).sort((a, b) => b - a);
     const top10 = sorted.slice(0, 100).reduce((s, c) => s + c, 0);
     expect(top10 / 40_000).toBeGreaterThan(0.3);
-    const top = Array.from(counts.keys()).sort((a, b) => counts[b]! - counts[a]!).slice(0, 20);
+    const top = Array.from(counts.keys())
+      .sort((a, b) => counts[b]! - counts[a]!)
+      .slice(0, 20);
     expect(Math.max(...top)).toBeGreaterThan(100); // popular items are not just the first ids
     const flat = generateSynthetic({ users: 2000, items: 1000, ratings: 40_000, popularity: 0 });
     const flatCounts = new Uint32Array(1000);
     for (const i of flat.table.items) flatCounts[i]!++;
-    const flatTop = Array.from(flatCounts).sort((a, b) => b - a).slice(0, 100).reduce((s, c) => s + c, 0);
+    const flatTop = Array.from(flatCounts)
+      .sort((a, b) => b - a)
+      .slice(0, 100)
+      .reduce((s, c) => s + c, 0);
     expect(flatTop / 40_000).toBeLessThan(0.15);
   });
 

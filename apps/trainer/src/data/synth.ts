@@ -130,7 +130,10 @@ function plantFactors(o: Required<SynthOptions>, factorSeed: number, biasSeed: n
 }
 
 /** Ratings per user: one each (when there are enough), the rest drawn by skewed activity, capped at `items`. */
-export function userDegrees(o: Pick<Required<SynthOptions>, 'users' | 'items' | 'ratings' | 'popularity'>, seed: number): Uint32Array {
+export function userDegrees(
+  o: Pick<Required<SynthOptions>, 'users' | 'items' | 'ratings' | 'popularity'>,
+  seed: number,
+): Uint32Array {
   const random = mulberry32(seed);
   const userByRank = shuffleInPlace(iota(o.users), random);
   const drawRank = createZipfSampler(o.users, o.popularity * USER_SKEW, random);
@@ -155,7 +158,12 @@ export function userDegrees(o: Pick<Required<SynthOptions>, 'users' | 'items' | 
  * by Zipf popularity, rejecting items the user already has; a user who rates most of the
  * catalogue falls back to taking unrated items in order from a random start.
  */
-function drawPairs(o: Required<SynthOptions>, degree: Uint32Array, seed: number, factors: ReturnType<typeof plantFactors>) {
+function drawPairs(
+  o: Required<SynthOptions>,
+  degree: Uint32Array,
+  seed: number,
+  factors: ReturnType<typeof plantFactors>,
+) {
   const random = mulberry32(seed);
   const itemByRank = shuffleInPlace(iota(o.items), random);
   const placeOrder = shuffleInPlace(iota(o.items), random);
@@ -198,7 +206,13 @@ function drawPairs(o: Required<SynthOptions>, degree: Uint32Array, seed: number,
 }
 
 /** Keeps a drawn (user, item) pair with probability σ(selection · p_u·q_i / INTERACTION_STD). */
-function chosenByTaste(o: Required<SynthOptions>, f: ReturnType<typeof plantFactors>, user: number, item: number, random: () => number): boolean {
+function chosenByTaste(
+  o: Required<SynthOptions>,
+  f: ReturnType<typeof plantFactors>,
+  user: number,
+  item: number,
+  random: () => number,
+): boolean {
   let dot = 0;
   for (let d = 0; d < o.rank; d++) dot += f.userFactors[user * o.rank + d]! * f.itemFactors[item * o.rank + d]!;
   return random() < 1 / (1 + Math.exp((-o.selection * dot) / INTERACTION_STD));
@@ -241,7 +255,7 @@ function rate(
 
 /** Clips to the 1–5 rating scale. */
 function clip(x: number): number {
-  return x < MIN_RATING ? MIN_RATING : x > MAX_RATING ? MAX_RATING : x;
+  return x < MIN_RATING ? MIN_RATING : Math.min(x, MAX_RATING);
 }
 
 /** 0, 1, …, n-1. */

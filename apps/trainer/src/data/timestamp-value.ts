@@ -16,7 +16,9 @@ export function parseTimestamp(raw: string): TimestampParse {
   if (text === '') return { ok: false, problem: 'missing value' };
   if (isDecimal(text)) {
     const value = Number(text);
-    return Number.isFinite(value) ? { ok: true, value } : { ok: false, problem: 'overflows: more than a 64-bit float holds' };
+    return Number.isFinite(value)
+      ? { ok: true, value }
+      : { ok: false, problem: 'overflows: more than a 64-bit float holds' };
   }
   const match = ISO_8601.exec(text);
   if (match === null) return { ok: false, problem: 'not epoch seconds or an ISO-8601 date/time' };

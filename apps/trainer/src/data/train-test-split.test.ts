@@ -37,7 +37,8 @@ function perUserCounts(data: RatingsTable, rows: Uint32Array): number[] {
 /** Every row exactly once across the parts, each part ascending. */
 function expectPartition(split: TrainTestRows, rows: number): void {
   expect([...split.train, ...split.test].sort((a, b) => a - b)).toEqual(Array.from({ length: rows }, (_, r) => r));
-  for (const part of [split.train, split.test]) expect(Array.from(part)).toEqual(Array.from(part).sort((a, b) => a - b));
+  for (const part of [split.train, split.test])
+    expect(Array.from(part)).toEqual(Array.from(part).sort((a, b) => a - b));
 }
 
 describe('splitTrainTest: random', () => {
@@ -91,9 +92,14 @@ describe('splitTrainTest: last', () => {
     for (let u = 2; u < 5; u++) {
       const rows = Array.from(data.users.keys()).filter((r) => data.users[r] === u);
       const latest = rows.sort((a, b) => data.timestamps![a]! - data.timestamps![b]!).slice(-2);
-      expect(Array.from(split.test).filter((r) => data.users[r] === u).sort()).toEqual(latest.sort());
+      expect(
+        Array.from(split.test)
+          .filter((r) => data.users[r] === u)
+          .sort(),
+      ).toEqual(latest.sort());
       const oldestTest = Math.min(...latest.map((r) => data.timestamps![r]!));
-      for (const r of split.train) if (data.users[r] === u) expect(data.timestamps![r]!).toBeLessThanOrEqual(oldestTest);
+      for (const r of split.train)
+        if (data.users[r] === u) expect(data.timestamps![r]!).toBeLessThanOrEqual(oldestTest);
     }
     expect(splitTrainTest(data, { kind: 'last', n: 2 }, 1)).toEqual(split);
   });
@@ -107,7 +113,10 @@ describe('splitTrainTest: last', () => {
       itemIds: ['w', 'x', 'y', 'z'],
       timestamps: Float64Array.of(5, 9, 9, 1, 3, 3),
     };
-    expect(splitTrainTest(data, { kind: 'last', n: 1 }, 42)).toEqual({ train: Uint32Array.of(0, 1, 3, 4), test: Uint32Array.of(2, 5) });
+    expect(splitTrainTest(data, { kind: 'last', n: 1 }, 42)).toEqual({
+      train: Uint32Array.of(0, 1, 3, 4),
+      test: Uint32Array.of(2, 5),
+    });
     expect(splitTrainTest(data, { kind: 'last', n: 2 }, 42).test).toEqual(Uint32Array.of(1, 2));
   });
 

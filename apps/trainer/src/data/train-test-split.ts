@@ -22,7 +22,8 @@ export interface TrainTestRows {
 /** Throws a UserError unless a mode's fraction is in (0, 1) or its N is a whole number ≥ 1. */
 export function checkSplitMode(mode: SplitMode): void {
   if (mode.kind === 'last') {
-    if (!Number.isInteger(mode.n) || mode.n < 1) throw new UserError(`--last needs a whole number of rows ≥ 1, got ${mode.n}`);
+    if (!Number.isInteger(mode.n) || mode.n < 1)
+      throw new UserError(`--last needs a whole number of rows ≥ 1, got ${mode.n}`);
   } else if (!(mode.trainFraction > 0 && mode.trainFraction < 1)) {
     throw new UserError(`--${mode.kind} needs a train fraction above 0 and below 1, got ${mode.trainFraction}`);
   }
@@ -39,7 +40,8 @@ export function splitTrainTest(table: RatingsTable, mode: SplitMode, seed: numbe
     case 'by-user':
       return splitByUser(table, mode.trainFraction, seed);
     case 'last':
-      if (table.timestamps === undefined) throw new UserError('--last needs a timestamp column, and the table has none');
+      if (table.timestamps === undefined)
+        throw new UserError('--last needs a timestamp column, and the table has none');
       return splitLastByTime(table, table.timestamps, mode.n);
   }
 }

@@ -31,7 +31,8 @@ describe('writeRatingsFile', () => {
     await writeRatingsFile(path, odd, { format: 'csv' });
     expect((await readFile(path, 'utf8')).split('\n')[1]).toBe('"say ""hi""",x\ty,4');
     const back = await readRatingsFile(path);
-    const rows = (t: RatingsTable) => Array.from(t.ratings, (v, r) => [t.userIds[t.users[r]!], t.itemIds[t.items[r]!], v]);
+    const rows = (t: RatingsTable) =>
+      Array.from(t.ratings, (v, r) => [t.userIds[t.users[r]!], t.itemIds[t.items[r]!], v]);
     expect(rows(back)).toEqual(rows(odd));
   });
 

@@ -19,7 +19,11 @@ const ROWS_PER_CHUNK = 16_384;
  * Writes a table as `user<TAB>item<TAB>rating` lines (or CSV) under a header, atomically; a
  * table with timestamps gets a fourth column, `timestamp`, in epoch seconds.
  */
-export async function writeRatingsFile(path: string, table: RatingsTable, options: WriteRatingsOptions = {}): Promise<void> {
+export async function writeRatingsFile(
+  path: string,
+  table: RatingsTable,
+  options: WriteRatingsOptions = {},
+): Promise<void> {
   await writeFileAtomic(path, ratingsFileText(table, options));
 }
 
@@ -31,7 +35,7 @@ export function* ratingsFileText(table: RatingsTable, options: WriteRatingsOptio
   const itemFields = table.itemIds.map((id) => quoteField(id, delimiter));
   const header = ['user', 'item', options.valueName ?? 'rating'];
   if (timestamps !== undefined) header.push('timestamp');
-  yield header.join(delimiter) + '\n';
+  yield `${header.join(delimiter)}\n`;
   const count = options.rows?.length ?? ratings.length;
   let chunk = '';
   for (let k = 0; k < count; k++) {
@@ -50,8 +54,7 @@ export function* ratingsFileText(table: RatingsTable, options: WriteRatingsOptio
 
 /** Quotes a field (CSV style, doubling quotes) when it holds the delimiter, a quote, a line break or edge spaces. */
 function quoteField(text: string, delimiter: string): string {
-  const needsQuotes =
-    text.includes(delimiter) || /["\r\n]/.test(text) || text !== text.trim() || text === '';
+  const needsQuotes = text.includes(delimiter) || /["\r\n]/.test(text) || text !== text.trim() || text === '';
   return needsQuotes ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -3,7 +3,7 @@ export function createZipfSampler(n: number, exponent: number, random: () => num
   const cumulative = new Float64Array(n);
   let total = 0;
   for (let k = 0; k < n; k++) {
-    total += 1 / Math.pow(k + 1, exponent);
+    total += 1 / (k + 1) ** exponent;
     cumulative[k] = total;
   }
   return () => {

@@ -32,7 +32,10 @@ describe('datasetPaths and isCached', () => {
       train: join(dir, 'ml-100k', 'u1.base'),
       test: join(dir, 'ml-100k', 'u1.test'),
     });
-    expect(datasetPaths(dir, findDataset('ml-1m'))).toEqual({ folder: join(dir, 'ml-1m'), ratings: join(dir, 'ml-1m', 'ratings.dat') });
+    expect(datasetPaths(dir, findDataset('ml-1m'))).toEqual({
+      folder: join(dir, 'ml-1m'),
+      ratings: join(dir, 'ml-1m', 'ratings.dat'),
+    });
     expect(await isCached(dir, ml100k)).toBe(false);
     await mkdir(paths.folder);
     expect(await isCached(dir, ml100k)).toBe(false);
@@ -43,7 +46,11 @@ describe('datasetPaths and isCached', () => {
 
 describe('diskError', () => {
   it('turns file-system failures into user errors naming the path, and passes others through', () => {
-    const full = diskError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), 'write', '/c/x');
+    const full = diskError(
+      Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
+      'write',
+      '/c/x',
+    );
     expect(full).toBeInstanceOf(UserError);
     expect((full as Error).message).toBe('could not write /c/x: ENOSPC: no space left on device, write (disk full?)');
     const denied = diskError(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }), 'create', '/c');

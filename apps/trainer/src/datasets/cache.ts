@@ -36,7 +36,10 @@ export function datasetsCacheDir(dir?: string, env: NodeJS.ProcessEnv = process.
 }
 
 /** Absolute paths of a dataset in the cache folder: its folder, ratings file and split files. */
-export function datasetPaths(cacheDir: string, info: DatasetInfo): { folder: string; ratings: string; train?: string; test?: string } {
+export function datasetPaths(
+  cacheDir: string,
+  info: DatasetInfo,
+): { folder: string; ratings: string; train?: string; test?: string } {
   return {
     folder: join(cacheDir, info.folder),
     ratings: join(cacheDir, info.ratingsFile),
@@ -54,10 +57,24 @@ export async function isCached(cacheDir: string, info: DatasetInfo): Promise<boo
 }
 
 const DISK_ERROR_CODES = new Set([
-  'ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOENT',
-  'EMFILE', 'ENFILE', 'EIO', 'EBUSY', 'ENAMETOOLONG', 'ELOOP', 'EXDEV', 'ENOTEMPTY',
+  'ENOSPC',
+  'EDQUOT',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOTDIR',
+  'EISDIR',
+  'EEXIST',
+  'ENOENT',
+  'EMFILE',
+  'ENFILE',
+  'EIO',
+  'EBUSY',
+  'ENAMETOOLONG',
+  'ELOOP',
+  'EXDEV',
+  'ENOTEMPTY',
 ]);
-
 
 /** Turns a failed file-system call into a UserError saying what could not be done where; other errors pass through. */
 export function diskError(error: unknown, action: string, path: string): unknown {

@@ -24,7 +24,9 @@ describe('dataset catalog', () => {
 
   it('names the known datasets when the name is unknown', () => {
     expect(() => findDataset('ml-10m')).toThrow(UserError);
-    expect(() => findDataset('ml-10m')).toThrow('unknown dataset "ml-10m"; known datasets: ml-100k, ml-1m, ml-latest-small');
+    expect(() => findDataset('ml-10m')).toThrow(
+      'unknown dataset "ml-10m"; known datasets: ml-100k, ml-1m, ml-latest-small',
+    );
   });
 
   it('downloads from GroupLens unless EDGEREC_DATASETS_URL names a mirror', () => {
@@ -34,7 +36,9 @@ describe('dataset catalog', () => {
     const mirror = datasetsBaseUrl({ EDGEREC_DATASETS_URL: 'http://127.0.0.1:8080/movielens/' });
     expect(datasetUrl(ml100k, mirror)).toBe('http://127.0.0.1:8080/movielens/ml-100k.zip');
     expect(() => datasetsBaseUrl({ EDGEREC_DATASETS_URL: 'not a url' })).toThrow(/EDGEREC_DATASETS_URL is not a URL/);
-    expect(() => datasetsBaseUrl({ EDGEREC_DATASETS_URL: 'file:///srv/movielens' })).toThrow(/must be an http or https URL/);
+    expect(() => datasetsBaseUrl({ EDGEREC_DATASETS_URL: 'file:///srv/movielens' })).toThrow(
+      /must be an http or https URL/,
+    );
   });
 
   it('spells out the MovieLens terms', () => {

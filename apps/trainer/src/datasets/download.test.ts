@@ -51,7 +51,10 @@ describe('downloadToFile', () => {
     const base = await serve({ '/a.zip': bytes(BODY) });
     const dir = await tempDir();
     const seen: Array<[number, number | null]> = [];
-    const result = await downloadToFile(`${base}/a.zip`, dir, 'a.zip', { maxBytes: 1e6, onProgress: (r, t) => seen.push([r, t]) });
+    const result = await downloadToFile(`${base}/a.zip`, dir, 'a.zip', {
+      maxBytes: 1e6,
+      onProgress: (r, t) => seen.push([r, t]),
+    });
     expect(result.bytes).toBe(BODY.length);
     expect(result.sha256).toBe(hex('sha256', BODY));
     expect(result.md5).toBe(hex('md5', BODY));
@@ -111,9 +114,9 @@ describe('downloadToFile', () => {
       },
     });
     const dir = await tempDir();
-    await expect(downloadToFile(`${base}/slow.zip`, dir, 'slow.zip', { maxBytes: 1e6, idleTimeoutMs: 200 })).rejects.toThrow(
-      /no data from .*slow\.zip for 0\.2 s; gave up/,
-    );
+    await expect(
+      downloadToFile(`${base}/slow.zip`, dir, 'slow.zip', { maxBytes: 1e6, idleTimeoutMs: 200 }),
+    ).rejects.toThrow(/no data from .*slow\.zip for 0\.2 s; gave up/);
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -152,7 +155,9 @@ describe('downloadToFile', () => {
 
 describe('published MD5 files', () => {
   it('parses BSD and GNU layouts and nothing else', () => {
-    expect(parseMd5File('MD5 (ml-100k.zip) = 0E33842E24A9C977BE4E0107933C0723\n')).toBe('0e33842e24a9c977be4e0107933c0723');
+    expect(parseMd5File('MD5 (ml-100k.zip) = 0E33842E24A9C977BE4E0107933C0723\n')).toBe(
+      '0e33842e24a9c977be4e0107933c0723',
+    );
     expect(parseMd5File('0e33842e24a9c977be4e0107933c0723  ml-100k.zip\n')).toBe('0e33842e24a9c977be4e0107933c0723');
     expect(parseMd5File('0e33842e24a9c977be4e0107933c0723 *ml-100k.zip')).toBe('0e33842e24a9c977be4e0107933c0723');
     expect(parseMd5File('0e33842e24a9c977be4e0107933c0723')).toBe('0e33842e24a9c977be4e0107933c0723');
@@ -161,7 +166,10 @@ describe('published MD5 files', () => {
   });
 
   it('fetches <url>.md5, or returns null when the server has none', async () => {
-    const base = await serve({ '/a.zip.md5': bytes('MD5 (a.zip) = 0e33842e24a9c977be4e0107933c0723\n'), '/c.zip.md5': bytes('nope') });
+    const base = await serve({
+      '/a.zip.md5': bytes('MD5 (a.zip) = 0e33842e24a9c977be4e0107933c0723\n'),
+      '/c.zip.md5': bytes('nope'),
+    });
     expect(await fetchPublishedMd5(`${base}/a.zip`)).toBe('0e33842e24a9c977be4e0107933c0723');
     expect(await fetchPublishedMd5(`${base}/b.zip`)).toBeNull();
     await expect(fetchPublishedMd5(`${base}/c.zip`)).rejects.toThrow(/c\.zip\.md5 does not contain an MD5 digest/);

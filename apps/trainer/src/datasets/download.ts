@@ -35,7 +35,12 @@ const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
  * Any failure (HTTP status, network, size limit, idle timeout, disk, cancel) removes the temp file
  * and rejects with a UserError, or with `signal.reason` when cancelled. The caller owns the file on success.
  */
-export async function downloadToFile(url: string, dir: string, name: string, options: DownloadOptions): Promise<Downloaded> {
+export async function downloadToFile(
+  url: string,
+  dir: string,
+  name: string,
+  options: DownloadOptions,
+): Promise<Downloaded> {
   const path = join(dir, `.${name}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   const idle = idleWatch(options);
   let handle: FileHandle | undefined;
@@ -97,7 +102,10 @@ export async function downloadToFile(url: string, dir: string, name: string, opt
  * Fetches the MD5 GroupLens publishes next to a zip (`<url>.md5`, e.g. `MD5 (ml-100k.zip) = 0e33…`).
  * Returns null when the server has none (HTTP 404 or 410).
  */
-export async function fetchPublishedMd5(url: string, options: Pick<DownloadOptions, 'signal' | 'idleTimeoutMs'> = {}): Promise<string | null> {
+export async function fetchPublishedMd5(
+  url: string,
+  options: Pick<DownloadOptions, 'signal' | 'idleTimeoutMs'> = {},
+): Promise<string | null> {
   const md5Url = `${url}.md5`;
   const idle = idleWatch(options);
   try {
@@ -107,7 +115,8 @@ export async function fetchPublishedMd5(url: string, options: Pick<DownloadOptio
       return null;
     }
     const declared = contentLength(response);
-    if (declared !== null && declared > 4096) throw new UserError(`${md5Url} is too large to be an MD5 file (${declared} bytes)`);
+    if (declared !== null && declared > 4096)
+      throw new UserError(`${md5Url} is too large to be an MD5 file (${declared} bytes)`);
     const text = await response.text();
     const md5 = parseMd5File(text.slice(0, 4096));
     if (md5 === null) throw new UserError(`${md5Url} does not contain an MD5 digest`);
@@ -189,12 +198,19 @@ export function createDownloadProgress(options: DownloadProgressOptions): Downlo
 }
 
 /** GET `url`; a status other than 200 (or one of `allowed`) is a UserError naming the URL and status. */
-async function request(url: string, idle: AbortSignal, cancel: AbortSignal | undefined, allowed: number[] = []): Promise<Response> {
+async function request(
+  url: string,
+  idle: AbortSignal,
+  cancel: AbortSignal | undefined,
+  allowed: number[] = [],
+): Promise<Response> {
   const signal = cancel ? AbortSignal.any([idle, cancel]) : idle;
   const response = await fetch(url, { signal, redirect: 'follow', headers: { 'user-agent': 'edgerec (data fetch)' } });
   if (response.status === 200 || allowed.includes(response.status)) return response;
   await response.body?.cancel().catch(() => {});
-  throw new UserError(`GET ${url} failed: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+  throw new UserError(
+    `GET ${url} failed: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+  );
 }
 
 /** The Content-Length header as a number, or null. */
@@ -244,9 +260,13 @@ function downloadError(
   cancel: AbortSignal | undefined,
   progress: { received: number; total: number | null },
 ): unknown {
-  if (cancel?.aborted) return cancel.reason instanceof Error ? cancel.reason : Object.assign(new Error('download cancelled'), { name: 'AbortError' });
+  if (cancel?.aborted)
+    return cancel.reason instanceof Error
+      ? cancel.reason
+      : Object.assign(new Error('download cancelled'), { name: 'AbortError' });
   if (error instanceof UserError) return error;
-  if (idle.timedOut()) return new UserError(`no data from ${url} for ${idle.ms / 1000} s; gave up (slow or stalled network?)`);
+  if (idle.timedOut())
+    return new UserError(`no data from ${url} for ${idle.ms / 1000} s; gave up (slow or stalled network?)`);
   if (errnoCode(error) !== undefined && !(error instanceof TypeError)) return error; // a file-system error diskError did not claim
   if (error instanceof TypeError) {
     const cause = (error as { cause?: unknown }).cause;

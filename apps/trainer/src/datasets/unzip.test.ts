@@ -16,10 +16,21 @@ describe('safeEntrySegments', () => {
   });
 
   it('refuses absolute paths, drive letters, ".." and NUL bytes', () => {
-    for (const name of ['/etc/passwd', '\\evil', 'C:/evil', 'c:evil', '../evil', 'ml-100k/../../evil', 'a\\..\\..\\b', 'a\0b']) {
+    for (const name of [
+      '/etc/passwd',
+      '\\evil',
+      'C:/evil',
+      'c:evil',
+      '../evil',
+      'ml-100k/../../evil',
+      'a\\..\\..\\b',
+      'a\0b',
+    ]) {
       expect(() => safeEntrySegments(name, 'x.zip'), name).toThrow(UserError);
     }
-    expect(() => safeEntrySegments('ml-100k/../../evil', 'x.zip')).toThrow(/refusing to unpack x\.zip: entry "ml-100k\/\.\.\/\.\.\/evil" climbs out/);
+    expect(() => safeEntrySegments('ml-100k/../../evil', 'x.zip')).toThrow(
+      /refusing to unpack x\.zip: entry "ml-100k\/\.\.\/\.\.\/evil" climbs out/,
+    );
     // Names that merely contain dots are fine.
     expect(safeEntrySegments('a..b/..c')).toEqual(['a..b', '..c']);
   });
@@ -30,7 +41,10 @@ describe('extractZip', () => {
 
   it('writes every file under the target folder and reports them', async () => {
     const dest = await tempDir();
-    const zip = zipSync({ 'ml-100k': { 'u.data': strToU8('1\t2\t3\t4\n'), 'README': strToU8('hi\n') }, 'top.txt': strToU8('') });
+    const zip = zipSync({
+      'ml-100k': { 'u.data': strToU8('1\t2\t3\t4\n'), README: strToU8('hi\n') },
+      'top.txt': strToU8(''),
+    });
     const result = await extractZip(zip, dest);
     expect(result.files.sort()).toEqual(['ml-100k/README', 'ml-100k/u.data', 'top.txt']);
     expect(result.bytes).toBe(11);
@@ -43,7 +57,9 @@ describe('extractZip', () => {
     const dest = join(parent, 'dest');
     await mkdir(dest);
     const zip = zipSync({ 'ml-100k/u.data': strToU8('1\t2\t3\n'), '../evil.txt': strToU8('pwned') });
-    await expect(extractZip(zip, dest, { source: 'bad.zip' })).rejects.toThrow(/refusing to unpack bad\.zip: entry "\.\.\/evil\.txt"/);
+    await expect(extractZip(zip, dest, { source: 'bad.zip' })).rejects.toThrow(
+      /refusing to unpack bad\.zip: entry "\.\.\/evil\.txt"/,
+    );
     expect(existsSync(join(parent, 'evil.txt'))).toBe(false);
     expect(await readdir(dest)).toEqual([]);
   });
@@ -59,9 +75,15 @@ describe('extractZip', () => {
     const dest = await tempDir();
     const zip = zipSync({ 'small.txt': strToU8('ok'), 'big.txt': new Uint8Array(5000) });
     const limits = { maxFileBytes: 4096, maxTotalBytes: 1 << 20, maxEntries: 100 };
-    await expect(extractZip(zip, dest, { limits })).rejects.toThrow(/"big\.txt" would unpack to 5000 bytes, over the 4096-byte limit/);
-    await expect(extractZip(zip, dest, { limits: { ...limits, maxFileBytes: 1e6, maxTotalBytes: 4000 } })).rejects.toThrow(/more than 4000 bytes/);
-    await expect(extractZip(zip, dest, { limits: { ...limits, maxFileBytes: 1e6, maxEntries: 1 } })).rejects.toThrow(/more than 1 entries/);
+    await expect(extractZip(zip, dest, { limits })).rejects.toThrow(
+      /"big\.txt" would unpack to 5000 bytes, over the 4096-byte limit/,
+    );
+    await expect(
+      extractZip(zip, dest, { limits: { ...limits, maxFileBytes: 1e6, maxTotalBytes: 4000 } }),
+    ).rejects.toThrow(/more than 4000 bytes/);
+    await expect(extractZip(zip, dest, { limits: { ...limits, maxFileBytes: 1e6, maxEntries: 1 } })).rejects.toThrow(
+      /more than 1 entries/,
+    );
     expect(await readdir(dest)).toEqual([]);
   });
 

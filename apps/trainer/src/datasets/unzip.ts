@@ -67,7 +67,8 @@ export async function extractZip(
     files = unzipSync(zip, {
       filter(file) {
         entries += 1;
-        if (entries > limits.maxEntries) throw new UserError(`refusing to unpack ${source}: more than ${limits.maxEntries} entries`);
+        if (entries > limits.maxEntries)
+          throw new UserError(`refusing to unpack ${source}: more than ${limits.maxEntries} entries`);
         const segments = safeEntrySegments(file.name, source);
         if (segments === null || file.name.endsWith('/') || file.name.endsWith('\\')) return false;
         const key = segments.join('/');
@@ -79,7 +80,9 @@ export async function extractZip(
         }
         total += file.originalSize;
         if (total > limits.maxTotalBytes) {
-          throw new UserError(`refusing to unpack ${source}: it would unpack to more than ${limits.maxTotalBytes} bytes`);
+          throw new UserError(
+            `refusing to unpack ${source}: it would unpack to more than ${limits.maxTotalBytes} bytes`,
+          );
         }
         targets.set(key, segments);
         declared.set(file.name, file.originalSize);
@@ -88,18 +91,23 @@ export async function extractZip(
     });
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`${source} is not a valid zip (corrupt or truncated download?): ${error instanceof Error ? error.message : String(error)}`);
+    throw new UserError(
+      `${source} is not a valid zip (corrupt or truncated download?): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 
   const written: string[] = [];
   let bytes = 0;
   for (const [name, data] of Object.entries(files)) {
     if (data.length !== declared.get(name)) {
-      throw new UserError(`${source} is corrupt: "${name}" unpacked to ${data.length} bytes, its header says ${declared.get(name)}`);
+      throw new UserError(
+        `${source} is corrupt: "${name}" unpacked to ${data.length} bytes, its header says ${declared.get(name)}`,
+      );
     }
     const segments = safeEntrySegments(name, source)!;
     const target = join(root, ...segments);
-    if (!target.startsWith(root + sep)) throw new UserError(`refusing to unpack ${source}: entry "${name}" resolves outside the target folder`);
+    if (!target.startsWith(root + sep))
+      throw new UserError(`refusing to unpack ${source}: entry "${name}" resolves outside the target folder`);
     try {
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, data, { flag: 'wx' });

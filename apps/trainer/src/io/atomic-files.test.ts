@@ -51,7 +51,9 @@ describe('writeFilesAtomic', () => {
     await expect(writeFilesAtomic(files, controller.signal)).rejects.toThrow('stop now');
     expect(await readdir(dir)).toEqual([]);
     const aborted = AbortSignal.abort(new Error('already cancelled'));
-    await expect(writeFilesAtomic([{ path: join(dir, 'x.tsv'), data: 'x' }], aborted)).rejects.toThrow('already cancelled');
+    await expect(writeFilesAtomic([{ path: join(dir, 'x.tsv'), data: 'x' }], aborted)).rejects.toThrow(
+      'already cancelled',
+    );
     expect(existsSync(join(dir, 'x.tsv'))).toBe(false);
   });
 
@@ -63,7 +65,9 @@ describe('writeFilesAtomic', () => {
       { path: join(dir, 'train.tsv'), data: 'new train\n' },
       { path: join(dir, 'test.tsv'), data: 'new test\n' },
     ]);
-    await expect(attempt).rejects.toThrow(`not replacing ${join(dir, 'test.tsv')}: it is a directory, not a regular file`);
+    await expect(attempt).rejects.toThrow(
+      `not replacing ${join(dir, 'test.tsv')}: it is a directory, not a regular file`,
+    );
     expect(await readFile(join(dir, 'train.tsv'), 'utf8')).toBe('old train\n');
     expect((await readdir(dir)).sort()).toEqual(['test.tsv', 'train.tsv']);
   });

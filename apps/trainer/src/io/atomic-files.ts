@@ -52,7 +52,9 @@ export async function writeFilesAtomic(files: readonly FileToWrite[], signal?: A
 /** `first` and each directory below it down to `last` (mkdir -p created exactly these). */
 function dirsBetween(first: string, last: string): string[] {
   const dirs = [resolve(first)];
-  const parts = relative(first, last).split(/[\\/]/).filter((part) => part !== '');
+  const parts = relative(first, last)
+    .split(/[\\/]/)
+    .filter((part) => part !== '');
   for (const part of parts) dirs.push(resolve(dirs.at(-1)!, part));
   return dirs;
 }

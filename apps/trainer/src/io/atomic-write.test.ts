@@ -58,23 +58,37 @@ describe('writeFileAtomic', () => {
     expect(await readdir(dir)).toEqual(['out.txt']);
   });
 
-  it.runIf(process.platform !== 'win32')('never renames over a directory, a FIFO or a link to a device, and says why', async () => {
-    await mkdir(join(dir, 'folder'));
-    execFileSync('mkfifo', [join(dir, 'fifo')]);
-    await symlink('/dev/null', join(dir, 'null-link'));
-    await expect(writeFileAtomic(join(dir, 'folder'), 'x')).rejects.toThrow(new UserError(`not replacing ${join(dir, 'folder')}: it is a directory, not a regular file`));
-    await expect(writeFileAtomic(join(dir, 'fifo'), 'x')).rejects.toThrow(/it is a named pipe \(FIFO\), not a regular file/);
-    await expect(writeFileAtomic(join(dir, 'null-link'), 'x')).rejects.toThrow(/null-link: it is a character device, not a regular file/);
-    expect(lstatSync(join(dir, 'fifo')).isFIFO()).toBe(true);
-    expect(lstatSync(join(dir, 'null-link')).isSymbolicLink()).toBe(true);
-    expect((await readdir(dir)).sort()).toEqual(['fifo', 'folder', 'null-link']);
-  });
+  it.runIf(process.platform !== 'win32')(
+    'never renames over a directory, a FIFO or a link to a device, and says why',
+    async () => {
+      await mkdir(join(dir, 'folder'));
+      execFileSync('mkfifo', [join(dir, 'fifo')]);
+      await symlink('/dev/null', join(dir, 'null-link'));
+      await expect(writeFileAtomic(join(dir, 'folder'), 'x')).rejects.toThrow(
+        new UserError(`not replacing ${join(dir, 'folder')}: it is a directory, not a regular file`),
+      );
+      await expect(writeFileAtomic(join(dir, 'fifo'), 'x')).rejects.toThrow(
+        /it is a named pipe \(FIFO\), not a regular file/,
+      );
+      await expect(writeFileAtomic(join(dir, 'null-link'), 'x')).rejects.toThrow(
+        /null-link: it is a character device, not a regular file/,
+      );
+      expect(lstatSync(join(dir, 'fifo')).isFIFO()).toBe(true);
+      expect(lstatSync(join(dir, 'null-link')).isSymbolicLink()).toBe(true);
+      expect((await readdir(dir)).sort()).toEqual(['fifo', 'folder', 'null-link']);
+    },
+  );
 
-  it.runIf(process.platform === 'linux')('refuses /proc entries and reports a missing permission as a UserError', async () => {
-    await expect(checkReplaceable('/proc/self/status')).rejects.toThrow('not replacing /proc/self/status: it is on the proc pseudo file system');
-    await expect(checkReplaceable(join(dir, 'absent'))).resolves.toBeUndefined();
-    await expect(writeFileAtomic('/proc/self/edgerec-test', 'x')).rejects.toThrow(UserError);
-  });
+  it.runIf(process.platform === 'linux')(
+    'refuses /proc entries and reports a missing permission as a UserError',
+    async () => {
+      await expect(checkReplaceable('/proc/self/status')).rejects.toThrow(
+        'not replacing /proc/self/status: it is on the proc pseudo file system',
+      );
+      await expect(checkReplaceable(join(dir, 'absent'))).resolves.toBeUndefined();
+      await expect(writeFileAtomic('/proc/self/edgerec-test', 'x')).rejects.toThrow(UserError);
+    },
+  );
 
   it('removes the temp file when the final rename fails', async () => {
     const path = join(dir, 'taken');

@@ -26,7 +26,11 @@ const BATCH_BYTES = 1 << 20;
  * failure the temporary file is removed and an existing file at `path` is left untouched.
  * File-system failures are UserErrors naming the path; errors of `data` pass through.
  */
-export async function writeFileAtomic(path: string, data: AtomicWriteData, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: AtomicWriteData,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   let handle: FileHandle | undefined;
   try {
@@ -66,7 +70,8 @@ export async function checkReplaceable(path: string): Promise<void> {
 /** A failed file-system call as a UserError naming the path (disk full, no permission, …); other errors unchanged. */
 export function asWriteError(error: unknown, path: string): unknown {
   const fsError = error as NodeJS.ErrnoException | undefined;
-  if (!(error instanceof Error) || typeof fsError?.code !== 'string' || typeof fsError.syscall !== 'string') return error;
+  if (!(error instanceof Error) || typeof fsError?.code !== 'string' || typeof fsError.syscall !== 'string')
+    return error;
   return new UserError(`cannot write ${path}: ${error.message}${writeFailureHint(fsError.code)}`);
 }
 

@@ -23,7 +23,8 @@ export function unreadableKindProblem(info: Stats): string | undefined {
   const kind = nonRegularKind(info);
   if (kind === undefined) return undefined;
   if (kind === 'a directory') return 'this is a directory, not a file';
-  if (kind === 'a named pipe (FIFO)') return 'this is a named pipe (FIFO), not a regular file; save the data to a file first';
+  if (kind === 'a named pipe (FIFO)')
+    return 'this is a named pipe (FIFO), not a regular file; save the data to a file first';
   return `this is ${kind}, not a regular file`;
 }
 

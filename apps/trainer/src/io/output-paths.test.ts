@@ -46,9 +46,9 @@ describe('checkOutputPaths', () => {
       `the train output ${input} is the input file ${input}; choose another output`,
     );
     await symlink(input, join(dir, 'link.tsv'));
-    await expect(checkOutputPaths(outputs(dir, 'train.tsv', 'link.tsv'), { inputs: [input], force: true })).rejects.toThrow(
-      /the test output .*link\.tsv is the input file/,
-    );
+    await expect(
+      checkOutputPaths(outputs(dir, 'train.tsv', 'link.tsv'), { inputs: [input], force: true }),
+    ).rejects.toThrow(/the test output .*link\.tsv is the input file/);
     await expect(checkOutputPaths(outputs(dir, 'same.tsv', './same.tsv'), { inputs: [], force: true })).rejects.toThrow(
       `the train output and the test output are the same file: ${join(dir, 'same.tsv')}`,
     );
@@ -60,23 +60,32 @@ describe('checkOutputPaths', () => {
     await expect(checkOutputPaths(outputs(join(dir, 'splits')), { inputs: [], force: true })).rejects.toThrow(
       `cannot write the train output into ${join(dir, 'splits')}: ${join(dir, 'splits')} is not a directory`,
     );
-    await expect(checkOutputPaths(outputs(join(dir, 'splits', 'deeper')), { inputs: [], force: false })).rejects.toThrow(
-      /is not a directory/,
-    );
+    await expect(
+      checkOutputPaths(outputs(join(dir, 'splits', 'deeper')), { inputs: [], force: false }),
+    ).rejects.toThrow(/is not a directory/);
   });
 
-  it.runIf(process.platform !== 'win32')('names the kind of special file an output is: FIFO, link to a device', async () => {
-    const dir = await tempDir();
-    execFileSync('mkfifo', [join(dir, 'fifo')]);
-    await symlink('/dev/full', join(dir, 'full'));
-    const one = (path: string) => checkOutputPaths([{ label: '--out file', path }], { inputs: [], force: true });
-    await expect(one(join(dir, 'fifo'))).rejects.toThrow(`the --out file ${join(dir, 'fifo')} is a named pipe (FIFO), not a regular file; choose another path`);
-    await expect(one(join(dir, 'full'))).rejects.toThrow(`the --out file ${join(dir, 'full')} is a character device, not a regular file; choose another path`);
-  });
+  it.runIf(process.platform !== 'win32')(
+    'names the kind of special file an output is: FIFO, link to a device',
+    async () => {
+      const dir = await tempDir();
+      execFileSync('mkfifo', [join(dir, 'fifo')]);
+      await symlink('/dev/full', join(dir, 'full'));
+      const one = (path: string) => checkOutputPaths([{ label: '--out file', path }], { inputs: [], force: true });
+      await expect(one(join(dir, 'fifo'))).rejects.toThrow(
+        `the --out file ${join(dir, 'fifo')} is a named pipe (FIFO), not a regular file; choose another path`,
+      );
+      await expect(one(join(dir, 'full'))).rejects.toThrow(
+        `the --out file ${join(dir, 'full')} is a character device, not a regular file; choose another path`,
+      );
+    },
+  );
 
   it.runIf(process.platform === 'linux')('refuses outputs on /proc, existing or new', async () => {
     const one = (path: string) => checkOutputPaths([{ label: '--out file', path }], { inputs: [], force: true });
-    await expect(one('/proc/self/status')).rejects.toThrow('the --out file /proc/self/status is on the proc pseudo file system, not on disk; choose another path');
+    await expect(one('/proc/self/status')).rejects.toThrow(
+      'the --out file /proc/self/status is on the proc pseudo file system, not on disk; choose another path',
+    );
     await expect(one('/proc/self/new.json')).rejects.toThrow(/is on the proc pseudo file system/);
     await expect(one('/sys/kernel/x.json')).rejects.toThrow(/is on the sysfs pseudo file system/);
   });
@@ -96,6 +105,7 @@ describe('checkOutputDirectory', () => {
     await expect(checkOutputDirectory(join(dir, 'file', 'sub'), 'datasets folder')).rejects.toThrow(
       `cannot create the datasets folder ${join(dir, 'file', 'sub')}: ${join(dir, 'file')} is not a directory`,
     );
-    if (process.platform === 'linux') await expect(checkOutputDirectory('/proc/self', 'datasets folder')).rejects.toThrow(/proc pseudo file system/);
+    if (process.platform === 'linux')
+      await expect(checkOutputDirectory('/proc/self', 'datasets folder')).rejects.toThrow(/proc pseudo file system/);
   });
 });

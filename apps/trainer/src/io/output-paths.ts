@@ -36,15 +36,20 @@ export async function checkOutputPaths(outputs: readonly OutputPath[], options: 
     seen.set(full, label);
     const info = await statOrUndefined(path);
     for (const input of inputs) {
-      if (full === resolve(input.path) || (info !== undefined && input.info !== undefined && sameFile(info, input.info))) {
+      if (
+        full === resolve(input.path) ||
+        (info !== undefined && input.info !== undefined && sameFile(info, input.info))
+      ) {
         throw new UserError(`the ${label} ${path} is the input file ${input.path}; choose another output`);
       }
     }
     const kind = info === undefined ? undefined : nonRegularKind(info);
     if (kind === 'a directory') throw new UserError(`the ${label} ${path} is a directory; give a file name`);
-    if (kind !== undefined) throw new UserError(`the ${label} ${path} is ${kind}, not a regular file; choose another path`);
+    if (kind !== undefined)
+      throw new UserError(`the ${label} ${path} is ${kind}, not a regular file; choose another path`);
     await checkDirectory(dirname(full), { label, target: path, action: `write the ${label} into ${dirname(full)}` });
-    if (info !== undefined && !options.force) throw new UserError(`the ${label} ${path} already exists (use --force to overwrite it)`);
+    if (info !== undefined && !options.force)
+      throw new UserError(`the ${label} ${path} already exists (use --force to overwrite it)`);
   }
 }
 
@@ -59,7 +64,11 @@ export async function checkOutputDirectory(dir: string, label: string): Promise<
   if (info !== undefined && kind !== 'a directory') {
     throw new UserError(`the ${label} ${dir} is ${kind ?? 'a file'}, not a directory`);
   }
-  await checkDirectory(full, { label, target: dir, action: info === undefined ? `create the ${label} ${dir}` : `write into the ${label} ${dir}` });
+  await checkDirectory(full, {
+    label,
+    target: dir,
+    action: info === undefined ? `create the ${label} ${dir}` : `write into the ${label} ${dir}`,
+  });
 }
 
 /** How checkDirectory words its messages: "cannot <action>: …", "the <label> <target> is on …". */
@@ -81,7 +90,9 @@ async function checkDirectory(dir: string, use: DirectoryUse): Promise<void> {
   if (!info.isDirectory()) throw new UserError(`cannot ${use.action}: ${existing} is not a directory`);
   const pseudo = await pseudoFileSystem(existing);
   if (pseudo !== undefined) {
-    throw new UserError(`the ${use.label} ${use.target} is on the ${pseudo} pseudo file system, not on disk; choose another path`);
+    throw new UserError(
+      `the ${use.label} ${use.target} is on the ${pseudo} pseudo file system, not on disk; choose another path`,
+    );
   }
   try {
     await access(existing, constants.W_OK);

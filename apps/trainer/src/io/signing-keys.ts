@@ -1,4 +1,5 @@
 import { importPublicKeys, importSigningKey, type ArtifactPublicKey, type ArtifactSigningKey } from '@edgerec/core';
+import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { UserError } from '../user-error.js';
 import { isMissing } from './errno.js';
@@ -8,7 +9,7 @@ const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 /** Reads a UTF-8 text file, turning a missing file, a directory or a special file into a UserError naming `what`. */
 export async function readTextFile(path: string, what: string, maxBytes?: number): Promise<string> {
-  let info;
+  let info: Stats;
   try {
     info = await stat(path);
   } catch (error) {

@@ -8,7 +8,11 @@ export function concatSame<T extends Int32Array | Float32Array>(a: T, b: T): T {
   return concatInto(new (a.constructor as new (n: number) => T)(a.length + b.length), a, b);
 }
 
-function concatInto<T extends Uint32Array | Int32Array | Float32Array>(out: T, a: ArrayLike<number>, b: ArrayLike<number>): T {
+function concatInto<T extends Uint32Array | Int32Array | Float32Array>(
+  out: T,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+): T {
   out.set(a);
   out.set(b, a.length);
   return out;

@@ -56,12 +56,7 @@ export interface InteractionCrossValidation {
  * into `folds` folds, so every fold tests about 1/k of every user's rows; the training part of a
  * fold is the other folds minus a per-user validation share.
  */
-export function perUserFolds(
-  users: Uint32Array,
-  userCount: number,
-  folds: number,
-  seed: number,
-): Uint8Array {
+export function perUserFolds(users: Uint32Array, userCount: number, folds: number, seed: number): Uint8Array {
   if (!Number.isInteger(folds) || folds < 2) throw new UserError(`folds must be an integer ≥ 2, got ${folds}`);
   const { order, start } = rowsByUser(users, userCount);
   const random = mulberry32(seed);
@@ -83,7 +78,13 @@ export async function crossValidateInteractions(
   const data = typeof input === 'string' ? await read(input, options) : input;
   const seed = options.recipe?.seed ?? 42;
   const assignment = perUserFolds(data.users, data.userIds.length, folds, seed);
-  const table = { users: data.users, items: data.items, ratings: data.weights, userIds: data.userIds, itemIds: data.itemIds };
+  const table = {
+    users: data.users,
+    items: data.items,
+    ratings: data.weights,
+    userIds: data.userIds,
+    itemIds: data.itemIds,
+  };
   const results: InteractionFold[] = [];
   for (let f = 0; f < folds; f++) {
     const test: number[] = [];
@@ -96,7 +97,11 @@ export async function crossValidateInteractions(
       validation: inner.validation.map((k) => restRows[k]!),
       test: Uint32Array.from(test),
     };
-    options.hooks?.onFoldStart?.(f + 1, folds, `${basename(data.file)}: ${rows.train.length} train, ${rows.validation.length} validation, ${rows.test.length} test interactions`);
+    options.hooks?.onFoldStart?.(
+      f + 1,
+      folds,
+      `${basename(data.file)}: ${rows.train.length} train, ${rows.validation.length} validation, ${rows.test.length} test interactions`,
+    );
     const result = await runFold(f + 1, { interactions: data, rows }, options);
     options.hooks?.onFoldEnd?.(result, folds);
     results.push(result);
@@ -115,7 +120,11 @@ export async function crossValidateInteractionsFoldDir(
   for (let f = 0; f < files.length; f++) {
     const { base, test } = files[f]!;
     options.hooks?.onFoldStart?.(f + 1, folds, `${basename(base)} → ${basename(test)}`);
-    const result = await runFold(f + 1, { interactions: await read(base, options), test: await read(test, options) }, options);
+    const result = await runFold(
+      f + 1,
+      { interactions: await read(base, options), test: await read(test, options) },
+      options,
+    );
     options.hooks?.onFoldEnd?.(result, folds);
     results.push(result);
   }
@@ -124,7 +133,11 @@ export async function crossValidateInteractionsFoldDir(
 
 async function runFold(
   fold: number,
-  data: { interactions: InteractionsFile; rows?: { train: Uint32Array; validation: Uint32Array; test: Uint32Array }; test?: InteractionsFile },
+  data: {
+    interactions: InteractionsFile;
+    rows?: { train: Uint32Array; validation: Uint32Array; test: Uint32Array };
+    test?: InteractionsFile;
+  },
   options: CrossValidateInteractionsOptions,
 ): Promise<InteractionFold> {
   const { summary } = await trainInteractionModel({

@@ -101,10 +101,22 @@ describe('MovieLens fold directories', () => {
     const rows = (keep: (r: number) => boolean) =>
       Uint32Array.from({ length: table.ratings.length }, (_, r) => r).filter(keep);
     const part = (keep: (r: number) => boolean): RatingsTable => selectRows(table, rows(keep));
-    await writeRatingsFile(join(dir, 'u1.base'), part((r) => r % 4 !== 0));
-    await writeRatingsFile(join(dir, 'u1.test'), part((r) => r % 4 === 0));
-    await writeRatingsFile(join(dir, 'u2.base'), part((r) => r % 4 !== 1));
-    await writeRatingsFile(join(dir, 'u2.test'), part((r) => r % 8 === 1)); // a smaller test file
+    await writeRatingsFile(
+      join(dir, 'u1.base'),
+      part((r) => r % 4 !== 0),
+    );
+    await writeRatingsFile(
+      join(dir, 'u1.test'),
+      part((r) => r % 4 === 0),
+    );
+    await writeRatingsFile(
+      join(dir, 'u2.base'),
+      part((r) => r % 4 !== 1),
+    );
+    await writeRatingsFile(
+      join(dir, 'u2.test'),
+      part((r) => r % 8 === 1),
+    ); // a smaller test file
     const started: string[] = [];
     const result = await crossValidateFoldDir(dir, 2, {
       model: quick,

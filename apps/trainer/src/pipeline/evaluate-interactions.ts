@@ -76,10 +76,15 @@ export interface InteractionEvaluationOptions {
  * reports P@K, R@K, NDCG@K, MAP@K, HR@K, catalogue coverage and the popularity percentile of
  * what was recommended, with a WARNING verdict when the model does not beat popularity.
  */
-export async function evaluateInteractionFiles(options: InteractionEvaluationOptions): Promise<InteractionEvaluationReport> {
+export async function evaluateInteractionFiles(
+  options: InteractionEvaluationOptions,
+): Promise<InteractionEvaluationReport> {
   const k = options.k ?? 10;
   const read = async (path: string) => {
-    const file = await readInteractionsFile(path, { format: options.format ?? 'auto', skipLongIds: options.skipLongIds ?? false });
+    const file = await readInteractionsFile(path, {
+      format: options.format ?? 'auto',
+      skipLongIds: options.skipLongIds ?? false,
+    });
     const warning = longIdWarning(file);
     if (warning !== undefined) options.onWarning?.(warning);
     return file;
@@ -88,9 +93,12 @@ export async function evaluateInteractionFiles(options: InteractionEvaluationOpt
   const heldOutFile = await read(options.ratings);
   const notes: string[] = [];
   if (options.threshold !== undefined && heldOutFile.source !== 'ratings') {
-    notes.push(`${basename(heldOutFile.file)} has no rating column: --threshold is ignored and every held-out item is relevant`);
+    notes.push(
+      `${basename(heldOutFile.file)} has no rating column: --threshold is ignored and every held-out item is relevant`,
+    );
   }
-  const threshold: number | 'any' = options.threshold !== undefined && heldOutFile.source === 'ratings' ? options.threshold : 'any';
+  const threshold: number | 'any' =
+    options.threshold !== undefined && heldOutFile.source === 'ratings' ? options.threshold : 'any';
   const values = threshold === 'any' ? heldOutFile.weights : heldOutFile.ratings!;
   const indexed = indexAgainst({ ...heldOutFile, ratings: values }, undefined, model.users, model.items);
   let unknownIds = 0;
@@ -104,27 +112,45 @@ export async function evaluateInteractionFiles(options: InteractionEvaluationOpt
     const trainSeen = trainingItems(model.users.size, model.items.size, rows);
     seen = trainingItems(model.users.size, model.items.size, rows, model.seen);
     popularity = { counts: itemPopularity(model.items.size, trainSeen), source: 'train file' };
-    notes.push(`popularity counted on ${basename(trainFile.file)}: ${trainSeen.items.length} of its ${trainFile.users.length} interactions are on the model's users and items`);
+    notes.push(
+      `popularity counted on ${basename(trainFile.file)}: ${trainSeen.items.length} of its ${trainFile.users.length} interactions are on the model's users and items`,
+    );
   } else if (model.popularity) {
     popularity = { counts: model.popularity, source: 'artifact' };
     notes.push('popularity taken from the artifact (counted on the data the model was trained on)');
   } else if (model.seen) {
     popularity = { counts: itemPopularity(model.items.size, model.seen), source: 'seen lists' };
-    notes.push('popularity counted from the training items stored in the model (a version-1 artifact stores no popularity)');
+    notes.push(
+      'popularity counted from the training items stored in the model (a version-1 artifact stores no popularity)',
+    );
   } else {
     notes.push('no popularity baseline: the model stores neither popularity nor training items; pass --train FILE');
   }
   if (!seen) notes.push('the model stores no training items and no --train was given: rankings exclude nothing');
-  const rankingOptions = { k, threshold, ...(seen ? { seen } : {}), ...(popularity ? { popularity: popularity.counts } : {}) };
+  const rankingOptions = {
+    k,
+    threshold,
+    ...(seen ? { seen } : {}),
+    ...(popularity ? { popularity: popularity.counts } : {}),
+  };
   const modelRanking = evaluateRanking(modelRanker(model), indexed, rankingOptions);
   const popularityRanking = popularity
-    ? evaluateRanking(popularityRanker(popularity.counts, { users: model.users.size, ...(seen ? { seen } : {}) }), indexed, rankingOptions)
+    ? evaluateRanking(
+        popularityRanker(popularity.counts, { users: model.users.size, ...(seen ? { seen } : {}) }),
+        indexed,
+        rankingOptions,
+      )
     : undefined;
   if (objectiveOf(model) === 'rating') {
-    notes.push(model.ranking ? 'a rating model ranked by its interaction head (what /recommendations serves)' : 'a rating model ranked by predicted rating');
+    notes.push(
+      model.ranking
+        ? 'a rating model ranked by its interaction head (what /recommendations serves)'
+        : 'a rating model ranked by predicted rating',
+    );
   }
   if (unknownIds > 0) notes.push(`${unknownIds} held-out rows have a user or item the model does not know: skipped`);
-  if (modelRanking.users === 0) notes.push('no held-out row is relevant for a known user and item: ranking metrics are n/a');
+  if (modelRanking.users === 0)
+    notes.push('no held-out row is relevant for a known user and item: ranking metrics are n/a');
 
   const modelSet = rankingMetricSet(modelRanking);
   const verdicts: RankingVerdict[] = [];
@@ -137,10 +163,21 @@ export async function evaluateInteractionFiles(options: InteractionEvaluationOpt
     objective: objectiveOf(model),
     k,
     threshold,
-    heldOut: { rows: indexed.users.length, unknownIds, rankedUsers: modelRanking.users, relevant: modelRanking.relevant },
-    excluded: options.train !== undefined ? 'training items from --train and the model' : seen ? 'training items stored in the model' : 'nothing',
+    heldOut: {
+      rows: indexed.users.length,
+      unknownIds,
+      rankedUsers: modelRanking.users,
+      relevant: modelRanking.relevant,
+    },
+    excluded:
+      options.train !== undefined
+        ? 'training items from --train and the model'
+        : seen
+          ? 'training items stored in the model'
+          : 'nothing',
     model: modelSet,
-    popularity: popularityRanking && popularity ? { ...rankingMetricSet(popularityRanking), source: popularity.source } : null,
+    popularity:
+      popularityRanking && popularity ? { ...rankingMetricSet(popularityRanking), source: popularity.source } : null,
     verdicts,
     notes,
   };

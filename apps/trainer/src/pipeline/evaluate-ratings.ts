@@ -118,7 +118,9 @@ export async function evaluateModelFiles(options: EvaluateOptions): Promise<Eval
   };
   const { model, meta } = options.artifact ?? (await readArtifactFile(options.model));
   if (objectiveOf(model) === 'interaction') {
-    throw new UserError(`${options.model} is an interaction model: it predicts what users pick, not ratings; evaluate it with --mode interaction`);
+    throw new UserError(
+      `${options.model} is an interaction model: it predicts what users pick, not ratings; evaluate it with --mode interaction`,
+    );
   }
   const heldOutFile = await read(options.ratings);
   const threshold = options.threshold ?? model.recommendThreshold;
@@ -131,7 +133,8 @@ export async function evaluateModelFiles(options: EvaluateOptions): Promise<Eval
   const modelAccuracy = evaluateRatings(model, heldOut);
 
   let seen: SeenItems | undefined = model.seen;
-  let popularityCounts: Float32Array | undefined = model.popularity ?? (model.seen ? itemPopularity(model.items.size, model.seen) : undefined);
+  let popularityCounts: Float32Array | undefined =
+    model.popularity ?? (model.seen ? itemPopularity(model.items.size, model.seen) : undefined);
   let bias: { accuracy: RatingAccuracy; ranking: RankingAccuracy } | undefined;
   let mean: { accuracy: RatingAccuracy; value: number; source: 'train file' | 'artifact stats' };
   if (options.train !== undefined) {
@@ -176,14 +179,28 @@ export async function evaluateModelFiles(options: EvaluateOptions): Promise<Eval
       'no bias baseline: the artifact does not contain the training ratings; pass --train FILE ' +
         `(the file the model was trained on, ${meta.training.data.file}) to fit one`,
     );
-    notes.push(`global mean ${(meta.stats.globalMean ?? Number.NaN).toFixed(4)} taken from the artifact (the mean of the model's training split)`);
+    notes.push(
+      `global mean ${(meta.stats.globalMean ?? Number.NaN).toFixed(4)} taken from the artifact (the mean of the model's training split)`,
+    );
   }
-  const rankingOptions = { k, threshold, ...(seen ? { seen } : {}), ...(popularityCounts ? { popularity: popularityCounts } : {}) };
+  const rankingOptions = {
+    k,
+    threshold,
+    ...(seen ? { seen } : {}),
+    ...(popularityCounts ? { popularity: popularityCounts } : {}),
+  };
   const modelRanking = evaluateRanking(modelRanker(model), heldOut, rankingOptions);
   const popularityRanking = popularityCounts
-    ? evaluateRanking(popularityRanker(popularityCounts, { users: model.users.size, ...(seen ? { seen } : {}) }), heldOut, rankingOptions)
+    ? evaluateRanking(
+        popularityRanker(popularityCounts, { users: model.users.size, ...(seen ? { seen } : {}) }),
+        heldOut,
+        rankingOptions,
+      )
     : undefined;
-  if (model.ranking) notes.push('ranking by the model’s interaction head (what /recommendations serves); RMSE and MAE by its rating head');
+  if (model.ranking)
+    notes.push(
+      'ranking by the model’s interaction head (what /recommendations serves); RMSE and MAE by its rating head',
+    );
   notes.push('the global mean cannot rank (every item gets the same score): its ranking metrics are n/a');
   if (unknownIds > 0) {
     notes.push(
@@ -220,11 +237,12 @@ export async function evaluateModelFiles(options: EvaluateOptions): Promise<Eval
       rankedUsers: modelRanking.users,
       relevant: modelRanking.relevant,
     },
-    excluded: options.train !== undefined
-      ? 'training items from --train and the model'
-      : seen
-        ? 'training items stored in the model'
-        : 'nothing',
+    excluded:
+      options.train !== undefined
+        ? 'training items from --train and the model'
+        : seen
+          ? 'training items stored in the model'
+          : 'nothing',
     model: modelMetrics,
     biasBaseline: biasMetrics,
     globalMean: meanMetrics,

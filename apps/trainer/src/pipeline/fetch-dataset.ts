@@ -3,9 +3,29 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { checkOutputDirectory } from '../io/output-paths.js';
 import { UserError } from '../user-error.js';
-import { datasetPaths, datasetsCacheDir, diskError, isCached, SOURCE_FILE, type DatasetSource } from '../datasets/cache.js';
-import { DATASETS, datasetsBaseUrl, datasetUrl, findDataset, licenceNotice, type DatasetInfo } from '../datasets/catalog.js';
-import { createDownloadProgress, downloadToFile, fetchPublishedMd5, formatBytes, type Downloaded } from '../datasets/download.js';
+import {
+  datasetPaths,
+  datasetsCacheDir,
+  diskError,
+  isCached,
+  SOURCE_FILE,
+  type DatasetSource,
+} from '../datasets/cache.js';
+import {
+  DATASETS,
+  datasetsBaseUrl,
+  datasetUrl,
+  findDataset,
+  licenceNotice,
+  type DatasetInfo,
+} from '../datasets/catalog.js';
+import {
+  createDownloadProgress,
+  downloadToFile,
+  fetchPublishedMd5,
+  formatBytes,
+  type Downloaded,
+} from '../datasets/download.js';
 import { extractZip, type ExtractLimits } from '../datasets/unzip.js';
 
 /** Where the data command writes and which environment it reads; tests replace them. */
@@ -70,11 +90,19 @@ export async function fetchDataset(options: FetchDatasetOptions): Promise<FetchD
   };
 
   if (!options.force && (await isCached(cacheDir, info))) {
-    report(stdout, info, await withoutMissingSplit(paths), options.quiet, `${info.name} is already cached in ${paths.folder} (--force downloads it again)`);
+    report(
+      stdout,
+      info,
+      await withoutMissingSplit(paths),
+      options.quiet,
+      `${info.name} is already cached in ${paths.folder} (--force downloads it again)`,
+    );
     return { status: 'cached', dataset: info, ...paths };
   }
   if (!options.force && (await exists(paths.folder))) {
-    throw new UserError(`${paths.folder} exists but has no ${basename(paths.ratings)}; remove it or pass --force to replace it`);
+    throw new UserError(
+      `${paths.folder} exists but has no ${basename(paths.ratings)}; remove it or pass --force to replace it`,
+    );
   }
 
   if (!options.quiet) stderr.write(licenceNotice(info));
@@ -148,10 +176,12 @@ async function expectedDigest(
   options: FetchDatasetOptions,
 ): Promise<{ md5: string | null; sha256: string | null; source: string } | null> {
   if (options.verify === false) {
-    if (!options.quiet) (options.stderr ?? process.stderr).write('warning: --no-verify: the download will not be checked\n');
+    if (!options.quiet)
+      (options.stderr ?? process.stderr).write('warning: --no-verify: the download will not be checked\n');
     return null;
   }
-  if (info.sha256 !== null || info.md5 !== null) return { md5: info.md5, sha256: info.sha256, source: 'the digest pinned in edgerec' };
+  if (info.sha256 !== null || info.md5 !== null)
+    return { md5: info.md5, sha256: info.sha256, source: 'the digest pinned in edgerec' };
   const md5 = await fetchPublishedMd5(url, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
@@ -166,7 +196,11 @@ async function expectedDigest(
 }
 
 /** Compares the download with the expected digests; a mismatch deletes the file and is a UserError. */
-function checkDigest(download: Downloaded, expected: { md5: string | null; sha256: string | null; source: string } | null, url: string): string {
+function checkDigest(
+  download: Downloaded,
+  expected: { md5: string | null; sha256: string | null; source: string } | null,
+  url: string,
+): string {
   if (expected === null) return 'not verified (--no-verify)';
   const mismatch = (kind: string, want: string, got: string) =>
     new UserError(
@@ -174,9 +208,12 @@ function checkDigest(download: Downloaded, expected: { md5: string | null; sha25
         `(${formatBytes(download.bytes)}${kind === 'sha256' ? '' : `, sha256 ${download.sha256}`}); the download was deleted. ` +
         'A damaged transfer or a changed file: try again, or check the mirror',
     );
-  if (expected.sha256 !== null && expected.sha256 !== download.sha256) throw mismatch('sha256', expected.sha256, download.sha256);
+  if (expected.sha256 !== null && expected.sha256 !== download.sha256)
+    throw mismatch('sha256', expected.sha256, download.sha256);
   if (expected.md5 !== null && expected.md5 !== download.md5) throw mismatch('md5', expected.md5, download.md5);
-  const kinds = [expected.sha256 !== null ? 'sha256' : '', expected.md5 !== null ? 'md5' : ''].filter(Boolean).join(' and ');
+  const kinds = [expected.sha256 !== null ? 'sha256' : '', expected.md5 !== null ? 'md5' : '']
+    .filter(Boolean)
+    .join(' and ');
   return `verified ${kinds} against ${expected.source}`;
 }
 

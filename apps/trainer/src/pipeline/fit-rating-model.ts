@@ -1,7 +1,12 @@
 import { buildSeenItems, itemPopularity, scaleRating, type RecommenderModel } from '@edgerec/core';
 import { loadBackend, trainRecommender, type TrainResult } from '@edgerec/core/model';
 import { concatIndices, definedOnly } from './arrays.js';
-import { fitInteractionHead, interactionDefaults, type InteractionHead, type InteractionRecipe } from './interaction-head.js';
+import {
+  fitInteractionHead,
+  interactionDefaults,
+  type InteractionHead,
+  type InteractionRecipe,
+} from './interaction-head.js';
 import { interactionModel } from './interaction-model.js';
 import type { Hyperparameters } from './rating-hyperparameters.js';
 import type { PreparedRows } from './rating-rows.js';
@@ -32,7 +37,12 @@ export interface RankingHead {
 }
 
 /** Stage "train": loads the backend and fits the rating head with early stopping (and refit). */
-export async function fitRatingHead(rows: PreparedRows, recipe: Hyperparameters, side: RatingSideFeatures, options: TrainModelOptions): Promise<RatingFit> {
+export async function fitRatingHead(
+  rows: PreparedRows,
+  recipe: Hyperparameters,
+  side: RatingSideFeatures,
+  options: TrainModelOptions,
+): Promise<RatingFit> {
   const hooks = options.hooks ?? {};
   const { trainTable, users, items, scale, validationRows, testRows, earlyStopping } = rows;
   // The fused engine (the default) runs its kernel on wasm or cpu; tfjs-node only serves --engine autodiff.
@@ -61,7 +71,12 @@ export async function fitRatingHead(rows: PreparedRows, recipe: Hyperparameters,
 }
 
 /** Stage "assemble": the rating model over the fitted tables, with seen lists from the rows its tables saw. */
-export function assembleRatingModel(rows: PreparedRows, recipe: Hyperparameters, fit: TrainResult, threshold: number | undefined): AssembledRatingModel {
+export function assembleRatingModel(
+  rows: PreparedRows,
+  recipe: Hyperparameters,
+  fit: TrainResult,
+  threshold: number | undefined,
+): AssembledRatingModel {
   const { trainTable, users, items, scale, earlyStopping, trainSeen } = rows;
   const ratingModel: RecommenderModel = {
     dim: recipe.dim,
@@ -75,10 +90,18 @@ export function assembleRatingModel(rows: PreparedRows, recipe: Hyperparameters,
     // A refit trains on the validation rows too, so they count as seen.
     seen:
       fit.refitEpochs > 0
-        ? buildSeenItems(users.size, concatIndices(trainTable.users, earlyStopping.users), concatIndices(trainTable.items, earlyStopping.items))
+        ? buildSeenItems(
+            users.size,
+            concatIndices(trainTable.users, earlyStopping.users),
+            concatIndices(trainTable.items, earlyStopping.items),
+          )
         : trainSeen,
   };
-  return { ratingModel, earlyStopped: { ...ratingModel, ...fit.validationTables }, popularity: itemPopularity(items.size, ratingModel.seen!) };
+  return {
+    ratingModel,
+    earlyStopped: { ...ratingModel, ...fit.validationTables },
+    popularity: itemPopularity(items.size, ratingModel.seen!),
+  };
 }
 
 /** Rows the served tables were fitted on: the training rows, plus the known validation rows after a refit. */
@@ -96,12 +119,21 @@ export async function fitRankingHead(
   const hooks = options.hooks ?? {};
   const { trainTable, users, items, earlyStopping, trainSeen } = rows;
   const given = options.ranking || {};
-  const headRecipe = { ...interactionDefaults(given.method ?? 'ials'), seed: recipe.seed, refit: recipe.refit, ...definedOnly(given) };
+  const headRecipe = {
+    ...interactionDefaults(given.method ?? 'ials'),
+    seed: recipe.seed,
+    refit: recipe.refit,
+    ...definedOnly(given),
+  };
   hooks.onInfo?.(`ranking head: ${headRecipe.method}, dim ${headRecipe.dim}`);
   const ones = (n: number) => new Float32Array(n).fill(1);
   const fit = await fitInteractionHead(
     { users: users.size, items: items.size },
-    { users: Int32Array.from(trainTable.users), items: Int32Array.from(trainTable.items), weights: ones(trainTable.users.length) },
+    {
+      users: Int32Array.from(trainTable.users),
+      items: Int32Array.from(trainTable.items),
+      weights: ones(trainTable.users.length),
+    },
     { users: earlyStopping.users, items: earlyStopping.items, weights: ones(earlyStopping.users.length) },
     headRecipe,
     {
@@ -114,6 +146,12 @@ export async function fitRankingHead(
       },
     },
   );
-  const model = interactionModel(fit, { users, items, seen: rating.ratingModel.seen!, popularity: rating.popularity, seed: headRecipe.seed });
+  const model = interactionModel(fit, {
+    users,
+    items,
+    seen: rating.ratingModel.seen!,
+    popularity: rating.popularity,
+    seed: headRecipe.seed,
+  });
   return { fit, recipe: headRecipe, model };
 }

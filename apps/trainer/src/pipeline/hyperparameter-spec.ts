@@ -24,7 +24,8 @@ export function parseBySpec(spec: HyperparameterSpec, text: string): unknown {
   let value: unknown = word;
   if (spec.kind === 'integer' || spec.kind === 'number') {
     const parsed = parseDecimalText(word);
-    if ('problem' in parsed) throw new Error(`"${word}" ${parsed.problem === 'overflows' ? 'overflows a 64-bit float' : 'is not a number'}`);
+    if ('problem' in parsed)
+      throw new Error(`"${word}" ${parsed.problem === 'overflows' ? 'overflows a 64-bit float' : 'is not a number'}`);
     value = parsed.value;
   } else if (spec.kind === 'boolean') {
     if (word !== 'true' && word !== 'false') throw new Error(`"${word}" is not true or false`);

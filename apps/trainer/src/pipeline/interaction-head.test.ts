@@ -3,7 +3,13 @@ import { DEFAULT_IALS, SAMPLED_RECIPE } from '@edgerec/core/model';
 import { describe, expect, it } from 'vitest';
 import type { RatingsTable } from '../data/ratings-table.js';
 import { generateInteractions } from '../data/synth-interactions.js';
-import { bruteGramian, bruteRanking, bruteScores, bruteTopK, maxAbsDifference } from '../test-utils/ranking-reference.js';
+import {
+  bruteGramian,
+  bruteRanking,
+  bruteScores,
+  bruteTopK,
+  maxAbsDifference,
+} from '../test-utils/ranking-reference.js';
 import {
   DEFAULT_INTERACTION_RECIPE,
   fitInteractionHead,
@@ -36,24 +42,34 @@ const { train, validation, trainSeen } = plantedRows();
 const sizes = { users: USERS, items: ITEMS };
 
 /** NDCG@10 of head tables on the validation pairs, excluding training items, by brute force. */
-function validationNdcg(head: Pick<InteractionHead, 'globalBias' | 'activation'>, tables: InteractionHead['tables']): number {
+function validationNdcg(
+  head: Pick<InteractionHead, 'globalBias' | 'activation'>,
+  tables: InteractionHead['tables'],
+): number {
   const model = { dim: tables.userFactors.length / USERS, ...head, ...tables };
   const relevant = new Map<number, Set<number>>();
   for (let r = 0; r < validation.users.length; r++) {
     const set = relevant.get(validation.users[r]!) ?? new Set<number>();
     relevant.set(validation.users[r]!, set.add(validation.items[r]!));
   }
-  return bruteRanking(relevant, (u) => bruteTopK(bruteScores(model, u), new Set(seenBy(trainSeen, u)), 10), 10, ITEMS).ndcg;
+  return bruteRanking(relevant, (u) => bruteTopK(bruteScores(model, u), new Set(seenBy(trainSeen, u)), 10), 10, ITEMS)
+    .ndcg;
 }
 
 /** Fits a head, recording the sweeps/epochs the hooks report. */
-async function fit(recipe: Partial<InteractionRecipe>, withValidation = true) {
+async function fitHead(recipe: Partial<InteractionRecipe>, withValidation = true) {
   const reported: Array<{ record: HistoryRecord; phase: 'train' | 'refit' }> = [];
-  const head = await fitInteractionHead(sizes, train, withValidation ? validation : undefined, { ...DEFAULT_INTERACTION_RECIPE, threads: 1, ...recipe }, {
-    trainSeen,
-    backend: 'cpu',
-    hooks: { onEpoch: (record, phase) => reported.push({ record, phase }) },
-  });
+  const head = await fitInteractionHead(
+    sizes,
+    train,
+    withValidation ? validation : undefined,
+    { ...DEFAULT_INTERACTION_RECIPE, threads: 1, ...recipe },
+    {
+      trainSeen,
+      backend: 'cpu',
+      hooks: { onEpoch: (record, phase) => reported.push({ record, phase }) },
+    },
+  );
   return { head, reported };
 }
 
@@ -73,7 +89,12 @@ describe('interaction recipes', () => {
     });
     expect(interactionDefaults('ials')).toEqual(DEFAULT_INTERACTION_RECIPE);
     for (const method of ['bce', 'bpr'] as const) {
-      expect(interactionDefaults(method)).toEqual({ ...DEFAULT_INTERACTION_RECIPE, method, dim: SAMPLED_RECIPE.dim, l2: SAMPLED_RECIPE.l2 });
+      expect(interactionDefaults(method)).toEqual({
+        ...DEFAULT_INTERACTION_RECIPE,
+        method,
+        dim: SAMPLED_RECIPE.dim,
+        l2: SAMPLED_RECIPE.l2,
+      });
     }
     expect(interactionDefaults('bce').negatives).toBe(SAMPLED_RECIPE.negatives);
   });
@@ -82,7 +103,14 @@ describe('interaction recipes', () => {
 describe('fitInteractionHead: iALS', () => {
   it('keeps the best validation sweep, stops after `patience` sweeps without progress, and refits warm for a few sweeps', async () => {
     // Little regularisation and many sweeps: validation NDCG peaks early, then overfits.
-    const { head, reported } = await fit({ dim: 24, l2: 0.001, regExponent: 0, unobservedWeight: 0.05, iterations: 25, patience: 2 });
+    const { head, reported } = await fitHead({
+      dim: 24,
+      l2: 0.001,
+      regExponent: 0,
+      unobservedWeight: 0.05,
+      iterations: 25,
+      patience: 2,
+    });
     const scores = head.history.map((r) => r.valNdcg!);
     expect(scores.every((s) => s > 0 && s <= 1)).toBe(true);
     const best = scores.indexOf(Math.max(...scores)) + 1;
@@ -94,7 +122,9 @@ describe('fitInteractionHead: iALS', () => {
     const refitSweeps = Math.min(best, IALS_REFIT_SWEEPS);
     expect(head.refitEpochs).toBe(refitSweeps);
     expect(reported.filter((r) => r.phase === 'train').map((r) => r.record)).toEqual(head.history);
-    expect(reported.filter((r) => r.phase === 'refit').map((r) => r.record.epoch)).toEqual(Array.from({ length: refitSweeps }, (_, k) => k + 1));
+    expect(reported.filter((r) => r.phase === 'refit').map((r) => r.record.epoch)).toEqual(
+      Array.from({ length: refitSweeps }, (_, k) => k + 1),
+    );
 
     // The early-stopped tables are the best sweep's: their NDCG is the recorded one.
     expect(validationNdcg(head, head.validationTables)).toBeCloseTo(scores[best - 1]!, 12);
@@ -103,14 +133,20 @@ describe('fitInteractionHead: iALS', () => {
     expect(validationNdcg(head, head.tables)).toBeGreaterThan(scores[best - 1]!);
 
     expect(head).toMatchObject({ activation: 'linear', globalBias: 0, engine: 'ials (1 thread)' });
-    expect(head.foldIn).toMatchObject({ method: 'ials', unobservedWeight: 0.05, l2: 0.001, regExponent: 0, confidence: { mode: 'binary', alpha: 1 } });
+    expect(head.foldIn).toMatchObject({
+      method: 'ials',
+      unobservedWeight: 0.05,
+      l2: 0.001,
+      regExponent: 0,
+      confidence: { mode: 'binary', alpha: 1 },
+    });
     const gram = bruteGramian(head.tables.itemFactors as Float32Array, ITEMS, 24);
     expect(maxAbsDifference(head.foldIn!.gramian, gram)).toBeLessThan(1e-6 * Math.max(...gram));
     expect(Array.from(head.tables.userBias).every((b) => b === 0)).toBe(true);
   }, 20_000);
 
   it('without refit keeps the early-stopped tables; with a large patience runs every sweep', async () => {
-    const { head } = await fit({ dim: 8, iterations: 5, patience: 10, refit: false });
+    const { head } = await fitHead({ dim: 8, iterations: 5, patience: 10, refit: false });
     expect(head.history).toHaveLength(5);
     expect(head.stoppedEarly).toBe(false);
     expect(head.refitEpochs).toBe(0);
@@ -121,7 +157,7 @@ describe('fitInteractionHead: iALS', () => {
   });
 
   it('without validation pairs: every sweep kept, no refit even when asked, no validation NDCG', async () => {
-    const { head, reported } = await fit({ dim: 8, iterations: 3, refit: true }, false);
+    const { head, reported } = await fitHead({ dim: 8, iterations: 3, refit: true }, false);
     expect(head).toMatchObject({ bestEpoch: 3, refitEpochs: 0, stoppedEarly: false });
     expect(head.history.map((r) => r.valNdcg)).toEqual([undefined, undefined, undefined]);
     expect(reported.every((r) => r.phase === 'train')).toBe(true);
@@ -132,14 +168,20 @@ describe('fitInteractionHead: iALS', () => {
     const controller = new AbortController();
     const reason = Object.assign(new Error('stop here'), { name: 'AbortError' });
     controller.abort(reason);
-    const run = fitInteractionHead(sizes, train, validation, { ...DEFAULT_INTERACTION_RECIPE, dim: 8, threads: 1 }, { trainSeen, hooks: { signal: controller.signal } });
+    const run = fitInteractionHead(
+      sizes,
+      train,
+      validation,
+      { ...DEFAULT_INTERACTION_RECIPE, dim: 8, threads: 1 },
+      { trainSeen, hooks: { signal: controller.signal } },
+    );
     await expect(run).rejects.toBe(reason);
   });
 });
 
 describe('fitInteractionHead: sampled negatives', () => {
   it('bce: a sigmoid head with a global bias, no fold-in, validated per epoch and refitted for the best count', async () => {
-    const { head, reported } = await fit({ method: 'bce', dim: 8, epochs: 3, patience: 5, l2: SAMPLED_RECIPE.l2 });
+    const { head, reported } = await fitHead({ method: 'bce', dim: 8, epochs: 3, patience: 5, l2: SAMPLED_RECIPE.l2 });
     expect(head.activation).toBe('sigmoid');
     expect(head.globalBias).not.toBe(0);
     expect(head.foldIn).toBeUndefined();

@@ -145,7 +145,8 @@ export async function fitInteractionHead(
 ): Promise<InteractionHead> {
   const hooks = options.hooks ?? {};
   const started = performance.now();
-  const score = validation && validation.users.length > 0 ? validationScorer(sizes, validation, options.trainSeen, recipe) : undefined;
+  const score =
+    validation && validation.users.length > 0 ? validationScorer(validation, options.trainSeen, recipe) : undefined;
   const first = await fitOnce(sizes, train, recipe, 'train', hooks, options.backend, score);
   let final = first;
   let refitEpochs = 0;
@@ -155,7 +156,16 @@ export async function fitInteractionHead(
     // methods start afresh for the validated number of epochs, as the rating model does.
     const warm = recipe.method === 'ials';
     refitEpochs = warm ? Math.min(first.bestEpoch, IALS_REFIT_SWEEPS) : first.bestEpoch;
-    final = await fitOnce(sizes, all, { ...recipe, iterations: refitEpochs, epochs: refitEpochs }, 'refit', hooks, options.backend, undefined, warm ? first.tables : undefined);
+    final = await fitOnce(
+      sizes,
+      all,
+      { ...recipe, iterations: refitEpochs, epochs: refitEpochs },
+      'refit',
+      hooks,
+      options.backend,
+      undefined,
+      warm ? first.tables : undefined,
+    );
   }
   return {
     ...final,
@@ -216,10 +226,18 @@ async function fitOnce(
       {
         ...(hooks.signal ? { signal: hooks.signal } : {}),
         onIteration: (r) =>
-          record({ epoch: r.iteration, loss: r.loss, seconds: r.seconds, ...(r.validation !== undefined ? { valNdcg: r.validation } : {}) }),
+          record({
+            epoch: r.iteration,
+            loss: r.loss,
+            seconds: r.seconds,
+            ...(r.validation !== undefined ? { valNdcg: r.validation } : {}),
+          }),
       },
       score
-        ? { evaluate: (userFactors, itemFactors) => score({ userFactors, itemFactors, ...zeros }, 0, 'linear'), patience: recipe.patience }
+        ? {
+            evaluate: (userFactors, itemFactors) => score({ userFactors, itemFactors, ...zeros }, 0, 'linear'),
+            patience: recipe.patience,
+          }
         : undefined,
       start ? { userFactors: start.userFactors, itemFactors: start.itemFactors } : undefined,
     );
@@ -264,7 +282,13 @@ async function fitOnce(
     },
     {
       ...(hooks.signal ? { signal: hooks.signal } : {}),
-      onEpoch: (r) => record({ epoch: r.epoch, loss: r.loss, seconds: r.seconds, ...(r.validation !== undefined ? { valNdcg: r.validation } : {}) }),
+      onEpoch: (r) =>
+        record({
+          epoch: r.epoch,
+          loss: r.loss,
+          seconds: r.seconds,
+          ...(r.validation !== undefined ? { valNdcg: r.validation } : {}),
+        }),
     },
     score ? { evaluate: (tables, globalBias) => score(tables, globalBias, activation) } : undefined,
   );
@@ -280,12 +304,7 @@ async function fitOnce(
 }
 
 /** NDCG@10 of tables on the validation pairs of up to VALIDATION_USERS sampled users, excluding training items. */
-function validationScorer(
-  sizes: { users: number; items: number },
-  validation: InteractionRows,
-  trainSeen: SeenItems,
-  recipe: InteractionRecipe,
-): Scorer {
+function validationScorer(validation: InteractionRows, trainSeen: SeenItems, recipe: InteractionRecipe): Scorer {
   const users = new Set<number>(validation.users);
   let keep: Set<number> | undefined;
   if (users.size > VALIDATION_USERS) {
@@ -307,5 +326,9 @@ function validationScorer(
 }
 
 function concatRows(a: InteractionRows, b: InteractionRows): InteractionRows {
-  return { users: concatSame(a.users, b.users), items: concatSame(a.items, b.items), weights: concatSame(a.weights, b.weights) };
+  return {
+    users: concatSame(a.users, b.users),
+    items: concatSame(a.items, b.items),
+    weights: concatSame(a.weights, b.weights),
+  };
 }

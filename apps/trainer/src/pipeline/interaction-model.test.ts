@@ -1,4 +1,12 @@
-import { buildSeenItems, gramian, itemPopularity, mulberry32, SCORE_SCALE, seenBy, type SeenItems } from '@edgerec/core';
+import {
+  buildSeenItems,
+  gramian,
+  itemPopularity,
+  mulberry32,
+  SCORE_SCALE,
+  seenBy,
+  type SeenItems,
+} from '@edgerec/core';
 import { describe, expect, it } from 'vitest';
 import { randomModel } from '../test-utils/interaction-fixtures.js';
 import { bruteScores, bruteTopK } from '../test-utils/ranking-reference.js';
@@ -61,7 +69,15 @@ describe('topKThreshold', () => {
     const none = buildSeenItems(9, [], []);
     expect(topKThreshold(model, 1)).toBeCloseTo(sorted(tenthBest(model, 9, none))[4]!, 12);
 
-    const small = randomModel({ users: 5, items: 12, dim: 2, seed: 12, activation: 'sigmoid', biases: true, seen: randomSeen(5, 12, () => 3, 5) });
+    const small = randomModel({
+      users: 5,
+      items: 12,
+      dim: 2,
+      seed: 12,
+      activation: 'sigmoid',
+      biases: true,
+      seen: randomSeen(5, 12, () => 3, 5),
+    });
     expect(topKThreshold(small, 1)).toBe(1 / (1 + Math.exp(-small.globalBias)));
   });
 
@@ -82,7 +98,12 @@ describe('interactionModel', () => {
   it('serves a head as an interaction model: its tables, the shared ids, seen lists and popularity, and the top-10 threshold', () => {
     const seen = randomSeen(20, 30, (u) => 2 + (u % 6), 7);
     const base = randomModel({ users: 20, items: 30, dim: 5, seed: 14, seen });
-    const tables = { userFactors: base.userFactors as Float32Array, itemFactors: base.itemFactors as Float32Array, userBias: base.userBias, itemBias: base.itemBias };
+    const tables = {
+      userFactors: base.userFactors as Float32Array,
+      itemFactors: base.itemFactors as Float32Array,
+      userBias: base.userBias,
+      itemBias: base.itemBias,
+    };
     const foldIn = {
       method: 'ials',
       unobservedWeight: 0.2,
@@ -105,8 +126,20 @@ describe('interactionModel', () => {
       seconds: 0,
     };
     const popularity = itemPopularity(30, seen);
-    const model = interactionModel(head, { users: base.users, items: base.items, seen, popularity, seed: DEFAULT_INTERACTION_RECIPE.seed });
-    expect(model).toMatchObject({ objective: 'interaction', dim: 5, activation: 'linear', globalBias: 0, scale: SCORE_SCALE });
+    const model = interactionModel(head, {
+      users: base.users,
+      items: base.items,
+      seen,
+      popularity,
+      seed: DEFAULT_INTERACTION_RECIPE.seed,
+    });
+    expect(model).toMatchObject({
+      objective: 'interaction',
+      dim: 5,
+      activation: 'linear',
+      globalBias: 0,
+      scale: SCORE_SCALE,
+    });
     expect(model.users).toBe(base.users);
     expect(model.seen).toBe(seen);
     expect(model.popularity).toBe(popularity);
@@ -114,6 +147,8 @@ describe('interactionModel', () => {
     expect(model.userFactors).toBe(tables.userFactors);
     expect(model.recommendThreshold).toBeCloseTo(sorted(tenthBest(model, 20, seen))[10]!, 12);
     const { foldIn: _dropped, ...withoutFoldIn } = head;
-    expect(interactionModel(withoutFoldIn, { users: base.users, items: base.items, seen, popularity, seed: 1 })).not.toHaveProperty('foldIn');
+    expect(
+      interactionModel(withoutFoldIn, { users: base.users, items: base.items, seen, popularity, seed: 1 }),
+    ).not.toHaveProperty('foldIn');
   });
 });

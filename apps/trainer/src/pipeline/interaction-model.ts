@@ -46,7 +46,10 @@ export function interactionModel(
 
 /** The median over sampled users of their K-th best unseen item's score (0 when nobody has K unseen items). */
 export function topKThreshold(model: RecommenderModel, seed: number): number {
-  const users = shuffleInPlace(Uint32Array.from({ length: model.users.size }, (_, u) => u), mulberry32(seed + 13));
+  const users = shuffleInPlace(
+    Uint32Array.from({ length: model.users.size }, (_, u) => u),
+    mulberry32(seed + 13),
+  );
   const scores: number[] = [];
   for (let j = 0; j < Math.min(THRESHOLD_USERS, users.length); j++) {
     const u = users[j]!;

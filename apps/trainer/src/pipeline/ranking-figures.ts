@@ -46,7 +46,11 @@ export function rankingFigures(cases: { validation?: RankingCase; test?: Ranking
     const popularity = itemPopularity(c.model.items.size, c.seen);
     const options = { k, threshold: 'any' as const, seen: c.seen, popularity };
     const model = evaluateRanking(modelRanker(c.model), c.rows, options);
-    const baseline = evaluateRanking(popularityRanker(popularity, { users: c.model.users.size, seen: c.seen }), c.rows, options);
+    const baseline = evaluateRanking(
+      popularityRanker(popularity, { users: c.model.users.size, seen: c.seen }),
+      c.rows,
+      options,
+    );
     out[part] = { model, popularity: baseline };
     if (model.users > 0) out.stored[part] = storedMetrics(model);
   }

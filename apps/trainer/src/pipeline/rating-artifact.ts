@@ -64,7 +64,12 @@ export async function serializeRatingArtifact(parts: RatingArtifactParts, option
             rankingTraining: {
               method: head.recipe.method,
               seconds: head.fit.seconds,
-              hyperparameters: { ...head.recipe, bestEpoch: head.fit.bestEpoch, refitEpochs: head.fit.refitEpochs, engine: head.fit.engine },
+              hyperparameters: {
+                ...head.recipe,
+                bestEpoch: head.fit.bestEpoch,
+                refitEpochs: head.fit.refitEpochs,
+                engine: head.fit.engine,
+              },
             },
           }
         : {}),

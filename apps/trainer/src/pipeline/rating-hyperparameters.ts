@@ -28,8 +28,16 @@ export interface HyperparameterEntry {
  */
 export const RATING_HYPERPARAMETERS = {
   dim: { spec: SHARED_RANGES.dim, placeholder: '<n>', description: 'embedding size' },
-  activation: { spec: { kind: 'choice', values: ACTIVATIONS }, placeholder: '<name>', description: 'output activation' },
-  dropout: { spec: { kind: 'number', min: 0, max: 0.95 }, placeholder: '<rate>', description: 'dropout on the logit before the activation' },
+  activation: {
+    spec: { kind: 'choice', values: ACTIVATIONS },
+    placeholder: '<name>',
+    description: 'output activation',
+  },
+  dropout: {
+    spec: { kind: 'number', min: 0, max: 0.95 },
+    placeholder: '<rate>',
+    description: 'dropout on the logit before the activation',
+  },
   learningRate: { spec: SHARED_RANGES.learningRate, placeholder: '<lr>', description: 'Adam learning rate' },
   learningRateDecay: {
     spec: { kind: 'number', min: 0, max: 1, exclusiveMin: true },
@@ -37,18 +45,56 @@ export const RATING_HYPERPARAMETERS = {
     description: 'multiply the learning rate by this after every epoch',
   },
   batchSize: { spec: SHARED_RANGES.batchSize, placeholder: '<n>', description: 'ratings per gradient step' },
-  epochs: { spec: SHARED_RANGES.epochs, placeholder: '<n>', description: 'maximum epochs (early stopping usually ends sooner)', recordAs: 'maxEpochs' },
-  patience: { spec: SHARED_RANGES.patience, placeholder: '<n>', description: 'epochs without val_loss improvement before stopping' },
-  minDelta: { spec: { kind: 'number', min: 0, max: 1 }, placeholder: '<x>', description: 'smallest val_loss decrease that counts as improvement' },
-  restoreBest: { spec: { kind: 'boolean' }, description: 'keep the last epoch’s weights instead of the best validation epoch’s' },
-  l2: { spec: SHARED_RANGES.l2, placeholder: '<lambda>', description: 'L2 penalty per example on embeddings and biases' },
-  globalOffset: { spec: { kind: 'boolean' }, description: 'do not start logits from the training mean (the seed model has no offset)' },
-  initScale: { spec: { kind: 'number', min: 0, max: 10, exclusiveMin: true }, placeholder: '<x>', description: 'embeddings start uniform in ±x' },
+  epochs: {
+    spec: SHARED_RANGES.epochs,
+    placeholder: '<n>',
+    description: 'maximum epochs (early stopping usually ends sooner)',
+    recordAs: 'maxEpochs',
+  },
+  patience: {
+    spec: SHARED_RANGES.patience,
+    placeholder: '<n>',
+    description: 'epochs without val_loss improvement before stopping',
+  },
+  minDelta: {
+    spec: { kind: 'number', min: 0, max: 1 },
+    placeholder: '<x>',
+    description: 'smallest val_loss decrease that counts as improvement',
+  },
+  restoreBest: {
+    spec: { kind: 'boolean' },
+    description: 'keep the last epoch’s weights instead of the best validation epoch’s',
+  },
+  l2: {
+    spec: SHARED_RANGES.l2,
+    placeholder: '<lambda>',
+    description: 'L2 penalty per example on embeddings and biases',
+  },
+  globalOffset: {
+    spec: { kind: 'boolean' },
+    description: 'do not start logits from the training mean (the seed model has no offset)',
+  },
+  initScale: {
+    spec: { kind: 'number', min: 0, max: 10, exclusiveMin: true },
+    placeholder: '<x>',
+    description: 'embeddings start uniform in ±x',
+  },
   // The artifact keeps the seed as training.seed.
-  seed: { spec: SHARED_RANGES.seed, placeholder: '<n>', description: 'seed for the split, initialisation, shuffling and dropout', recordAs: null },
-  implicit: { spec: { kind: 'boolean' }, description: 'no SVD++ implicit feedback (users’ vectors without the items they rated)' },
+  seed: {
+    spec: SHARED_RANGES.seed,
+    placeholder: '<n>',
+    description: 'seed for the split, initialisation, shuffling and dropout',
+    recordAs: null,
+  },
+  implicit: {
+    spec: { kind: 'boolean' },
+    description: 'no SVD++ implicit feedback (users’ vectors without the items they rated)',
+  },
   nonneg: { spec: { kind: 'boolean' }, description: 'keep factors non-negative (NMF-style)' },
-  refit: { spec: { kind: 'boolean' }, description: 'keep the early-stopped model instead of refitting on training + validation rows' },
+  refit: {
+    spec: { kind: 'boolean' },
+    description: 'keep the early-stopped model instead of refitting on training + validation rows',
+  },
   engine: {
     spec: { kind: 'choice', values: ENGINES },
     placeholder: '<name>',

@@ -1,4 +1,12 @@
-import { buildSeenItems, createIdIndex, scaleRating, type IdIndex, type IndexedRatings, type RatingScale, type SeenItems } from '@edgerec/core';
+import {
+  buildSeenItems,
+  createIdIndex,
+  scaleRating,
+  type IdIndex,
+  type IndexedRatings,
+  type RatingScale,
+  type SeenItems,
+} from '@edgerec/core';
 import type { TrainingRows } from '@edgerec/core/model';
 import type { RatingsTable } from '../data/ratings-table.js';
 import { readRatingsFile, type RatingsFile } from '../data/read-ratings.js';

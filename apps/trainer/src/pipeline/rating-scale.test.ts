@@ -16,7 +16,9 @@ describe('chooseRatingScale', () => {
   it('infers the scale from the lowest and highest rating and says so, with the threshold', () => {
     const { scale, notes } = chooseRatingScale(ratings(500), {});
     expect(scale).toEqual({ min: 1, max: 5, targetMin: 0, targetMax: 1 });
-    expect(notes).toEqual(['rating scale: 1 to 5 (the lowest and highest training ratings; --rating-min/--rating-max set it), recommend threshold 3.5']);
+    expect(notes).toEqual([
+      'rating scale: 1 to 5 (the lowest and highest training ratings; --rating-min/--rating-max set it), recommend threshold 3.5',
+    ]);
     expect(defaultThreshold(scale)).toBe(3.5);
   });
 
@@ -33,7 +35,9 @@ describe('chooseRatingScale', () => {
   it('warns about a rare extreme in a large file, and about both ends at once', () => {
     const rare = chooseRatingScale(ratings(5000, 6), {}).notes;
     expect(rare).toHaveLength(2); // 6 is one gap of 1 above 5, but 1 row in 5001 against 1000 fives
-    expect(rare[1]).toMatch(/^warning: the highest rating, 6, is on 1 of 5001 training rows \(0\.02%\), 1 above the next \(5\)/);
+    expect(rare[1]).toMatch(
+      /^warning: the highest rating, 6, is on 1 of 5001 training rows \(0\.02%\), 1 above the next \(5\)/,
+    );
     expect(rare[1]).toMatch(/--rating-min 1 --rating-max 5$/);
     const both = chooseRatingScale(ratings(300, -40, 99), {}).notes;
     expect(both.filter((note) => note.startsWith('warning:'))).toHaveLength(2);
@@ -60,13 +64,17 @@ describe('chooseRatingScale', () => {
   it('with one end given, infers the other and suggests only the inferred flag', () => {
     const { scale, notes } = chooseRatingScale(ratings(300, 50), { ratingMin: 0 }, 4);
     expect(scale).toMatchObject({ min: 0, max: 50 });
-    expect(notes[0]).toBe('rating scale: 0 to 50 (--rating-min to the highest training rating; --rating-min/--rating-max set it), recommend threshold 4');
+    expect(notes[0]).toBe(
+      'rating scale: 0 to 50 (--rating-min to the highest training rating; --rating-min/--rating-max set it), recommend threshold 4',
+    );
     expect(notes[1]).toMatch(/the highest rating, 50, .*set the scale: --rating-max 5$/);
   });
 
   it('refuses an empty range', () => {
     expect(() => chooseRatingScale(Float32Array.of(3, 3), {})).toThrow(UserError);
-    expect(() => chooseRatingScale(ratings(10), { ratingMin: 5, ratingMax: 1 })).toThrow(/the range is empty \(min 5, max 1\)/);
+    expect(() => chooseRatingScale(ratings(10), { ratingMin: 5, ratingMax: 1 })).toThrow(
+      /the range is empty \(min 5, max 1\)/,
+    );
   });
 });
 
@@ -91,7 +99,13 @@ describe('trainModel reports the inferred scale', () => {
     });
     expect(model.scale.min).toBe(-3);
     expect(model.recommendThreshold).toBe(2);
-    expect(lines).toContain('rating scale: -3 to 5 (the lowest and highest training ratings; --rating-min/--rating-max set it), recommend threshold 2');
-    expect(lines.some((line) => /^warning: the lowest rating, -3, is on 1 of 600 training rows .*--rating-min 1 --rating-max 5$/.test(line))).toBe(true);
+    expect(lines).toContain(
+      'rating scale: -3 to 5 (the lowest and highest training ratings; --rating-min/--rating-max set it), recommend threshold 2',
+    );
+    expect(
+      lines.some((line) =>
+        /^warning: the lowest rating, -3, is on 1 of 600 training rows .*--rating-min 1 --rating-max 5$/.test(line),
+      ),
+    ).toBe(true);
   }, 30_000);
 });

@@ -36,7 +36,9 @@ export function chooseRatingScale(ratings: Float32Array, given: GivenScale, thre
   const min = given.ratingMin ?? ends.low.value;
   const max = given.ratingMax ?? ends.high.value;
   if (!(min < max)) {
-    throw new UserError(`cannot scale ratings: the range is empty (min ${min}, max ${max}); set --rating-min and --rating-max`);
+    throw new UserError(
+      `cannot scale ratings: the range is empty (min ${min}, max ${max}); set --rating-min and --rating-max`,
+    );
   }
   // Every head fits min-max-scaled [0, 1] targets (the L2 defaults are tuned on that scale).
   const scale: RatingScale = { min, max, targetMin: 0, targetMax: 1 };
@@ -45,8 +47,15 @@ export function chooseRatingScale(ratings: Float32Array, given: GivenScale, thre
   const notes: string[] = [];
   const shownThreshold = show(threshold ?? defaultThreshold(scale));
   if (inferMin || inferMax) {
-    const source = inferMin && inferMax ? 'the lowest and highest training ratings' : inferMin ? 'the lowest training rating to --rating-max' : '--rating-min to the highest training rating';
-    notes.push(`rating scale: ${show(min)} to ${show(max)} (${source}; --rating-min/--rating-max set it), recommend threshold ${shownThreshold}`);
+    const source =
+      inferMin && inferMax
+        ? 'the lowest and highest training ratings'
+        : inferMin
+          ? 'the lowest training rating to --rating-max'
+          : '--rating-min to the highest training rating';
+    notes.push(
+      `rating scale: ${show(min)} to ${show(max)} (${source}; --rating-min/--rating-max set it), recommend threshold ${shownThreshold}`,
+    );
   }
   const inner = ends.high.next - ends.low.next;
   const comparable = ends.low.next !== ends.high.value; // at least three distinct values
@@ -57,7 +66,12 @@ export function chooseRatingScale(ratings: Float32Array, given: GivenScale, thre
   if (suspects.length > 0) {
     const fixMin = inferMin ? (suspects.includes('low') ? ends.low.next : min) : undefined;
     const fixMax = inferMax ? (suspects.includes('high') ? ends.high.next : max) : undefined;
-    const fix = [fixMin !== undefined ? `--rating-min ${show(fixMin)}` : '', fixMax !== undefined ? `--rating-max ${show(fixMax)}` : ''].filter(Boolean).join(' ');
+    const fix = [
+      fixMin !== undefined ? `--rating-min ${show(fixMin)}` : '',
+      fixMax !== undefined ? `--rating-max ${show(fixMax)}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     for (const side of suspects) {
       const end = side === 'low' ? ends.low : ends.high;
       notes.push(
@@ -71,7 +85,9 @@ export function chooseRatingScale(ratings: Float32Array, given: GivenScale, thre
   if (!inferMin && !inferMax) {
     const outside = countOutside(ratings, min, max);
     if (outside > 0) {
-      notes.push(`warning: ${outside} training ${outside === 1 ? 'rating lies' : 'ratings lie'} outside the scale --rating-min ${show(min)} --rating-max ${show(max)} (lowest ${show(ends.low.value)}, highest ${show(ends.high.value)})`);
+      notes.push(
+        `warning: ${outside} training ${outside === 1 ? 'rating lies' : 'ratings lie'} outside the scale --rating-min ${show(min)} --rating-max ${show(max)} (lowest ${show(ends.low.value)}, highest ${show(ends.high.value)})`,
+      );
     }
   }
   return { scale, notes };

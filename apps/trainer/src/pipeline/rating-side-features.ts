@@ -33,7 +33,10 @@ export async function loadSideFeatures(
 
 /** The memberships the trainer takes from aligned side features. */
 export function featureMemberships(side: RatingSideFeatures): SideFeatures {
-  return { ...(side.users ? { users: side.users.memberships } : {}), ...(side.items ? { items: side.items.memberships } : {}) };
+  return {
+    ...(side.users ? { users: side.users.memberships } : {}),
+    ...(side.items ? { items: side.items.memberships } : {}),
+  };
 }
 
 /** How the artifact names a side-feature file: its base name and feature count, or null without one. */

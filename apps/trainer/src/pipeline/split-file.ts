@@ -125,16 +125,32 @@ async function readSplitInput(options: SplitFileOptions): Promise<SplitInput> {
     if (warning !== undefined) options.onInfo?.(warning);
   };
   if (source === 'ratings') {
-    const data = await readRatingsFile(input, { format, duplicates: options.duplicates ?? 'last', signal, skipLongIds, ...progress });
+    const data = await readRatingsFile(input, {
+      format,
+      duplicates: options.duplicates ?? 'last',
+      signal,
+      skipLongIds,
+      ...progress,
+    });
     warnLongIds(data);
-    options.onInfo?.(`${input}: ${data.ratings.length} ratings, ${data.userIds.length} users, ${data.itemIds.length} items`);
+    options.onInfo?.(
+      `${input}: ${data.ratings.length} ratings, ${data.userIds.length} users, ${data.itemIds.length} items`,
+    );
     return { table: data, format: data.format, source, duplicates: data.duplicates };
   }
   const weightColumn = options.weightColumn === undefined ? {} : { weightColumn: options.weightColumn };
   const data = await readInteractionsFile(input, { format, signal, skipLongIds, ...weightColumn, ...progress });
   warnLongIds(data);
-  options.onInfo?.(`${input}: ${data.weights.length} interactions, ${data.userIds.length} users, ${data.itemIds.length} items`);
-  const table: RatingsTable = { users: data.users, items: data.items, ratings: data.weights, userIds: data.userIds, itemIds: data.itemIds };
+  options.onInfo?.(
+    `${input}: ${data.weights.length} interactions, ${data.userIds.length} users, ${data.itemIds.length} items`,
+  );
+  const table: RatingsTable = {
+    users: data.users,
+    items: data.items,
+    ratings: data.weights,
+    userIds: data.userIds,
+    itemIds: data.itemIds,
+  };
   if (data.timestamps !== undefined) table.timestamps = data.timestamps;
   return { table, format: data.format, source, duplicates: data.duplicates };
 }

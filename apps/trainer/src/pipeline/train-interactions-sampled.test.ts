@@ -12,7 +12,10 @@ describe('trainInteractionModel: sampled negatives learn planted taste groups', 
   const tempDir = useTempDirs();
   // A smaller planted set than iALS's (the fused engine is slower per pair): 400 users × 300 items, 16K pairs, 8 groups.
   const planted = async () =>
-    writeInteractions(join(await tempDir(), 'planted-clicks.tsv'), generateInteractions({ ...PLANTED, users: 400, items: 300, interactions: 16_000 }));
+    writeInteractions(
+      join(await tempDir(), 'planted-clicks.tsv'),
+      generateInteractions({ ...PLANTED, users: 400, items: 300, interactions: 16_000 }),
+    );
 
   it('bce (a sigmoid head) ranks held-out items far above popularity; the artifact has no fold-in', async () => {
     const epochs: number[] = [];

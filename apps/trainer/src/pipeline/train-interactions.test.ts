@@ -23,20 +23,26 @@ const asTable = (file: InteractionsFile): RatingsTable => ({ ...file, ratings: f
 /** The (user id, item id) pairs a model's seen lists hold, as "user item" strings. */
 function seenPairs(model: RecommenderModel): Set<string> {
   const out = new Set<string>();
-  for (let u = 0; u < model.users.size; u++) for (const i of seenBy(model.seen!, u)) out.add(`${model.users.ids[u]} ${model.items.ids[i]}`);
+  for (let u = 0; u < model.users.size; u++)
+    for (const i of seenBy(model.seen!, u)) out.add(`${model.users.ids[u]} ${model.items.ids[i]}`);
   return out;
 }
 
 /** The "user item" strings of some rows of a file. */
-const pairsOf = (file: InteractionsFile, rows: Iterable<number>) => new Set(Array.from(rows, (r) => `${file.userIds[file.users[r]!]} ${file.itemIds[file.items[r]!]}`));
+const pairsOf = (file: InteractionsFile, rows: Iterable<number>) =>
+  new Set(Array.from(rows, (r) => `${file.userIds[file.users[r]!]} ${file.itemIds[file.items[r]!]}`));
 
 describe('trainInteractionModel: learns planted taste groups', () => {
   const tempDir = useTempDirs();
-  const planted = async () => writeInteractions(join(await tempDir(), 'planted-clicks.tsv'), generateInteractions(PLANTED));
+  const planted = async () =>
+    writeInteractions(join(await tempDir(), 'planted-clicks.tsv'), generateInteractions(PLANTED));
 
   it('iALS (the default recipe at dim 32, on 2 worker threads) ranks held-out items far above popularity and stores a consistent artifact', async () => {
     const file = await planted();
-    const { artifact, model, summary } = await trainInteractionModel({ interactions: file, recipe: { dim: 32, threads: 2 } });
+    const { artifact, model, summary } = await trainInteractionModel({
+      interactions: file,
+      recipe: { dim: 32, threads: 2 },
+    });
     const test = summary.ranking.test!;
     expect(test.model.users).toBeGreaterThan(500);
     expect(test.model.ndcg).toBeGreaterThanOrEqual(1.5 * test.popularity.ndcg);
@@ -52,8 +58,17 @@ describe('trainInteractionModel: learns planted taste groups', () => {
     expectConsistentArtifact(loaded, summary);
     expect(loaded.model.recommendThreshold).toBe(model.recommendThreshold);
     // The in-memory fold-in Gramian is the trained item table's, not a stale one.
-    expect(maxAbsDifference(model.foldIn!.gramian, bruteGramian(model.itemFactors as Float32Array, 400, model.dim))).toBeLessThan(1e-6);
-    expect(loaded.meta.training.hyperparameters).toMatchObject({ method: 'ials', dim: 32, unobservedWeight: 0.2, l2: 0.02, regExponent: 1, iterations: 10 });
+    expect(
+      maxAbsDifference(model.foldIn!.gramian, bruteGramian(model.itemFactors as Float32Array, 400, model.dim)),
+    ).toBeLessThan(1e-6);
+    expect(loaded.meta.training.hyperparameters).toMatchObject({
+      method: 'ials',
+      dim: 32,
+      unobservedWeight: 0.2,
+      l2: 0.02,
+      regExponent: 1,
+      iterations: 10,
+    });
   }, 30_000);
 });
 
@@ -110,7 +125,11 @@ describe('splitPerUser', () => {
     expect(none.validation).toHaveLength(0);
     expect(none.test).toHaveLength(0);
     expect(splitPerUser(table, 0.2, 0, 1).test).toHaveLength(0);
-    for (const [v, t] of [[1, 0], [0, -0.1], [Number.NaN, 0.1]]) {
+    for (const [v, t] of [
+      [1, 0],
+      [0, -0.1],
+      [Number.NaN, 0.1],
+    ]) {
       expect(() => splitPerUser(table, v!, t!, 1)).toThrow(UserError);
     }
     expect(() => splitPerUser(table, 0.1, 1, 1)).toThrow(/the test share must be at least 0 and below 1, got 1/);
@@ -129,7 +148,11 @@ describe('trainInteractionModel: splits, refit and seen lists', () => {
 
     const refit = await trainInteractionModel({ interactions: file, recipe: quick });
     expect(refit.summary.refitEpochs).toBe(Math.min(refit.summary.bestEpoch, IALS_REFIT_SWEEPS));
-    expect(refit.summary.rows).toEqual({ train: rows.train.length, validation: rows.validation.length, test: rows.test.length });
+    expect(refit.summary.rows).toEqual({
+      train: rows.train.length,
+      validation: rows.validation.length,
+      test: rows.test.length,
+    });
     const refitSeen = seenPairs(refit.model);
     expect(refitSeen).toEqual(new Set([...trainPairs, ...validationPairs]));
     expect((await parseArtifact(refit.artifact)).meta.stats.ratings).toBe(rows.train.length + rows.validation.length);
@@ -144,7 +167,11 @@ describe('trainInteractionModel: splits, refit and seen lists', () => {
 
   it('with validationFraction 0: no validation, no refit, every sweep kept', async () => {
     const file = await writeInteractions(join(await tempDir(), 'novalidation-clicks.tsv'), data);
-    const { summary, artifact } = await trainInteractionModel({ interactions: file, validationFraction: 0, recipe: { ...quick, iterations: 3 } });
+    const { summary, artifact } = await trainInteractionModel({
+      interactions: file,
+      validationFraction: 0,
+      recipe: { ...quick, iterations: 3 },
+    });
     expect(summary.rows.validation).toBe(0);
     expect(summary.refitEpochs).toBe(0);
     expect(summary.bestEpoch).toBe(3);
@@ -173,12 +200,21 @@ describe('trainInteractionModel: splits, refit and seen lists', () => {
     });
     const train = await writeInteractions(join(dir, 'fit-clicks.tsv'), pick(fitRows));
     const test = await writeInteractions(join(dir, 'held-clicks.tsv'), pick(heldRows));
-    const { summary, artifact } = await trainInteractionModel({ interactions: train, test, testFraction: 0.3, recipe: quick });
+    const { summary, artifact } = await trainInteractionModel({
+      interactions: train,
+      test,
+      testFraction: 0.3,
+      recipe: quick,
+    });
     expect(summary.rows.train + summary.rows.validation).toBe(fitRows.length);
     expect(summary.rows.test).toBe(heldRows.length);
     expect(summary.ranking.test!.model.relevant).toBeGreaterThan(0.9 * heldRows.length);
     const { meta } = await parseArtifact(artifact);
-    expect(meta.training.hyperparameters).toMatchObject({ testFraction: 0, testFile: 'held-clicks.tsv', source: 'interactions' });
+    expect(meta.training.hyperparameters).toMatchObject({
+      testFraction: 0,
+      testFile: 'held-clicks.tsv',
+      source: 'interactions',
+    });
     expect(meta.training.data).toMatchObject({ file: 'fit-clicks.tsv', ratings: fitRows.length });
   }, 20_000);
 });
@@ -191,16 +227,23 @@ describe('trainInteractionModel: weights, confidence, minimum rating, repeats', 
     const weighted = generateInteractions({ ...PLANTED, interactions: 12_000, weights: true });
     expect(Math.max(...weighted.weights)).toBeGreaterThan(3);
     const counts = await writeInteractions(join(dir, 'weighted-clicks.tsv'), weighted);
-    const ones = await writeInteractions(join(dir, 'unweighted-clicks.tsv'), { ...weighted, weights: new Float32Array(weighted.weights.length).fill(1) });
+    const ones = await writeInteractions(join(dir, 'unweighted-clicks.tsv'), {
+      ...weighted,
+      weights: new Float32Array(weighted.weights.length).fill(1),
+    });
 
-    const log = await trainInteractionModel({ interactions: counts, recipe: { ...quick, dim: 16, iterations: 6, confidence: 'log', alpha: 2 } });
+    const log = await trainInteractionModel({
+      interactions: counts,
+      recipe: { ...quick, dim: 16, iterations: 6, confidence: 'log', alpha: 2 },
+    });
     const test = log.summary.ranking.test!;
     expect(test.model.ndcg).toBeGreaterThan(test.popularity.ndcg + 0.05);
     const loaded = await parseArtifact(log.artifact);
     expect(loaded.model.foldIn).toMatchObject({ confidence: { mode: 'log', alpha: 2 } });
     expect(loaded.meta.training.hyperparameters).toMatchObject({ confidence: 'log', alpha: 2 });
 
-    const binary = (path: string) => trainInteractionModel({ interactions: path, recipe: { ...quick, confidence: 'binary' } });
+    const binary = (path: string) =>
+      trainInteractionModel({ interactions: path, recipe: { ...quick, confidence: 'binary' } });
     const [binaryCounts, binaryOnes, linearCounts] = await Promise.all([
       binary(counts),
       binary(ones),
@@ -217,7 +260,12 @@ describe('trainInteractionModel: weights, confidence, minimum rating, repeats', 
     const below = table.ratings.filter((r) => r < 4).length;
     expect(below).toBeGreaterThan(500);
     const info: string[] = [];
-    const { summary, artifact } = await trainInteractionModel({ interactions: path, minRating: 4, recipe: quick, hooks: { onInfo: (line) => info.push(line) } });
+    const { summary, artifact } = await trainInteractionModel({
+      interactions: path,
+      minRating: 4,
+      recipe: quick,
+      hooks: { onInfo: (line) => info.push(line) },
+    });
     expect(summary.rows.train + summary.rows.validation + summary.rows.test).toBe(4000 - below);
     expect(info[0]).toContain(`read ${path}: ${4000 - below} interactions`);
     expect(info[0]).toContain(`${below} rows rated below 4 dropped`);
@@ -231,8 +279,12 @@ describe('trainInteractionModel: weights, confidence, minimum rating, repeats', 
     const dir = await tempDir();
     const data = generateInteractions({ users: 120, items: 90, interactions: 3000, seed: 6, weights: true });
     const repeats = Array.from({ length: 200 }, (_, k) => k * 15);
-    const lines = (weights: Float32Array) => Array.from(weights, (w, r) => `${data.userIds[data.users[r]!]}\t${data.itemIds[data.items[r]!]}\t${w}`);
-    const repeated = [...lines(data.weights), ...repeats.map((r) => `${data.userIds[data.users[r]!]}\t${data.itemIds[data.items[r]!]}\t2.5`)];
+    const lines = (weights: Float32Array) =>
+      Array.from(weights, (w, r) => `${data.userIds[data.users[r]!]}\t${data.itemIds[data.items[r]!]}\t${w}`);
+    const repeated = [
+      ...lines(data.weights),
+      ...repeats.map((r) => `${data.userIds[data.users[r]!]}\t${data.itemIds[data.items[r]!]}\t2.5`),
+    ];
     const summed = data.weights.slice();
     for (const r of repeats) summed[r]! += 2.5;
     const withRepeats = join(dir, 'repeat-clicks.tsv');
@@ -242,7 +294,11 @@ describe('trainInteractionModel: weights, confidence, minimum rating, repeats', 
 
     const info: string[] = [];
     const recipe = { ...quick, confidence: 'linear', alpha: 1 } as const;
-    const a = await trainInteractionModel({ interactions: withRepeats, recipe, hooks: { onInfo: (line) => info.push(line) } });
+    const a = await trainInteractionModel({
+      interactions: withRepeats,
+      recipe,
+      hooks: { onInfo: (line) => info.push(line) },
+    });
     const b = await trainInteractionModel({ interactions: withSums, recipe });
     expect(info[0]).toContain('200 repeated (user, item) rows merged (weights summed)');
     expect(a.summary.rows).toEqual(b.summary.rows);

@@ -16,7 +16,13 @@ import { compactIds, indexAgainst, selectRows, type IndexedRows } from '../data/
 import { splitTrainTest } from '../data/train-test-split.js';
 import { longIdWarning } from '../data/long-ids.js';
 import { UserError } from '../user-error.js';
-import { fitInteractionHead, interactionDefaults, type InteractionHeadHooks, type InteractionRecipe, type InteractionRows } from './interaction-head.js';
+import {
+  fitInteractionHead,
+  interactionDefaults,
+  type InteractionHeadHooks,
+  type InteractionRecipe,
+  type InteractionRows,
+} from './interaction-head.js';
 import { interactionModel } from './interaction-model.js';
 import { rankingFigures, type RankingFigures } from './ranking-figures.js';
 import { concatIndices, definedOnly } from './arrays.js';
@@ -126,14 +132,32 @@ export async function trainInteractionModel(options: TrainInteractionsOptions): 
       `validating on ${validation.users.length}${testRows ? `, testing on ${testRows.users.length}` : ''}`,
   );
 
-  const head = await fitInteractionHead(sizes, trainRows, validation.users.length > 0 ? validation : undefined, recipe, {
-    trainSeen,
-    ...(options.backend ? { backend: options.backend } : {}),
-    hooks,
-  });
+  const head = await fitInteractionHead(
+    sizes,
+    trainRows,
+    validation.users.length > 0 ? validation : undefined,
+    recipe,
+    {
+      trainSeen,
+      ...(options.backend ? { backend: options.backend } : {}),
+      hooks,
+    },
+  );
   const seen: SeenItems =
-    head.refitEpochs > 0 ? buildSeenItems(users.size, concatIndices(trainRows.users, validation.users), concatIndices(trainRows.items, validation.items)) : trainSeen;
-  const placed = interactionModel(head, { users, items, seen, popularity: itemPopularity(items.size, seen), seed: recipe.seed });
+    head.refitEpochs > 0
+      ? buildSeenItems(
+          users.size,
+          concatIndices(trainRows.users, validation.users),
+          concatIndices(trainRows.items, validation.items),
+        )
+      : trainSeen;
+  const placed = interactionModel(head, {
+    users,
+    items,
+    seen,
+    popularity: itemPopularity(items.size, seen),
+    seed: recipe.seed,
+  });
   const model = options.threshold === undefined ? placed : { ...placed, recommendThreshold: options.threshold };
   const ranking = rankingFigures({
     ...(validation.users.length > 0
@@ -195,8 +219,12 @@ export function splitPerUser(
   testFraction: number,
   seed: number,
 ): { train: Uint32Array; validation: Uint32Array; test: Uint32Array } {
-  for (const [name, value] of [['validation', validationFraction], ['test', testFraction]] as const) {
-    if (!(value >= 0 && value < 1)) throw new UserError(`the ${name} share must be at least 0 and below 1, got ${value}`);
+  for (const [name, value] of [
+    ['validation', validationFraction],
+    ['test', testFraction],
+  ] as const) {
+    if (!(value >= 0 && value < 1))
+      throw new UserError(`the ${name} share must be at least 0 and below 1, got ${value}`);
   }
   const all = Uint32Array.from({ length: table.users.length }, (_, r) => r);
   const hold = (rows: Uint32Array, share: number, salt: number) => {
@@ -229,7 +257,11 @@ function asIndexed(rows: InteractionRows) {
   return { users: rows.users, items: rows.items, ratings: rows.weights };
 }
 
-function reportData(onInfo: ((line: string) => void) | undefined, file: InteractionsFile, minRating: number | undefined): void {
+function reportData(
+  onInfo: ((line: string) => void) | undefined,
+  file: InteractionsFile,
+  minRating: number | undefined,
+): void {
   const skipped = longIdWarning(file);
   if (skipped !== undefined) onInfo?.(skipped);
   const notes = [

@@ -23,10 +23,17 @@ describe('trainModel: ranking head', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'edgerec-ranking-head-'));
     const path = join(dir, 'planted-ratings.tsv');
-    await writeRatingsFile(path, plantedRatings({ users: 300, items: 200, interactions: 12_000, clusters: 8, seed: 2 }));
+    await writeRatingsFile(
+      path,
+      plantedRatings({ users: 300, items: 200, interactions: 12_000, clusters: 8, seed: 2 }),
+    );
     const options: TrainModelOptions = { ratings: path, model: ratingRecipe, backend: 'cpu' };
     [withHead, without] = await Promise.all([
-      trainModel({ ...options, ranking: { dim: 16, threads: 1 }, hooks: { onRankingEpoch: (_record, phase) => headPhases.push(phase) } }),
+      trainModel({
+        ...options,
+        ranking: { dim: 16, threads: 1 },
+        hooks: { onRankingEpoch: (_record, phase) => headPhases.push(phase) },
+      }),
       trainModel({ ...options, ranking: false }),
     ]);
   }, 30_000);

@@ -96,7 +96,13 @@ describe('trainModel', () => {
     await expect(trainModel({ ratings: file, model: { ...quick, epochs: 1 }, backend: 'cpu' })).rejects.toThrow(
       /range is empty \(min 3, max 3\); set --rating-min and --rating-max/,
     );
-    const { summary } = await trainModel({ ratings: file, model: { ...quick, epochs: 1 }, backend: 'cpu', ratingMin: 1, ratingMax: 5 });
+    const { summary } = await trainModel({
+      ratings: file,
+      model: { ...quick, epochs: 1 },
+      backend: 'cpu',
+      ratingMin: 1,
+      ratingMax: 5,
+    });
     expect(summary.epochs).toBe(1);
   }, 60_000);
 });

@@ -3,7 +3,14 @@ import { DEFAULT_RECIPE, type BackendChoice, type TrainHooks } from '@edgerec/co
 import type { RatingsFormat } from '../data/formats.js';
 import type { DuplicatePolicy, RatingsFile } from '../data/read-ratings.js';
 import { definedOnly } from './arrays.js';
-import { assembleRatingModel, fitRankingHead, fitRatingHead, rowsFittedOn, type RankingHead, type RatingFit } from './fit-rating-model.js';
+import {
+  assembleRatingModel,
+  fitRankingHead,
+  fitRatingHead,
+  rowsFittedOn,
+  type RankingHead,
+  type RatingFit,
+} from './fit-rating-model.js';
 import type { InteractionHeadHooks, InteractionRecipe } from './interaction-head.js';
 import type { RankingFigures } from './ranking-figures.js';
 import { serializeRatingArtifact } from './rating-artifact.js';
@@ -103,11 +110,18 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainedMod
   const fit = await fitRatingHead(rows, recipe, side, options);
   const rating = assembleRatingModel(rows, recipe, fit.result, options.threshold);
   const head = options.ranking === false ? undefined : await fitRankingHead(rows, rating, recipe, options);
-  const model: RecommenderModel = { ...rating.ratingModel, popularity: rating.popularity, ...(head ? { ranking: head.model } : {}) };
+  const model: RecommenderModel = {
+    ...rating.ratingModel,
+    popularity: rating.popularity,
+    ...(head ? { ranking: head.model } : {}),
+  };
   const evaluation = evaluateTrained(rows, rating, head, model);
   // A refit fits the served tables on training + (known) validation rows: that is what the model saw.
   const trainedOn = rowsFittedOn(rows, fit.result);
-  const artifact = await serializeRatingArtifact({ model, files, rows, recipe, fit, trainedOn, side, head, evaluation }, options);
+  const artifact = await serializeRatingArtifact(
+    { model, files, rows, recipe, fit, trainedOn, side, head, evaluation },
+    options,
+  );
   return { model, artifact, summary: summarize(rows, fit, trainedOn, head, evaluation) };
 }
 
@@ -128,7 +142,11 @@ function summarize(
     refitEpochs: result.refitEpochs,
     bestEpoch: result.bestEpoch,
     stoppedEarly: result.stoppedEarly,
-    rows: { train: rows.trainTable.ratings.length, validation: rows.validationRows.ratings.length, test: rows.testRows?.ratings.length ?? 0 },
+    rows: {
+      train: rows.trainTable.ratings.length,
+      validation: rows.validationRows.ratings.length,
+      test: rows.testRows?.ratings.length ?? 0,
+    },
     trainedOn,
     users: rows.users.size,
     items: rows.items.size,
@@ -137,7 +155,13 @@ function summarize(
     globalMeanRmse: evaluation.globalMeanRmse,
     ranking: evaluation.ranking,
     rankingHead: head
-      ? { method: head.recipe.method, engine: head.fit.engine, seconds: head.fit.seconds, bestEpoch: head.fit.bestEpoch, refitEpochs: head.fit.refitEpochs }
+      ? {
+          method: head.recipe.method,
+          engine: head.fit.engine,
+          seconds: head.fit.seconds,
+          bestEpoch: head.fit.bestEpoch,
+          refitEpochs: head.fit.refitEpochs,
+        }
       : null,
   };
 }

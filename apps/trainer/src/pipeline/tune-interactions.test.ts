@@ -52,8 +52,12 @@ describe('tuneInteractions', () => {
 
   it('refuses bad candidate values naming the hyperparameter', async () => {
     const file = await plantedFile(await tempDir());
-    await expect(tuneInteractions(file, { space: { unobservedWeight: [-1] } })).rejects.toThrow(/unobservedWeight: -1 must be a number from 0 to 100/);
-    await expect(tuneInteractions(file, { space: { method: ['als' as never] } })).rejects.toThrow(/method: "als" must be one of/);
+    await expect(tuneInteractions(file, { space: { unobservedWeight: [-1] } })).rejects.toThrow(
+      /unobservedWeight: -1 must be a number from 0 to 100/,
+    );
+    await expect(tuneInteractions(file, { space: { method: ['als' as never] } })).rejects.toThrow(
+      /method: "als" must be one of/,
+    );
   });
 });
 

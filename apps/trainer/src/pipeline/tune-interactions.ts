@@ -74,7 +74,10 @@ export interface InteractionTuneResult {
  * validation rows; the highest wins (the earliest among equals). Only the winner is measured on
  * the test rows, retrained as `train --config` would train it.
  */
-export async function tuneInteractions(input: string | InteractionsFile, options: TuneInteractionsOptions): Promise<InteractionTuneResult> {
+export async function tuneInteractions(
+  input: string | InteractionsFile,
+  options: TuneInteractionsOptions,
+): Promise<InteractionTuneResult> {
   const hooks = options.hooks ?? {};
   const base = options.base ?? {};
   for (const [key, value] of Object.entries(base)) {
@@ -83,11 +86,16 @@ export async function tuneInteractions(input: string | InteractionsFile, options
   }
   const seed = options.seed ?? base.seed ?? 42;
   const search = options.search ?? 'random';
-  const plan = planSearch(options.space as Partial<Record<InteractionKey, readonly unknown[]>>, INTERACTION_KEYS, interactionProblem, {
-    search,
-    trials: options.trials ?? 12,
-    seed,
-  });
+  const plan = planSearch(
+    options.space as Partial<Record<InteractionKey, readonly unknown[]>>,
+    INTERACTION_KEYS,
+    interactionProblem,
+    {
+      search,
+      trials: options.trials ?? 12,
+      seed,
+    },
+  );
   const data =
     typeof input === 'string'
       ? await readInteractionsFile(input, {
@@ -99,8 +107,16 @@ export async function tuneInteractions(input: string | InteractionsFile, options
       : input;
   const skipped = typeof input === 'string' ? longIdWarning(data) : undefined;
   if (skipped !== undefined) hooks.onInfo?.(skipped);
-  hooks.onInfo?.(`read ${data.file}: ${data.users.length} interactions, ${data.userIds.length} users, ${data.itemIds.length} items`);
-  const table = { users: data.users, items: data.items, ratings: data.weights, userIds: data.userIds, itemIds: data.itemIds };
+  hooks.onInfo?.(
+    `read ${data.file}: ${data.users.length} interactions, ${data.userIds.length} users, ${data.itemIds.length} items`,
+  );
+  const table = {
+    users: data.users,
+    items: data.items,
+    ratings: data.weights,
+    userIds: data.userIds,
+    itemIds: data.itemIds,
+  };
   const split = splitPerUser(table, options.validationFraction ?? 0.1, options.testFraction ?? 0.1, seed);
   const train = (recipe: InteractionRecipe) =>
     trainInteractionModel({
@@ -135,7 +151,8 @@ export async function tuneInteractions(input: string | InteractionsFile, options
     hooks.onTrialEnd?.(result, plan.trials.length);
   }
   const best = rankInteractionTrials(results)[0];
-  if (!best || !Number.isFinite(best.valNdcg)) throw new UserError('no trial could be scored: the validation split has no users to rank');
+  if (!best || !Number.isFinite(best.valNdcg))
+    throw new UserError('no trial could be scored: the validation split has no users to rank');
   let test: InteractionTuneResult['test'];
   if (split.test.length > 0) {
     hooks.onInfo?.(`training trial ${best.trial} as train --config would, to measure it on the test rows`);

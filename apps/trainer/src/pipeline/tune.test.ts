@@ -6,7 +6,15 @@ import { generateSynthetic } from '../data/synth.js';
 import { writeRatingsFile } from '../data/write-ratings.js';
 import { useTempDirs } from '../test-utils/temp-files.js';
 import { UserError } from '../user-error.js';
-import { MAX_GRID_TRIALS, planTrials, rankTrials, tune, tunedConfig, type TrialResult, type TuneOptions } from './tune.js';
+import {
+  MAX_GRID_TRIALS,
+  planTrials,
+  rankTrials,
+  tune,
+  tunedConfig,
+  type TrialResult,
+  type TuneOptions,
+} from './tune.js';
 
 /** Small, fast settings: cpu backend, two epochs, tiny embeddings. */
 const FAST: Omit<TuneOptions, 'space'> = {
@@ -38,7 +46,12 @@ describe('planTrials', () => {
   });
 
   it('draws distinct combinations at random, the same ones for the same seed', () => {
-    const space = { dim: [8, 16, 32, 64], learningRate: [0.001, 0.003, 0.01], l2: [0, 0.01, 0.03, 0.1], batchSize: [256, 1024] };
+    const space = {
+      dim: [8, 16, 32, 64],
+      learningRate: [0.001, 0.003, 0.01],
+      l2: [0, 0.01, 0.03, 0.1],
+      batchSize: [256, 1024],
+    };
     const a = planTrials(space, { search: 'random', trials: 12, seed: 42 });
     const b = planTrials(space, { search: 'random', trials: 12, seed: 42 });
     const c = planTrials(space, { search: 'random', trials: 12, seed: 43 });
@@ -66,7 +79,9 @@ describe('planTrials', () => {
   });
 
   it('rejects bad candidate values', () => {
-    expect(() => planTrials({ dim: [8, 0] }, { search: 'grid', trials: 1, seed: 1 })).toThrow(/dim: 0 must be an integer from 1 to 1024/);
+    expect(() => planTrials({ dim: [8, 0] }, { search: 'grid', trials: 1, seed: 1 })).toThrow(
+      /dim: 0 must be an integer from 1 to 1024/,
+    );
     expect(() => planTrials({ l2: [] }, { search: 'grid', trials: 1, seed: 1 })).toThrow(/no candidate values for l2/);
   });
 });

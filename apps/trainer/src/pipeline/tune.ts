@@ -129,7 +129,10 @@ export interface TunedConfig {
  * {@link MAX_GRID_TRIALS}); for 'random' min(trials, combinations) distinct combinations drawn
  * with mulberry32(seed). Repeated candidate values are dropped; bad values are a UserError.
  */
-export function planTrials(space: SearchSpace, options: { search: SearchMethod; trials: number; seed: number }): TrialPlan {
+export function planTrials(
+  space: SearchSpace,
+  options: { search: SearchMethod; trials: number; seed: number },
+): TrialPlan {
   return planSearch(space, HYPERPARAMETER_KEYS, hyperparameterProblem, options) as TrialPlan;
 }
 
@@ -216,7 +219,11 @@ export async function tune(ratings: string | RatingsFile, options: TuneOptions):
 
   const data =
     typeof ratings === 'string'
-      ? await readRatingsFile(ratings, { format: options.format ?? 'auto', duplicates: options.duplicates ?? 'last', skipLongIds: options.skipLongIds ?? false })
+      ? await readRatingsFile(ratings, {
+          format: options.format ?? 'auto',
+          duplicates: options.duplicates ?? 'last',
+          skipLongIds: options.skipLongIds ?? false,
+        })
       : ratings;
   if (typeof ratings === 'string') {
     const skipped = longIdWarning(data);

@@ -94,12 +94,24 @@ describe('curvesSpec', () => {
 
 describe('renderCurvesSvg', () => {
   it('draws a standalone SVG with titles, axes, legend, every epoch and the best-epoch rule', async () => {
-    const svg = await renderCurvesSvg(history(12), { title: 'r.tsv — dim 32 & tanh', subtitle: '12 epochs', bestEpoch: 8 });
+    const svg = await renderCurvesSvg(history(12), {
+      title: 'r.tsv — dim 32 & tanh',
+      subtitle: '12 epochs',
+      bestEpoch: 8,
+    });
     expect(svg.startsWith('<svg')).toBe(true);
     expect(xmlRoot(svg)).toBe('svg');
     expect(() => xmlRoot(svg.replace('</g>', ''))).toThrow(); // the check itself bites
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* width="\d+" height="\d+" viewBox=/);
-    for (const text of ['r.tsv — dim 32 &amp; tanh', '12 epochs', 'Loss', 'RMSE', '>epoch<', 'MSE (scaled target)', 'RMSE (rating units)']) {
+    for (const text of [
+      'r.tsv — dim 32 &amp; tanh',
+      '12 epochs',
+      'Loss',
+      'RMSE',
+      '>epoch<',
+      'MSE (scaled target)',
+      'RMSE (rating units)',
+    ]) {
       expect(svg).toContain(text);
     }
     expect(svg).toContain('>train<');

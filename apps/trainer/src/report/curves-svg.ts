@@ -83,7 +83,11 @@ export function curvesSpec(history: readonly EpochRecord[], options: CurvesOptio
                 dx: best - first > (last - first) * 0.66 ? -5 : 5,
                 dy: 4,
               },
-              encoding: { x: { field: 'epoch', type: 'quantitative' as const }, y: { value: 0 }, text: { field: 'label' } },
+              encoding: {
+                x: { field: 'epoch', type: 'quantitative' as const },
+                y: { value: 0 },
+                text: { field: 'label' },
+              },
             },
           ]),
     ],

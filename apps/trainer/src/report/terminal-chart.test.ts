@@ -7,7 +7,7 @@ import { terminalCurves } from './terminal-chart.js';
 function history(epochs: number, bestAt = Math.ceil(epochs / 2)): EpochRecord[] {
   return Array.from({ length: epochs }, (_, i) => {
     const epoch = i + 1;
-    const valRmse = 0.9 + 0.002 * (epoch - bestAt) ** 2 / Math.max(1, epochs / 10);
+    const valRmse = 0.9 + (0.002 * (epoch - bestAt) ** 2) / Math.max(1, epochs / 10);
     const rmse = 0.6 + 1.5 / (epoch + 1);
     return { epoch, loss: rmse ** 2 / 16, valLoss: valRmse ** 2 / 16, rmse, valRmse, seconds: 0.1 };
   });
@@ -23,7 +23,9 @@ describe('terminalCurves', () => {
     expect(lines(chart).at(-1)).toBe(
       `─ val RMSE (best epoch 10: ${kept}, kept by early stopping; curve min 0.9000 at epoch 13)  ┈ train RMSE  · epochs 1–20`,
     );
-    expect(lines(terminalCurves(history(20, 13), { bestEpoch: 13 })).at(-1)).toContain('(min 0.9000 at epoch 13, the best epoch)');
+    expect(lines(terminalCurves(history(20, 13), { bestEpoch: 13 })).at(-1)).toContain(
+      '(min 0.9000 at epoch 13, the best epoch)',
+    );
     // An epoch outside the history (0: none kept) leaves the plain minimum.
     expect(lines(terminalCurves(history(20, 13), { bestEpoch: 0 })).at(-1)).toContain('(min 0.9000 at epoch 13)');
   });
@@ -52,7 +54,9 @@ describe('terminalCurves', () => {
   it('handles a single epoch', () => {
     const chart = terminalCurves(history(1), { height: 8 });
     expect(lines(chart).length).toBeLessThanOrEqual(9);
-    expect(lines(chart).at(-1)).toBe(`─ val RMSE (min ${history(1)[0]!.valRmse.toFixed(4)} at epoch 1)  ┈ train RMSE  · epoch 1`);
+    expect(lines(chart).at(-1)).toBe(
+      `─ val RMSE (min ${history(1)[0]!.valRmse.toFixed(4)} at epoch 1)  ┈ train RMSE  · epoch 1`,
+    );
   });
 
   it('averages 500 epochs down to the width, and says so', () => {

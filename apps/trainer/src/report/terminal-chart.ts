@@ -42,8 +42,10 @@ export function terminalCurves(history: readonly EpochRecord[], options: Termina
   const columns = Math.max(2, width - labelWidth);
   const perColumn = Math.ceil(history.length / columns);
   // Short runs are stretched (straight segments between epochs) so the curves' shapes are readable.
-  const stretch = history.length > 1 ? Math.max(1, Math.min(MAX_STRETCH, Math.floor((columns - 1) / (history.length - 1)))) : 1;
-  const resample = (values: readonly number[]) => (perColumn > 1 ? downsample(values, perColumn) : interpolate(values, stretch));
+  const stretch =
+    history.length > 1 ? Math.max(1, Math.min(MAX_STRETCH, Math.floor((columns - 1) / (history.length - 1)))) : 1;
+  const resample = (values: readonly number[]) =>
+    perColumn > 1 ? downsample(values, perColumn) : interpolate(values, stretch);
 
   const config = {
     min,
@@ -64,7 +66,8 @@ export function terminalCurves(history: readonly EpochRecord[], options: Termina
     for (let x = labelWidth; x < Math.max(valRow.length, trainRow.length); x++) {
       const v = valRow[x] ?? ' ';
       const t = trainRow[x] ?? ' ';
-      if (x === labelWidth) cells.push({ glyph: v === '┼' || t === '┼' ? '┼' : v }); // the axis, with either series' start
+      if (x === labelWidth)
+        cells.push({ glyph: v === '┼' || t === '┼' ? '┼' : v }); // the axis, with either series' start
       else if (v !== ' ') cells.push({ glyph: v, color: CYAN });
       else if (t !== ' ') cells.push({ glyph: t, color: GRAY });
       else cells.push({ glyph: ' ' });
@@ -75,7 +78,10 @@ export function terminalCurves(history: readonly EpochRecord[], options: Termina
       // One escape per run of same-coloured cells.
       let j = i + 1;
       while (j < cells.length && cells[j]!.color === cells[i]!.color) j++;
-      const run = cells.slice(i, j).map((c) => c.glyph).join('');
+      const run = cells
+        .slice(i, j)
+        .map((c) => c.glyph)
+        .join('');
       line += cells[i]!.color ? paint(run, cells[i]!.color!) : run;
       i = j;
     }

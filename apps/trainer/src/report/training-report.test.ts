@@ -81,7 +81,9 @@ describe('writeTrainingReport', () => {
     const stderr = capture();
     const kept = JSON.stringify({ format: 'edgerec-model', training: { ...training, bestEpoch: 2 } });
     await writeTrainingReport({ artifact: kept, out: 'model.json', stdout: capture(), stderr });
-    expect(stderr.text().trimEnd().split('\n').at(-1)).toContain('best epoch 2: 0.6500, kept by early stopping; curve min 0.4333 at epoch 3');
+    expect(stderr.text().trimEnd().split('\n').at(-1)).toContain(
+      'best epoch 2: 0.6500, kept by early stopping; curve min 0.4333 at epoch 3',
+    );
   });
 
   it('writes to the file given, and keeps stdout for JSON under --json', async () => {

@@ -26,7 +26,11 @@ export interface TrainingReportOptions {
 export async function writeTrainingReport(options: TrainingReportOptions): Promise<void> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const plotPath = options.plot ? (typeof options.plot === 'string' ? options.plot : defaultPlotPath(options.out)) : undefined;
+  const plotPath = options.plot
+    ? typeof options.plot === 'string'
+      ? options.plot
+      : defaultPlotPath(options.out)
+    : undefined;
   if (!plotPath && options.quiet) return;
   const training = trainingInfo(options.artifact);
 

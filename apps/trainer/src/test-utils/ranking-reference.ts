@@ -3,7 +3,10 @@
 import { activate, type RecommenderModel } from '@edgerec/core';
 
 /** What scoring reads of a model (a head's tables need no ids). */
-export type ScoringTables = Pick<RecommenderModel, 'dim' | 'activation' | 'globalBias' | 'userFactors' | 'itemFactors' | 'userBias' | 'itemBias'>;
+export type ScoringTables = Pick<
+  RecommenderModel,
+  'dim' | 'activation' | 'globalBias' | 'userFactors' | 'itemFactors' | 'userBias' | 'itemBias'
+>;
 
 /** Every item's activated score for user `u`, from float32 tables. */
 export function bruteScores(model: ScoringTables, u: number): number[] {
@@ -97,7 +100,8 @@ export function bruteRanking(
 export function bruteGramian(table: ArrayLike<number>, rows: number, dim: number): Float64Array {
   const g = new Float64Array(dim * dim);
   for (let r = 0; r < rows; r++) {
-    for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) g[a * dim + b]! += table[r * dim + a]! * table[r * dim + b]!;
+    for (let a = 0; a < dim; a++)
+      for (let b = 0; b < dim; b++) g[a * dim + b]! += table[r * dim + a]! * table[r * dim + b]!;
   }
   return g;
 }

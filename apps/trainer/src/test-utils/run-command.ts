@@ -11,7 +11,11 @@ export interface CommandOutput {
  * Runs a commander command in-process with exitOverride, capturing stdout and stderr (its own
  * and commander's); `onStderr` sees the stderr text so far after each write (e.g. to send Ctrl-C).
  */
-export async function runCommand(command: Command, args: string[], onStderr?: (text: string) => void): Promise<CommandOutput> {
+export async function runCommand(
+  command: Command,
+  args: string[],
+  onStderr?: (text: string) => void,
+): Promise<CommandOutput> {
   let stdout = '';
   let stderr = '';
   const err = (chunk: unknown) => {

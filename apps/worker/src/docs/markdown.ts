@@ -10,7 +10,11 @@ export function escapeHtml(text: string): string {
 export function inlineMarkdown(text: string): string {
   return text
     .split(/(`[^`]*`)/)
-    .map((part) => (part.length > 1 && part.startsWith('`') && part.endsWith('`') ? `<code>${escapeHtml(part.slice(1, -1))}</code>` : prose(part)))
+    .map((part) =>
+      part.length > 1 && part.startsWith('`') && part.endsWith('`')
+        ? `<code>${escapeHtml(part.slice(1, -1))}</code>`
+        : prose(part),
+    )
     .join('');
 }
 

@@ -47,9 +47,16 @@ h3{font-size:1rem;margin:1rem 0 .3rem}h4{font-size:.95rem;margin:.6rem 0 .2rem}`
 export function renderDocsPage(doc: DocsDocument): string {
   const components = doc.components?.schemas ?? {};
   const operations = listOperations(doc);
-  const nav = operations.map(({ method, path, op }) => `<a href="#${operationAnchor(op, method, path)}">${method.toUpperCase()} ${escapeHtml(path)}</a>`).join(' ');
+  const nav = operations
+    .map(
+      ({ method, path, op }) =>
+        `<a href="#${operationAnchor(op, method, path)}">${method.toUpperCase()} ${escapeHtml(path)}</a>`,
+    )
+    .join(' ');
   const body = operations.map(({ method, path, op }) => renderOperation(method, path, op, components)).join('\n');
-  const schemas = Object.entries(components).map(([name, schema]) => renderSchema(name, schema, components)).join('\n');
+  const schemas = Object.entries(components)
+    .map(([name, schema]) => renderSchema(name, schema, components))
+    .join('\n');
   const title = escapeHtml(doc.info.title);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} API reference</title>
@@ -93,7 +100,9 @@ function renderOperation(method: string, path: string, op: DocsOperation, compon
   return (
     `<section class="op" id="${escapeHtml(operationAnchor(op, method, path))}"><h2><span class="m ${method}">${method.toUpperCase()}</span><code>${method.toUpperCase()} ${escapeHtml(path)}</code></h2>` +
     `<p><strong>${inlineMarkdown(op.summary ?? '')}</strong>${secured ? ' <span class="lock">requires <code>Authorization: Bearer &lt;ADMIN_TOKEN&gt;</code></span>' : ''}</p>${markdownParagraphs(op.description)}` +
-    (params ? `<h3>Parameters</h3><table><thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead><tbody>${params}</tbody></table>` : '') +
+    (params
+      ? `<h3>Parameters</h3><table><thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead><tbody>${params}</tbody></table>`
+      : '') +
     (bodySchema ? `<h3>Request body</h3><p>JSON: ${typeLabel(bodySchema)}</p>${example(bodySchema, components)}` : '') +
     `<h3>Responses</h3><table><thead><tr><th>Status</th><th>Body</th><th>Description</th></tr></thead><tbody>${responses}</tbody></table>` +
     (ok ? `<h4>Example 200 response</h4>${example(ok, components)}` : '') +

@@ -59,10 +59,14 @@ export function typeLabel(schema: SchemaObject): string {
 /** The constraints of a schema in words: enum values, bounds, lengths, default. */
 function constraints(schema: SchemaObject): string {
   const facts: string[] = [];
-  if (schema.enum) facts.push(`one of ${schema.enum.map((v) => `<code>${escapeHtml(JSON.stringify(v))}</code>`).join(', ')}`);
-  if (schema.minimum !== undefined || schema.maximum !== undefined) facts.push(`${schema.minimum ?? '…'} to ${schema.maximum ?? '…'}`);
-  if (schema.minLength !== undefined || schema.maxLength !== undefined) facts.push(`${schema.minLength ?? 0} to ${schema.maxLength ?? '…'} characters`);
-  if (schema.minItems !== undefined || schema.maxItems !== undefined) facts.push(`${schema.minItems ?? 0} to ${schema.maxItems ?? '…'} entries`);
+  if (schema.enum)
+    facts.push(`one of ${schema.enum.map((v) => `<code>${escapeHtml(JSON.stringify(v))}</code>`).join(', ')}`);
+  if (schema.minimum !== undefined || schema.maximum !== undefined)
+    facts.push(`${schema.minimum ?? '…'} to ${schema.maximum ?? '…'}`);
+  if (schema.minLength !== undefined || schema.maxLength !== undefined)
+    facts.push(`${schema.minLength ?? 0} to ${schema.maxLength ?? '…'} characters`);
+  if (schema.minItems !== undefined || schema.maxItems !== undefined)
+    facts.push(`${schema.minItems ?? 0} to ${schema.maxItems ?? '…'} entries`);
   if (schema.default !== undefined) facts.push(`default <code>${escapeHtml(JSON.stringify(schema.default))}</code>`);
   return facts.join('; ');
 }
@@ -99,7 +103,9 @@ export function exampleOf(schema: SchemaObject, components: Components, depth = 
   if (variants?.length) return exampleOf(variants[0]!, components, depth + 1);
   switch (schema.type) {
     case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, field]) => [name, exampleOf(field, components, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([name, field]) => [name, exampleOf(field, components, depth + 1)]),
+      );
     case 'array':
       return schema.items ? [exampleOf(schema.items, components, depth + 1)] : [];
     case 'integer':

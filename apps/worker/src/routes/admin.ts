@@ -10,12 +10,17 @@ import { ADMIN_SECURITY, errorContent, jsonContent } from '../schemas';
 export const ReloadSchema = z
   .object({
     status: z.enum(['loaded', 'swapped', 'unchanged']).openapi({
-      description: '`loaded`: no model served before; `swapped`: another sha256 serves now; `unchanged`: the source still holds the served artifact.',
+      description:
+        '`loaded`: no model served before; `swapped`: another sha256 serves now; `unchanged`: the source still holds the served artifact.',
     }),
-    joined: z.boolean().openapi({ description: 'True when this call joined a reload already running in the isolate (single-flight).' }),
+    joined: z
+      .boolean()
+      .openapi({ description: 'True when this call joined a reload already running in the isolate (single-flight).' }),
     model: ServedInfoSchema,
     // Its own component: OpenAPI 3.0 has no valid nullable $ref (`allOf` + a lone `nullable` fails nullable-type-sibling).
-    previous: ServedInfoSchema.nullable().openapi('PreviousServedModel', { description: 'What served before the call; null when nothing did.' }),
+    previous: ServedInfoSchema.nullable().openapi('PreviousServedModel', {
+      description: 'What served before the call; null when nothing did.',
+    }),
   })
   .openapi('Reload');
 
@@ -32,12 +37,16 @@ const reloadRoute = createRoute({
   middleware: [requireAdminToken()] as const,
   responses: {
     200: jsonContent(ReloadSchema, 'The model now serving, and the one before.'),
-    401: errorContent('The `Authorization: Bearer <ADMIN_TOKEN>` header is missing, malformed or wrong (`unauthorized`, with `WWW-Authenticate: Bearer`).'),
+    401: errorContent(
+      'The `Authorization: Bearer <ADMIN_TOKEN>` header is missing, malformed or wrong (`unauthorized`, with `WWW-Authenticate: Bearer`).',
+    ),
     404: errorContent('No ADMIN_TOKEN secret is set: the endpoint is disabled (`admin_disabled`).'),
     422: errorContent(
       'The artifact was refused (`model_rejected`; `error.reason` is the ArtifactError code: `checksum`, `invalid-json`, `schema`, `unsupported-version`, `wrong-format`, `inconsistent`, `too-large`, `unsigned`, `signature`). Retrying will not help.',
     ),
-    503: errorContent('The source could not deliver an artifact (`model_unavailable`; `error.reason`: `pointer-missing`, ..., or `bad-config`).'),
+    503: errorContent(
+      'The source could not deliver an artifact (`model_unavailable`; `error.reason`: `pointer-missing`, ..., or `bad-config`).',
+    ),
   },
 });
 
@@ -51,14 +60,28 @@ export function registerAdminRoutes(app: App, models: ModelStore): void {
     const headers: Record<string, string> = outcome.current ? { [MODEL_HEADER]: modelTag(outcome.current) } : {};
     if (outcome.ok) {
       const { status, joined, current, previous } = outcome;
-      return c.json({ status, joined, model: servedInfo(current), previous: previous ? servedInfo(previous) : null }, 200, headers);
+      return c.json(
+        { status, joined, model: servedInfo(current), previous: previous ? servedInfo(previous) : null },
+        200,
+        headers,
+      );
     }
     const failure = describeLoadFailure(outcome.error);
     const serving = outcome.current ? `still serving ${modelTag(outcome.current)}` : 'no model is serving';
     const options = { reason: failure.reason, headers };
     if (failure.kind === 'rejected') {
-      throw new ApiError(422, 'model_rejected', `the new model was rejected (${failure.reason}), ${serving}: ${failure.message}`, options);
+      throw new ApiError(
+        422,
+        'model_rejected',
+        `the new model was rejected (${failure.reason}), ${serving}: ${failure.message}`,
+        options,
+      );
     }
-    throw new ApiError(503, 'model_unavailable', `the new model could not be loaded (${failure.reason}), ${serving}: ${failure.message}`, options);
+    throw new ApiError(
+      503,
+      'model_unavailable',
+      `the new model could not be loaded (${failure.reason}), ${serving}: ${failure.message}`,
+      options,
+    );
   });
 }

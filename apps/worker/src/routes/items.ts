@@ -19,7 +19,9 @@ export const SimilarItemsSchema = z
     k: z.number().int(),
     items: z
       .array(SimilarItemSchema)
-      .openapi({ description: 'At most k other items, most similar first (ties: catalogue order); never the item itself.' }),
+      .openapi({
+        description: 'At most k other items, most similar first (ties: catalogue order); never the item itself.',
+      }),
   })
   .openapi('SimilarItems');
 

@@ -1,4 +1,10 @@
-import { ACTIVATIONS, OBJECTIVES, type ArtifactMeta, type ArtifactMetrics, type ArtifactRankingMetrics } from '@edgerec/core';
+import {
+  ACTIVATIONS,
+  OBJECTIVES,
+  type ArtifactMeta,
+  type ArtifactMetrics,
+  type ArtifactRankingMetrics,
+} from '@edgerec/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../app-env';
 import { COLD_START_RANKINGS, FOLD_IN_KINDS, capabilitiesOf } from '../model-capabilities';
@@ -10,7 +16,10 @@ import { defaultThreshold } from '../threshold';
 const metricsSchema = z
   .object({ rmse: z.number(), mae: z.number(), count: z.number().int() })
   .nullable()
-  .openapi({ description: 'Accuracy on the split, in rating units; null when the trainer did not evaluate it (always for an interaction model).' });
+  .openapi({
+    description:
+      'Accuracy on the split, in rating units; null when the trainer did not evaluate it (always for an interaction model).',
+  });
 
 const rankingMetricsSchema = z
   .object({
@@ -24,7 +33,10 @@ const rankingMetricsSchema = z
     users: z.number().int().openapi({ description: 'Users ranked.' }),
   })
   .nullable()
-  .openapi({ description: 'Top-k figures of the head that ranks, on the split; null when the trainer did not compute them (every version-1 artifact).' });
+  .openapi({
+    description:
+      'Top-k figures of the head that ranks, on the split; null when the trainer did not compute them (every version-1 artifact).',
+  });
 
 /** The interaction head stored beside a rating head, as `GET /v1/model` describes it. */
 export const RankingHeadInfoSchema = z
@@ -33,7 +45,12 @@ export const RankingHeadInfoSchema = z
     dim: z.number().int(),
     activation: z.enum(ACTIVATIONS),
     method: z.string().openapi({ description: 'How the head was trained (e.g. "ials").', example: 'ials' }),
-    recommendThreshold: z.number().openapi({ description: "The head's own threshold, in its score units (not used by /v1/score, which scores with the rating head)." }),
+    recommendThreshold: z
+      .number()
+      .openapi({
+        description:
+          "The head's own threshold, in its score units (not used by /v1/score, which scores with the rating head).",
+      }),
   })
   .openapi('RankingHeadInfo');
 
@@ -41,8 +58,14 @@ export const RankingHeadInfoSchema = z
 export const ModelInfoSchema = z
   .object({
     format: z.string().openapi({ example: 'edgerec-model' }),
-    version: z.number().int().openapi({ description: "The file's artifact schema version (1 or 2; version-1 files are rating models).", example: 2 }),
-    sha256: z.string().openapi({ description: 'The artifact\'s content sha256.' }),
+    version: z
+      .number()
+      .int()
+      .openapi({
+        description: "The file's artifact schema version (1 or 2; version-1 files are rating models).",
+        example: 2,
+      }),
+    sha256: z.string().openapi({ description: "The artifact's content sha256." }),
     createdAt: z.string(),
     objective: z.enum(OBJECTIVES).openapi({
       description:
@@ -50,27 +73,43 @@ export const ModelInfoSchema = z
     }),
     dim: z.number().int(),
     activation: z.enum(ACTIVATIONS).openapi({
-      description: 'Output activation of the main head. For an interaction model: `linear` (iALS: a predicted preference, not a probability) or `sigmoid` (a probability).',
+      description:
+        'Output activation of the main head. For an interaction model: `linear` (iALS: a predicted preference, not a probability) or `sigmoid` (a probability).',
     }),
     counts: z.object({
       users: z.number().int(),
       items: z.number().int(),
-      ratings: z.number().int().openapi({ description: 'Training rows the model learned from: ratings, or (user, item) interactions for an interaction model.' }),
+      ratings: z
+        .number()
+        .int()
+        .openapi({
+          description:
+            'Training rows the model learned from: ratings, or (user, item) interactions for an interaction model.',
+        }),
     }),
     scale: z
       .object({ min: z.number(), max: z.number() })
       .nullable()
       .openapi({ description: 'The rating scale; null for an interaction model.' }),
     recommendThreshold: z.object({
-      value: z.number().openapi({ description: 'The threshold used when a request does not give one (a rating, or a score for an interaction model).' }),
-      source: z.enum(['artifact', 'env']).openapi({ description: '"env" when RECOMMEND_THRESHOLD overrides the artifact.' }),
+      value: z
+        .number()
+        .openapi({
+          description:
+            'The threshold used when a request does not give one (a rating, or a score for an interaction model).',
+        }),
+      source: z
+        .enum(['artifact', 'env'])
+        .openapi({ description: '"env" when RECOMMEND_THRESHOLD overrides the artifact.' }),
       artifact: z.number().openapi({ description: 'The threshold stored in the artifact.' }),
     }),
     ranking: RankingHeadInfoSchema.nullable().openapi({
-      description: 'The interaction head that ranks recommendations of a rating model, stored beside it; null when there is none (the model ranks with its own head).',
+      description:
+        'The interaction head that ranks recommendations of a rating model, stored beside it; null when there is none (the model ranks with its own head).',
     }),
     coldStart: z.enum(COLD_START_RANKINGS).openapi({
-      description: 'How an unknown user is ranked: `popularity` (training users per item) or `item-bias` (artifacts without popularity, e.g. version 1).',
+      description:
+        'How an unknown user is ranked: `popularity` (training users per item) or `item-bias` (artifacts without popularity, e.g. version 1).',
     }),
     foldIn: z.enum(FOLD_IN_KINDS).openapi({
       description:
@@ -87,9 +126,12 @@ export const ModelInfoSchema = z
       backend: z.string(),
       seconds: z.number(),
     }),
-    seenItems: z.boolean().openapi({ description: 'Whether the artifact lists the items each user rated in training.' }),
+    seenItems: z
+      .boolean()
+      .openapi({ description: 'Whether the artifact lists the items each user rated in training.' }),
     signature: SignatureInfoSchema.openapi({
-      description: 'Whether the artifact is signed, by which key, and whether this Worker verified it (MODEL_PUBLIC_KEYS).',
+      description:
+        'Whether the artifact is signed, by which key, and whether this Worker verified it (MODEL_PUBLIC_KEYS).',
     }),
     served: ServedInfoSchema.openapi({ description: 'The version this isolate serves and where it was loaded from.' }),
   })

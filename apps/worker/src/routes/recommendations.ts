@@ -48,14 +48,11 @@ export const RecommendationsQuerySchema = z.object({
   k: kQuerySchema,
   exclude: idListQuery(MAX_EXCLUDE, `${excludeDoc} Comma-separated.`, 'item-3,item-9').optional(),
   candidates: idListQuery(MAX_CANDIDATES, `${candidatesDoc} Comma-separated.`, 'item-1,item-2,item-5').optional(),
-  coldStart: z
-    .enum(['fallback', 'error'], { error: 'must be "fallback" or "error"' })
-    .default('fallback')
-    .openapi({
-      description:
-        'What an unknown user gets: `fallback` (default) ranks items by popularity (or by item bias when the artifact stores no popularity) and flags the response `coldStart: true`; `error` answers 404 `unknown_user`.',
-      example: 'fallback',
-    }),
+  coldStart: z.enum(['fallback', 'error'], { error: 'must be "fallback" or "error"' }).default('fallback').openapi({
+    description:
+      'What an unknown user gets: `fallback` (default) ranks items by popularity (or by item bias when the artifact stores no popularity) and flags the response `coldStart: true`; `error` answers 404 `unknown_user`.',
+    example: 'fallback',
+  }),
   order: orderSchema().default('score'),
 });
 
@@ -67,7 +64,10 @@ export const RecommendationsSchema = z
     user: z.string(),
     k: z.number().int(),
     items: z.array(RecommendedItemSchema).openapi(itemsDoc),
-    excludedSeen: z.number().int().openapi({ description: 'How many items were skipped because the user rated them in training.' }),
+    excludedSeen: z
+      .number()
+      .int()
+      .openapi({ description: 'How many items were skipped because the user rated them in training.' }),
     seenItems: z.boolean().openapi({
       description: 'Whether the artifact lists seen items; when false nothing was excluded.',
     }),
@@ -124,12 +124,18 @@ const interactionSchema = z
   .openapi('Interaction');
 
 const itemsSchema = z
-  .array(z.union([idSchema('item'), interactionSchema], { error: 'must be an item id or an object { "item": id, "weight"?: number }' }), {
-    error: required('an array'),
-  })
+  .array(
+    z.union([idSchema('item'), interactionSchema], {
+      error: 'must be an item id or an object { "item": id, "weight"?: number }',
+    }),
+    {
+      error: required('an array'),
+    },
+  )
   .min(1, 'must hold at least one item')
   .max(MAX_FOLD_IN_ITEMS, {
-    error: (issue) => `at most ${MAX_FOLD_IN_ITEMS} items per request${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
+    error: (issue) =>
+      `at most ${MAX_FOLD_IN_ITEMS} items per request${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
   })
   .openapi({
     description: `Models whose ranking head has an iALS fold-in (GET /v1/model \`foldIn\` includes \`interactions\`): the items the new user interacted with (1 to ${MAX_FOLD_IN_ITEMS}), each an id or \`{ "item": id, "weight": number }\`. Unknown items are skipped and listed in \`foldedIn.unknownItems\`; a repeated item sums its weights.`,
@@ -155,30 +161,48 @@ export const FoldInRequestSchema = z
           "With `items` (default: the λ the head was trained with, reported in the answer's `foldedIn.l2`): the iALS ridge λ on the user's vector. A ranking head folding in rated items always uses its trained λ.",
         example: DEFAULT_FOLD_IN_L2,
       }),
-    order: orderSchema().optional().openapi({
-      description: `${orderDoc} With \`items\` only \`score\` applies (there are no ratings to rank by).`,
-    }),
+    order: orderSchema()
+      .optional()
+      .openapi({
+        description: `${orderDoc} With \`items\` only \`score\` applies (there are no ratings to rank by).`,
+      }),
   })
   .superRefine((body, context) => {
     if (body.ratings === undefined && body.items === undefined) {
-      context.addIssue({ code: 'custom', path: ['ratings'], message: 'is required (or send "items": the items the user interacted with)' });
+      context.addIssue({
+        code: 'custom',
+        path: ['ratings'],
+        message: 'is required (or send "items": the items the user interacted with)',
+      });
     } else if (body.ratings !== undefined && body.items !== undefined) {
       context.addIssue({ code: 'custom', path: ['items'], message: 'give "ratings" or "items", not both' });
     }
   })
   .openapi('FoldInRequest', {
-    description: 'A new user: `ratings` (rating models) or `items` (models with an iALS interaction fold-in), exactly one of them.',
+    description:
+      'A new user: `ratings` (rating models) or `items` (models with an iALS interaction fold-in), exactly one of them.',
     oneOf: [{ required: ['ratings'] }, { required: ['items'] }],
   });
 
 /** How the new user was folded in. */
 const FoldedInSchema = z.object({
-  ratings: z.number().int().optional().openapi({ description: '`ratings` body: distinct known items whose ratings were used (and excluded from the ranking).' }),
-  items: z.number().int().optional().openapi({ description: '`items` body: distinct known items folded in (and excluded from the ranking).' }),
+  ratings: z
+    .number()
+    .int()
+    .optional()
+    .openapi({
+      description: '`ratings` body: distinct known items whose ratings were used (and excluded from the ranking).',
+    }),
+  items: z
+    .number()
+    .int()
+    .optional()
+    .openapi({ description: '`items` body: distinct known items folded in (and excluded from the ranking).' }),
   unknownItems: z.array(z.string()).openapi({ description: 'Item ids of the body the model does not know (skipped).' }),
-  l2: z.number().openapi({ description: 'The ridge of the fold-in the body\'s `l2` sets (given or default).' }),
+  l2: z.number().openapi({ description: "The ridge of the fold-in the body's `l2` sets (given or default)." }),
   interactionL2: z.number().optional().openapi({
-    description: '`ratings` on a model with an iALS ranking head: the head\'s trained ridge, used to fold the rated items into it.',
+    description:
+      "`ratings` on a model with an iALS ranking head: the head's trained ridge, used to fold the rated items into it.",
   }),
 });
 
@@ -186,9 +210,12 @@ const FoldedInSchema = z.object({
 export const FoldInResponseSchema = z
   .object({
     k: z.number().int(),
-    items: z.array(RecommendedItemSchema).openapi({ ...itemsDoc, description: `${itemsDoc.description} Never an item of the body.` }),
+    items: z
+      .array(RecommendedItemSchema)
+      .openapi({ ...itemsDoc, description: `${itemsDoc.description} Never an item of the body.` }),
     order: z.enum(RANK_ORDERS).optional().openapi({
-      description: 'Rating models with a ranking head only: how the items are ordered (`rating` also when the head cannot fold in the ratings).',
+      description:
+        'Rating models with a ranking head only: how the items are ordered (`rating` also when the head cannot fold in the ratings).',
     }),
     foldedIn: FoldedInSchema,
     exclude: ExcludeInfoSchema.optional().openapi({ description: 'Present when the request gave `exclude`.' }),
@@ -207,7 +234,7 @@ const recommendationsRoute = createRoute({
   description:
     `The k (${K_MIN} to ${K_MAX}) best items, best first, excluding the items the user rated or interacted with in training when the artifact lists them and the \`exclude\` ids, ` +
     `over the whole catalogue or only over the \`candidates\` ids (re-ranking, at most ${MAX_CANDIDATES}). ` +
-    'Items are ranked by the model\'s ranking head: an interaction model answers `{ item, score, probability? }` (scores, never ratings); a rating model with a ranking head `{ item, score, rating, unclippedRating, raw }` ' +
+    "Items are ranked by the model's ranking head: an interaction model answers `{ item, score, probability? }` (scores, never ratings); a rating model with a ranking head `{ item, score, rating, unclippedRating, raw }` " +
     `(\`order=rating\` re-ranks the head's best max(${RERANK_POOL_FACTOR}k, ${RERANK_POOL_MIN}) by predicted rating); other rating models \`{ item, rating, unclippedRating, raw }\`. ` +
     'An unknown user gets the cold-start fallback, the same for every unknown user: the most popular items (`fallback: "popularity"`, each with its `popularity`) when the artifact stores popularity, else items ranked by item bias (`fallback: "item-bias"`), flagged `coldStart: true` (or 404 with `coldStart=error`).',
   request: { params: RecommendationsParamsSchema, query: RecommendationsQuerySchema },
@@ -259,7 +286,10 @@ export function registerRecommendationRoutes(app: App): void {
     const { user } = c.req.valid('param');
     const { k, exclude, candidates, coldStart, order } = c.req.valid('query');
     const { model } = c.get('model');
-    return c.json({ user, k, ...recommendFor(model, user, k, { filter: { exclude, candidates }, coldStart, order }) }, 200);
+    return c.json(
+      { user, k, ...recommendFor(model, user, k, { filter: { exclude, candidates }, coldStart, order }) },
+      200,
+    );
   });
 
   app.openapi(foldInRoute, async (c) => {

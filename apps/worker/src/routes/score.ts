@@ -44,7 +44,8 @@ export const BatchRequestSchema = z
 export const BatchResponseSchema = z
   .object({
     results: z.array(z.union([ScoreSchema, InteractionScoreSchema, PairErrorSchema])).openapi({
-      description: 'One entry per requested pair, in request order: a score (`Score` for a rating model, `InteractionScore` for an interaction model), or an error for an unknown id.',
+      description:
+        'One entry per requested pair, in request order: a score (`Score` for a rating model, `InteractionScore` for an interaction model), or an error for an unknown id.',
     }),
   })
   .openapi('BatchScores');
@@ -84,7 +85,9 @@ const batchRoute = createRoute({
   responses: {
     200: jsonContent(BatchResponseSchema, 'One result per pair, in request order.'),
     400: errorContent('The body is not valid JSON (`invalid_json`) or does not match the schema (`invalid_request`).'),
-    413: errorContent(`More than ${MAX_BATCH} pairs (\`batch_too_large\`) or an oversized body (\`payload_too_large\`).`),
+    413: errorContent(
+      `More than ${MAX_BATCH} pairs (\`batch_too_large\`) or an oversized body (\`payload_too_large\`).`,
+    ),
     415: errorContent('The body is not sent as application/json (`unsupported_media_type`).'),
     503: errorContent('No model could be loaded (`model_unavailable`).'),
   },

@@ -12,7 +12,10 @@ export interface TestVersion {
 }
 
 /** Serializes the test model with `seed` (runs in workerd: serializeArtifact is pure). */
-export async function testVersion(seed: number, createdAt = new Date(Date.UTC(2026, 4, 1) + seed * 1000).toISOString()): Promise<TestVersion> {
+export async function testVersion(
+  seed: number,
+  createdAt = new Date(Date.UTC(2026, 4, 1) + seed * 1000).toISOString(),
+): Promise<TestVersion> {
   const text = await makeTestArtifact({ seed, createdAt });
   return { seed, text, sha256: (JSON.parse(text) as { sha256: string }).sha256 };
 }
@@ -20,10 +23,30 @@ export async function testVersion(seed: number, createdAt = new Date(Date.UTC(20
 /** Broken variants of an artifact, with the ArtifactError code each one must be rejected with. */
 export function brokenVariants(text: string): { name: string; text: string; code: string; message: RegExp }[] {
   return [
-    { name: 'a flipped byte', text: flipByte(text), code: 'checksum', message: /failed its integrity check: content sha256 is [0-9a-f]{64}, the artifact says [0-9a-f]{64}/ },
-    { name: 'a truncated file', text: text.slice(0, Math.floor(text.length / 2)), code: 'invalid-json', message: /is not valid JSON/ },
-    { name: 'a schema-invalid artifact', text: edit(text, (json) => delete (json.users as Record<string, unknown>).bias), code: 'schema', message: /does not match the artifact schema: users\.bias/ },
-    { name: 'a wrong artifact version', text: edit(text, (json) => (json.version = 3)), code: 'unsupported-version', message: /has artifact version 3/ },
+    {
+      name: 'a flipped byte',
+      text: flipByte(text),
+      code: 'checksum',
+      message: /failed its integrity check: content sha256 is [0-9a-f]{64}, the artifact says [0-9a-f]{64}/,
+    },
+    {
+      name: 'a truncated file',
+      text: text.slice(0, Math.floor(text.length / 2)),
+      code: 'invalid-json',
+      message: /is not valid JSON/,
+    },
+    {
+      name: 'a schema-invalid artifact',
+      text: edit(text, (json) => delete (json.users as Record<string, unknown>).bias),
+      code: 'schema',
+      message: /does not match the artifact schema: users\.bias/,
+    },
+    {
+      name: 'a wrong artifact version',
+      text: edit(text, (json) => (json.version = 3)),
+      code: 'unsupported-version',
+      message: /has artifact version 3/,
+    },
   ];
 }
 

@@ -1,4 +1,12 @@
-import { createIdIndex, decodeTable, encodeTable, serializeArtifact, sha256Hex, type EncodedTable, type RecommenderModel } from '@edgerec/core';
+import {
+  createIdIndex,
+  decodeTable,
+  encodeTable,
+  serializeArtifact,
+  sha256Hex,
+  type EncodedTable,
+  type RecommenderModel,
+} from '@edgerec/core';
 import { makeTestModel, testMetadata } from './test-model';
 
 /** Artifact JSON as an editor sees it: any field may be rewritten. */

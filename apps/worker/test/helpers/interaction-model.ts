@@ -70,7 +70,15 @@ export function makeInteractionModel(options: InteractionModelOptions = {}): Rec
     itemBias: ials ? new Float32Array(items) : table(items, 0.3),
     seen: base.seen!,
     ...(options.popularity === false ? {} : { popularity: itemPopularity(items, base.seen!) }),
-    ...(ials ? { foldIn: { ...TEST_IALS, confidence: { ...TEST_IALS.confidence }, gramian: gramian(itemFactors, items, HEAD_DIM) } } : {}),
+    ...(ials
+      ? {
+          foldIn: {
+            ...TEST_IALS,
+            confidence: { ...TEST_IALS.confidence },
+            gramian: gramian(itemFactors, items, HEAD_DIM),
+          },
+        }
+      : {}),
   };
 }
 
@@ -82,7 +90,9 @@ export function makeRankedRatingModel(head: InteractionModelOptions = {}): Recom
   return { ...rating, popularity, ranking: { ...ranking, popularity } };
 }
 
-const headTraining = (activation: Activation): { method: string; seconds: number; hyperparameters: Record<string, number> } =>
+const headTraining = (
+  activation: Activation,
+): { method: string; seconds: number; hyperparameters: Record<string, number> } =>
   activation === 'linear'
     ? { method: 'ials', seconds: 0.4, hyperparameters: { dim: HEAD_DIM, unobservedWeight: TEST_IALS.unobservedWeight } }
     : { method: 'sampled-bce', seconds: 0.6, hyperparameters: { dim: HEAD_DIM, negatives: 4 } };
@@ -135,7 +145,11 @@ export function makeRankedArtifact(head: InteractionModelOptions = {}): Promise<
  * `objective`, re-signed as the version-1 writer did (sha256 of the text of every other field).
  */
 export async function makeVersion1Artifact(): Promise<string> {
-  const { sha256: _v2, objective: _objective, ...body } = JSON.parse(await makeTestArtifact()) as Record<string, unknown>;
+  const {
+    sha256: _v2,
+    objective: _objective,
+    ...body
+  } = JSON.parse(await makeTestArtifact()) as Record<string, unknown>;
   const text = JSON.stringify({ ...body, version: 1 });
   return `${text.slice(0, -1)},"sha256":"${await sha256Hex(text)}"}`;
 }

@@ -26,7 +26,11 @@ export const inNode = typeof nodeProcess?.versions?.node === 'string' && !('WebS
 const load = <T>(specifier: string): Promise<T> => import(/* @vite-ignore */ specifier) as Promise<T>;
 
 /** Runs `file` with `args` in `cwd` (default: the package directory) and collects its output; never throws on a non-zero exit. */
-export async function run(file: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+export async function run(
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<RunResult> {
   type ExecFile = (
     file: string,
     args: readonly string[],
@@ -36,9 +40,14 @@ export async function run(file: string, args: readonly string[], options: { cwd?
   const { execFile } = await load<{ execFile: ExecFile }>('node:child_process');
   const env = { ...nodeProcess!.env, ...options.env };
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: options.cwd ?? packageDir(), env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      file,
+      args,
+      { cwd: options.cwd ?? packageDir(), env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -54,9 +63,10 @@ export function packagePath(...parts: string[]): string {
 
 /** Calls `use` with a fresh temporary directory, removed afterwards. */
 export async function withTempDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
-  const fs = await load<{ mkdtemp(prefix: string): Promise<string>; rm(path: string, options: { recursive: boolean; force: boolean }): Promise<void> }>(
-    'node:fs/promises',
-  );
+  const fs = await load<{
+    mkdtemp(prefix: string): Promise<string>;
+    rm(path: string, options: { recursive: boolean; force: boolean }): Promise<void>;
+  }>('node:fs/promises');
   const { tmpdir } = await load<{ tmpdir(): string }>('node:os');
   const dir = await fs.mkdtemp(`${tmpdir()}/edgerec-`);
   try {

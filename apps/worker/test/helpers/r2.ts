@@ -101,7 +101,8 @@ export function bodyTrackingBucket(inner: R2Bucket = modelsBucket()): BodyTracki
         if (!object) return object;
         return new Proxy(object, {
           get(target, property) {
-            if (['text', 'json', 'arrayBuffer', 'blob', 'bytes'].includes(String(property))) tracking.bodiesRead.push(key);
+            if (['text', 'json', 'arrayBuffer', 'blob', 'bytes'].includes(String(property)))
+              tracking.bodiesRead.push(key);
             const value: unknown = Reflect.get(target, property, target);
             return typeof value === 'function' ? value.bind(target) : value;
           },

@@ -1,4 +1,12 @@
-import { activate, predict, ratingFromRaw, readRow, unscaleRating, type RecommenderModel, type UserQuery } from '@edgerec/core';
+import {
+  activate,
+  predict,
+  ratingFromRaw,
+  readRow,
+  unscaleRating,
+  type RecommenderModel,
+  type UserQuery,
+} from '@edgerec/core';
 
 /** One ranked item as the brute-force references compute it. */
 export interface Ranked {
@@ -15,12 +23,22 @@ function top(model: RecommenderModel, scored: { index: number; raw: number }[], 
   return scored
     .sort((a, b) => b.raw - a.raw || a.index - b.index)
     .slice(0, k)
-    .map(({ index, raw }) => ({ index, item: model.items.ids[index]!, raw, rating: ratingFromRaw(model, raw), unclippedRating: unscaleRating(model.scale, raw) }));
+    .map(({ index, raw }) => ({
+      index,
+      item: model.items.ids[index]!,
+      raw,
+      rating: ratingFromRaw(model, raw),
+      unclippedRating: unscaleRating(model.scale, raw),
+    }));
 }
 
 /** The k best of `eligible` for a known user, by core's `predict` one pair at a time. */
 export function bruteForUser(model: RecommenderModel, u: number, eligible: readonly number[], k: number): Ranked[] {
-  return top(model, eligible.map((index) => ({ index, raw: predict(model, u, index).raw })), k);
+  return top(
+    model,
+    eligible.map((index) => ({ index, raw: predict(model, u, index).raw })),
+    k,
+  );
 }
 
 /** The k best of `eligible` by item bias (the cold-start fallback: mean user bias, no vector), by hand. */
@@ -30,13 +48,21 @@ export function bruteByItemBias(model: RecommenderModel, eligible: readonly numb
   meanUserBias /= model.userBias.length;
   return top(
     model,
-    eligible.map((index) => ({ index, raw: activate(model.activation, model.globalBias + meanUserBias + model.itemBias[index]!) })),
+    eligible.map((index) => ({
+      index,
+      raw: activate(model.activation, model.globalBias + meanUserBias + model.itemBias[index]!),
+    })),
     k,
   );
 }
 
 /** The k best of `eligible` for a query vector and bias, scored by hand from the (dequantized) item rows. */
-export function bruteForQuery(model: RecommenderModel, query: UserQuery, eligible: readonly number[], k: number): Ranked[] {
+export function bruteForQuery(
+  model: RecommenderModel,
+  query: UserQuery,
+  eligible: readonly number[],
+  k: number,
+): Ranked[] {
   const row = new Float64Array(model.dim);
   return top(
     model,
@@ -51,9 +77,14 @@ export function bruteForQuery(model: RecommenderModel, query: UserQuery, eligibl
 }
 
 /** Cosine similarity of every other item to item `i`, most similar first (ties: lower index), from the dequantized rows. */
-export function bruteSimilar(model: RecommenderModel, i: number): { index: number; item: string; similarity: number }[] {
+export function bruteSimilar(
+  model: RecommenderModel,
+  i: number,
+): { index: number; item: string; similarity: number }[] {
   const { dim } = model;
-  const rows = Array.from({ length: model.items.size }, (_, r) => readRow(model.itemFactors, r, dim, new Float64Array(dim)));
+  const rows = Array.from({ length: model.items.size }, (_, r) =>
+    readRow(model.itemFactors, r, dim, new Float64Array(dim)),
+  );
   const norm = (v: Float64Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
   const self = rows[i]!;
   return rows

@@ -45,8 +45,7 @@ export function makeTestModel(options: TestModelOptions = {}): RecommenderModel 
   const seenItems: number[] = [];
   for (let u = 0; u < users; u++) {
     for (let i = 0; i < items; i++) {
-      const rated =
-        userIds[u] === HEAVY_USER_ID ? i >= 3 : userIds[u] === FRESH_USER_ID ? false : uniform() < 0.2;
+      const rated = userIds[u] === HEAVY_USER_ID ? i >= 3 : userIds[u] === FRESH_USER_ID ? false : uniform() < 0.2;
       if (rated) {
         seenUsers.push(u);
         seenItems.push(i);

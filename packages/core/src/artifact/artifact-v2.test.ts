@@ -20,10 +20,20 @@ const training: ArtifactMetadata['training'] = {
   backend: 'ials',
   seconds: 0.2,
   hyperparameters: { dim: 4, unobservedWeight: 0.2 },
-  metrics: { ranking: { validation: { k: 10, precision: 0.2, recall: 0.3, ndcg: 0.25, map: 0.1, hitRate: 0.6, coverage: 0.5, users: 7 } } },
+  metrics: {
+    ranking: {
+      validation: { k: 10, precision: 0.2, recall: 0.3, ndcg: 0.25, map: 0.1, hitRate: 0.6, coverage: 0.5, users: 7 },
+    },
+  },
   history: [{ epoch: 1, loss: 0.5, seconds: 0.05, valNdcg: 0.2 }],
 };
-const foldIn = { method: 'ials' as const, unobservedWeight: 0.2, l2: 0.5, regExponent: 0, confidence: { mode: 'binary' as const, alpha: 0 } };
+const foldIn = {
+  method: 'ials' as const,
+  unobservedWeight: 0.2,
+  l2: 0.5,
+  regExponent: 0,
+  confidence: { mode: 'binary' as const, alpha: 0 },
+};
 
 /** An interaction model: random tables, zero biases, popularity from its seen lists, iALS fold-in. */
 function interactionModel(dim = 4): RecommenderModel {
@@ -73,7 +83,11 @@ describe('version-2 artifacts', () => {
 
   it('stores the Gramian of the int8 item table it writes, so the edge folds in against what it scores', async () => {
     const model = interactionModel(8);
-    const text = await serializeArtifact(model, { stats: { ratings: 40, users: 7, items: 11 }, training }, { tableEncoding: 'int8-base64' });
+    const text = await serializeArtifact(
+      model,
+      { stats: { ratings: 40, users: 7, items: 11 }, training },
+      { tableEncoding: 'int8-base64' },
+    );
     const { model: back } = await parseArtifact(text);
     const quantized = toFloat32(back.itemFactors, 8);
     const want = gramian(quantized, 11, 8);
@@ -93,7 +107,11 @@ describe('version-2 artifacts', () => {
   it('round-trips a rating model with an interaction head beside it', async () => {
     const rating = randomRatingModel({ users: 7, items: 11, dim: 5 });
     const head = { ...interactionModel(4), users: rating.users, items: rating.items, seen: rating.seen };
-    const model: RecommenderModel = { ...rating, popularity: head.popularity, ranking: { ...head, popularity: head.popularity } };
+    const model: RecommenderModel = {
+      ...rating,
+      popularity: head.popularity,
+      ranking: { ...head, popularity: head.popularity },
+    };
     const text = await serializeArtifact(model, {
       stats: { ratings: 40, users: 7, items: 11, globalMean: 3.4 },
       training: { ...training, history: [{ epoch: 1, loss: 0.1, valLoss: 0.2, rmse: 1, valRmse: 1.1, seconds: 0.1 }] },
@@ -117,7 +135,11 @@ describe('version-2 artifacts', () => {
     const json = JSON.parse(
       await serializeArtifact(model, {
         stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 },
-        training: { ...training, metrics: {}, history: [{ epoch: 1, loss: 0.1, valLoss: 0.2, rmse: 1, valRmse: 1.1, seconds: 0.1 }] },
+        training: {
+          ...training,
+          metrics: {},
+          history: [{ epoch: 1, loss: 0.1, valLoss: 0.2, rmse: 1, valRmse: 1.1, seconds: 0.1 }],
+        },
       }),
     );
     json.version = 1;
@@ -130,7 +152,12 @@ describe('version-2 artifacts', () => {
   });
 
   it('rejects a version-1 file with version-2 history records (they need every rating field)', async () => {
-    const json = JSON.parse(await serializeArtifact(randomRatingModel(), { stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 }, training }));
+    const json = JSON.parse(
+      await serializeArtifact(randomRatingModel(), {
+        stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 },
+        training,
+      }),
+    );
     json.version = 1;
     delete json.objective;
     const error = await rejection(await resign(json));
@@ -139,23 +166,34 @@ describe('version-2 artifacts', () => {
   });
 
   it('rejects a rating model without its scale or global mean, and an interaction model with a ranking head', async () => {
-    const json = JSON.parse(await serializeArtifact(randomRatingModel(), { stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 }, training }));
+    const json = JSON.parse(
+      await serializeArtifact(randomRatingModel(), {
+        stats: { ratings: 20, users: 7, items: 11, globalMean: 3.5 },
+        training,
+      }),
+    );
     delete json.scale;
     delete json.stats.globalMean;
     const error = await rejection(await resign(json));
     expect(error.message).toMatch(/scale: a rating model needs its rating scale/);
     expect(error.message).toMatch(/stats\.globalMean/);
 
-    const interaction = JSON.parse(await serializeArtifact(interactionModel(), { stats: { ratings: 40, users: 7, items: 11 }, training }));
+    const interaction = JSON.parse(
+      await serializeArtifact(interactionModel(), { stats: { ratings: 40, users: 7, items: 11 }, training }),
+    );
     interaction.ranking = { objective: 'interaction' };
     expect((await rejection(await resign(interaction))).message).toMatch(/ranking/);
   });
 
   it('rejects a popularity table or Gramian of the wrong length, and a negative count', async () => {
-    const good = JSON.parse(await serializeArtifact(interactionModel(), { stats: { ratings: 40, users: 7, items: 11 }, training }));
+    const good = JSON.parse(
+      await serializeArtifact(interactionModel(), { stats: { ratings: 40, users: 7, items: 11 }, training }),
+    );
     const shortPopularity = structuredClone(good);
     shortPopularity.items.popularity = { encoding: 'json', length: 3, data: [1, 2, 3] };
-    expect((await rejection(await resign(shortPopularity))).message).toMatch(/items\.popularity declares 3 values, expected 11/);
+    expect((await rejection(await resign(shortPopularity))).message).toMatch(
+      /items\.popularity declares 3 values, expected 11/,
+    );
 
     const negative = structuredClone(good);
     negative.items.popularity = { encoding: 'json', length: 11, data: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, -1] };

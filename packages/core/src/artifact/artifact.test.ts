@@ -43,7 +43,11 @@ describe('artifact round trip', () => {
       model.itemFactors[0] = 3.4028234663852886e38;
       const text = await serializeArtifact(model, metadata, { tableEncoding });
       const { model: loaded, meta } = await parseArtifact(text);
-      const back = { ...loaded, userFactors: asFloat32(loaded.userFactors), itemFactors: asFloat32(loaded.itemFactors) };
+      const back = {
+        ...loaded,
+        userFactors: asFloat32(loaded.userFactors),
+        itemFactors: asFloat32(loaded.itemFactors),
+      };
       for (const name of ['userFactors', 'itemFactors', 'userBias', 'itemBias'] as const) {
         const mismatch = model[name].findIndex((v, i) => v !== back[name][i]);
         expect(mismatch, `${name} differs at ${mismatch}`).toBe(-1);
@@ -100,7 +104,11 @@ describe('artifact validation', () => {
     const json = JSON.parse(await good());
     json.model.activation = 'relu';
     delete json.stats.users;
-    await expectRejected(await resign(json), 'schema', /model\.activation.*stats\.users|stats\.users.*model\.activation/);
+    await expectRejected(
+      await resign(json),
+      'schema',
+      /model\.activation.*stats\.users|stats\.users.*model\.activation/,
+    );
   });
 
   it('rejects tampered content through the checksum', async () => {
@@ -118,7 +126,11 @@ describe('artifact validation', () => {
   it('rejects a table whose bytes disagree with its declared length', async () => {
     const json = JSON.parse(await good());
     json.items.bias.data = json.items.bias.data.slice(0, 8);
-    await expectRejected(await resign(json), 'inconsistent', /items\.bias\.data holds 6 bytes, but 11 float32 values take 44/);
+    await expectRejected(
+      await resign(json),
+      'inconsistent',
+      /items\.bias\.data holds 6 bytes, but 11 float32 values take 44/,
+    );
   });
 
   it('rejects bad base64 and non-finite json values', async () => {
@@ -141,14 +153,18 @@ describe('artifact validation', () => {
     const json = JSON.parse(await serializeArtifact(model, metadata));
     json.items.ids = json.items.ids.slice(0, 2);
     json.items.factors.length = 10;
-    json.items.factors.data = json.items.factors.data.slice(0, 16) + '==';
+    json.items.factors.data = `${json.items.factors.data.slice(0, 16)}==`;
     json.items.bias.length = 2;
     json.stats.items = 2;
     const error = await parseArtifact(await resign(json)).catch((e: unknown) => e);
     expect((error as ArtifactError).code).toBe('inconsistent');
     const cut = JSON.parse(await serializeArtifact(model, metadata));
     cut.seen.pairs += 5;
-    await expectRejected(await resign(cut), 'inconsistent', /seen (ends in the middle|holds \d+ pairs, declares|declares \d+ pairs for \d+ users, more than its \d+ bytes)/);
+    await expectRejected(
+      await resign(cut),
+      'inconsistent',
+      /seen (ends in the middle|holds \d+ pairs, declares|declares \d+ pairs for \d+ users, more than its \d+ bytes)/,
+    );
   });
 
   it('rejects an unusable rating scale', async () => {

@@ -40,8 +40,16 @@ describe('artifact bounds (hostile files whose sha256 was recomputed)', () => {
   it('refuses a huge dim, even with empty tables', async () => {
     const json = await artifactJson();
     Object.assign(json.model, { dim: 1e9 });
-    json.users = { ids: [], factors: { encoding: 'json', length: 0, data: [] }, bias: { encoding: 'json', length: 0, data: [] } };
-    json.items = { ids: [], factors: { encoding: 'json', length: 0, data: [] }, bias: { encoding: 'json', length: 0, data: [] } };
+    json.users = {
+      ids: [],
+      factors: { encoding: 'json', length: 0, data: [] },
+      bias: { encoding: 'json', length: 0, data: [] },
+    };
+    json.items = {
+      ids: [],
+      factors: { encoding: 'json', length: 0, data: [] },
+      bias: { encoding: 'json', length: 0, data: [] },
+    };
     delete json.seen;
     const error = await rejection(await reseal(json));
     expect(error.code).toBe('schema');
@@ -50,7 +58,11 @@ describe('artifact bounds (hostile files whose sha256 was recomputed)', () => {
 
   it('refuses a model without items', async () => {
     const json = await artifactJson();
-    json.items = { ids: [], factors: { encoding: 'json', length: 0, data: [] }, bias: { encoding: 'json', length: 0, data: [] } };
+    json.items = {
+      ids: [],
+      factors: { encoding: 'json', length: 0, data: [] },
+      bias: { encoding: 'json', length: 0, data: [] },
+    };
     delete json.seen;
     json.users.factors = { encoding: 'json', length: 0, data: [] };
     json.users.bias = { encoding: 'json', length: 0, data: [] };
@@ -66,7 +78,9 @@ describe('artifact bounds (hostile files whose sha256 was recomputed)', () => {
       json.recommendThreshold = threshold;
       const error = await rejection(await reseal(json));
       expect(error.code).toBe('inconsistent');
-      expect(error.message).toMatch(new RegExp(`recommendThreshold ${threshold} is outside the rating scale \\[1, 5\\]`));
+      expect(error.message).toMatch(
+        new RegExp(`recommendThreshold ${threshold} is outside the rating scale \\[1, 5\\]`),
+      );
     }
     const edge = await artifactJson();
     edge.recommendThreshold = 5;
@@ -74,7 +88,11 @@ describe('artifact bounds (hostile files whose sha256 was recomputed)', () => {
   });
 
   it('keeps an interaction threshold inside its activation range', async () => {
-    const model = { ...randomRatingModel({ activation: 'sigmoid' }), objective: 'interaction' as const, recommendThreshold: 0.5 };
+    const model = {
+      ...randomRatingModel({ activation: 'sigmoid' }),
+      objective: 'interaction' as const,
+      recommendThreshold: 0.5,
+    };
     const { globalMean: _mean, ...stats } = TEST_METADATA.stats;
     const json = JSON.parse(await serializeArtifact(model, { ...TEST_METADATA, stats })) as Json;
     await expect(parseArtifact(JSON.stringify(json))).resolves.toBeDefined();
@@ -99,7 +117,9 @@ describe('artifact bounds (hostile files whose sha256 was recomputed)', () => {
     expect(error.message).toMatch(/items\.factors\.data holds 30 bytes, but 55 float32 values take 220/);
     const declared = await artifactJson({ users: 7, items: 11, dim: 5 });
     declared.users.factors.length = 1e9;
-    expect((await rejection(await reseal(declared))).message).toMatch(/users\.factors declares 1000000000 values, expected 35 \(7 rows × dim 5\)/);
+    expect((await rejection(await reseal(declared))).message).toMatch(
+      /users\.factors declares 1000000000 values, expected 35 \(7 rows × dim 5\)/,
+    );
   });
 
   it('refuses an artifact whose decoded tables exceed the budget, naming both sizes', async () => {

@@ -31,7 +31,10 @@ export function assertArtifactBounds(json: ArtifactJson, options: BoundsOptions)
   const users = json.users.ids.length;
   const items = json.items.ids.length;
   if (items < 1) fail('items.ids is empty; a model needs at least one item');
-  for (const [side, count] of [['users', users], ['items', items]] as const) {
+  for (const [side, count] of [
+    ['users', users],
+    ['items', items],
+  ] as const) {
     if (count > MAX_IDS) fail(`${side}.ids lists ${count} ids, more than the ${MAX_IDS} an artifact may hold`);
   }
   let bytes = idBytes(json.users.ids, 'users.ids', fail) + idBytes(json.items.ids, 'items.ids', fail);
@@ -51,7 +54,13 @@ export function assertArtifactBounds(json: ArtifactJson, options: BoundsOptions)
   if (json.items.popularity) bytes += floatBytes('items.popularity', json.items.popularity, items, fail);
   if (json.seen) bytes += seenBytes(json.seen, users, items, fail);
   assertThreshold(json, fail);
-  if (json.ranking) assertHeadThreshold('ranking.recommendThreshold', json.ranking.model.activation, json.ranking.recommendThreshold, fail);
+  if (json.ranking)
+    assertHeadThreshold(
+      'ranking.recommendThreshold',
+      json.ranking.model.activation,
+      json.ranking.recommendThreshold,
+      fail,
+    );
 
   if (bytes > options.maxDecodedBytes) {
     throw new ArtifactError(
@@ -62,7 +71,10 @@ export function assertArtifactBounds(json: ArtifactJson, options: BoundsOptions)
   return bytes;
 }
 
-type HeadTables = { users: { factors: EncodedTable; bias: EncodedTable }; items: { factors: EncodedTable; bias: EncodedTable } };
+type HeadTables = {
+  users: { factors: EncodedTable; bias: EncodedTable };
+  items: { factors: EncodedTable; bias: EncodedTable };
+};
 type Fail = (message: string) => never;
 
 /** Bytes of an id list once indexed; fails on an over-long id. */
@@ -70,7 +82,8 @@ function idBytes(ids: readonly string[], name: string, fail: Fail): number {
   let bytes = 0;
   for (let i = 0; i < ids.length; i++) {
     const length = ids[i]!.length;
-    if (length > MAX_ID_LENGTH) fail(`${name}[${i}] is ${length} characters long, more than the ${MAX_ID_LENGTH} an id may have`);
+    if (length > MAX_ID_LENGTH)
+      fail(`${name}[${i}] is ${length} characters long, more than the ${MAX_ID_LENGTH} an id may have`);
     bytes += ID_OVERHEAD_BYTES + 2 * length;
   }
   return bytes;
@@ -93,7 +106,8 @@ function assertBase64Bytes(name: string, text: string, expected: number, what: s
 /** Decoded bytes of a factor table of rows × dim, after checking its declared and stored sizes. */
 function factorBytes(name: string, table: EncodedTable, rows: number, dim: number, fail: Fail): number {
   const length = rows * dim;
-  if (table.length !== length) fail(`${name} declares ${table.length} values, expected ${length} (${rows} rows × dim ${dim})`);
+  if (table.length !== length)
+    fail(`${name} declares ${table.length} values, expected ${length} (${rows} rows × dim ${dim})`);
   if (table.encoding !== 'int8-base64') return floatBytes(name, table, length, fail);
   if (table.rowLength !== dim) fail(`${name} has rowLength ${table.rowLength}, expected ${dim} (dim)`);
   assertBase64Bytes(`${name}.data`, table.data, length, `${length} int8 values`, fail);
@@ -130,11 +144,14 @@ function floatBytes(name: string, table: EncodedTable, length: number, fail: Fai
  */
 function seenBytes(seen: NonNullable<ArtifactJson['seen']>, users: number, items: number, fail: Fail): number {
   const stored = base64ByteLength(seen.data);
-  if (stored === undefined) fail(`seen.data is not valid base64 (its length ${seen.data.length} is not a multiple of 4)`);
+  if (stored === undefined)
+    fail(`seen.data is not valid base64 (its length ${seen.data.length} is not a multiple of 4)`);
   const { pairs } = seen;
   if (pairs > users * items) fail(`seen declares ${pairs} pairs, more than users × items (${users} × ${items})`);
   if (pairs + users > stored!) {
-    fail(`seen declares ${pairs} pairs for ${users} users, more than its ${stored} bytes can hold (at least one byte each)`);
+    fail(
+      `seen declares ${pairs} pairs for ${users} users, more than its ${stored} bytes can hold (at least one byte each)`,
+    );
   }
   return 4 * (users + 1) + 4 * pairs + stored!;
 }

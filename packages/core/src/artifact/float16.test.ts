@@ -106,7 +106,9 @@ describe('float16 conversion', () => {
   });
 
   it('refuses to encode a value that would overflow or is not finite, naming it', () => {
-    expect(() => encodeFloat16(Float32Array.from([1, 65520]))).toThrow(/value 1 \(65520\) overflows float16 \(largest finite magnitude 65504\)/);
+    expect(() => encodeFloat16(Float32Array.from([1, 65520]))).toThrow(
+      /value 1 \(65520\) overflows float16 \(largest finite magnitude 65504\)/,
+    );
     expect(() => encodeFloat16(Float32Array.from([-1e6]))).toThrow(/value 0 .*overflows float16/);
     expect(() => encodeFloat16(Float32Array.from([0, Infinity]))).toThrow(/value 1 is not a finite number/);
     expect(() => encodeFloat16(Float32Array.from([Number.NaN]))).toThrow(/value 0 is not a finite number/);

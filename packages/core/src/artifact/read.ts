@@ -179,7 +179,10 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
   const head = (
     name: string,
     model: ArtifactJson['model'],
-    tables: { users: { factors: EncodedTable; bias: EncodedTable }; items: { factors: EncodedTable; bias: EncodedTable } },
+    tables: {
+      users: { factors: EncodedTable; bias: EncodedTable };
+      items: { factors: EncodedTable; bias: EncodedTable };
+    },
     rest: Pick<RecommenderModel, 'objective' | 'scale' | 'recommendThreshold'>,
     encodedFoldIn: FoldInJson | undefined,
   ): RecommenderModel => {
@@ -199,18 +202,30 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
     };
   };
   const ranking = json.ranking
-    ? head('ranking.', json.ranking.model, json.ranking, {
-        objective: 'interaction',
-        scale: SCORE_SCALE,
-        recommendThreshold: json.ranking.recommendThreshold,
-      }, json.ranking.foldIn)
+    ? head(
+        'ranking.',
+        json.ranking.model,
+        json.ranking,
+        {
+          objective: 'interaction',
+          scale: SCORE_SCALE,
+          recommendThreshold: json.ranking.recommendThreshold,
+        },
+        json.ranking.foldIn,
+      )
     : undefined;
   const model: RecommenderModel = {
-    ...head('', json.model, json, {
-      objective: json.objective,
-      scale: json.scale ?? SCORE_SCALE,
-      recommendThreshold: json.recommendThreshold,
-    }, json.foldIn),
+    ...head(
+      '',
+      json.model,
+      json,
+      {
+        objective: json.objective,
+        scale: json.scale ?? SCORE_SCALE,
+        recommendThreshold: json.recommendThreshold,
+      },
+      json.foldIn,
+    ),
     ...(ranking ? { ranking } : {}),
   };
   try {

@@ -180,9 +180,7 @@ export const artifactSchemaV1 = z.object({
   }),
   users: sideSchema,
   items: sideSchema,
-  seen: z
-    .object({ encoding: z.literal('csr-varint-delta-base64'), pairs: count, data: z.string() })
-    .optional(),
+  seen: z.object({ encoding: z.literal('csr-varint-delta-base64'), pairs: count, data: z.string() }).optional(),
   training: trainingSchema.extend({ history: z.array(epochSchema) }),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
   signature: signatureSchema.optional(),
@@ -216,21 +214,28 @@ export const artifactSchema = z
     }),
     foldIn: foldInSchema.optional(),
     ranking: rankingHeadSchema.optional(),
-    seen: z
-      .object({ encoding: z.literal('csr-varint-delta-base64'), pairs: count, data: z.string() })
-      .optional(),
+    seen: z.object({ encoding: z.literal('csr-varint-delta-base64'), pairs: count, data: z.string() }).optional(),
     training: trainingSchema,
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
     signature: signatureSchema.optional(),
   })
   .superRefine((artifact, context) => {
     if (artifact.objective === 'rating') {
-      if (!artifact.scale) context.addIssue({ code: 'custom', path: ['scale'], message: 'a rating model needs its rating scale' });
+      if (!artifact.scale)
+        context.addIssue({ code: 'custom', path: ['scale'], message: 'a rating model needs its rating scale' });
       if (artifact.stats.globalMean === undefined) {
-        context.addIssue({ code: 'custom', path: ['stats', 'globalMean'], message: 'a rating model needs its global mean' });
+        context.addIssue({
+          code: 'custom',
+          path: ['stats', 'globalMean'],
+          message: 'a rating model needs its global mean',
+        });
       }
     } else if (artifact.ranking) {
-      context.addIssue({ code: 'custom', path: ['ranking'], message: 'only a rating model has a separate ranking head' });
+      context.addIssue({
+        code: 'custom',
+        path: ['ranking'],
+        message: 'only a rating model has a separate ranking head',
+      });
     }
   });
 

@@ -14,9 +14,17 @@ export async function signArtifact(text: string, signingKey: ArtifactSigningKey,
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ArtifactError('invalid-json', `${source} is not valid JSON (truncated or corrupt?): ${(error as Error).message}`);
+    throw new ArtifactError(
+      'invalid-json',
+      `${source} is not valid JSON (truncated or corrupt?): ${(error as Error).message}`,
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || (parsed as { format?: unknown }).format !== ARTIFACT_FORMAT) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    (parsed as { format?: unknown }).format !== ARTIFACT_FORMAT
+  ) {
     throw new ArtifactError('wrong-format', `${source} is not an edgerec model`);
   }
   const head = parsed as Record<string, unknown>;

@@ -12,7 +12,11 @@ type Json = Record<string, any>;
 
 async function keys() {
   const pair = await generateSigningKeyPair();
-  return { pair, signing: await importSigningKey(pair.privateKeyPem), trusted: await importPublicKey(pair.publicKeyPem) };
+  return {
+    pair,
+    signing: await importSigningKey(pair.privateKeyPem),
+    trusted: await importPublicKey(pair.publicKeyPem),
+  };
 }
 
 async function signedModel() {
@@ -60,14 +64,18 @@ describe('signed artifacts', () => {
     await expect(parseArtifact(resealed)).resolves.toBeDefined();
     const error = await rejection(parseArtifact(resealed, { source: 'model.json', publicKeys: [trusted] }));
     expect(error.code).toBe('signature');
-    expect(error.message).toMatch(/model\.json: the signature by key [0-9a-f]{16} does not verify; the model was changed after it was signed/);
+    expect(error.message).toMatch(
+      /model\.json: the signature by key [0-9a-f]{16} does not verify; the model was changed after it was signed/,
+    );
   });
 
   it('refuses unsigned artifacts, untrusted keys and corrupt signatures when keys are given', async () => {
     const { text, signed, trusted } = await signedModel();
     const unsigned = await rejection(parseArtifact(text, { source: 'model.json', publicKeys: [trusted] }));
     expect(unsigned.code).toBe('unsigned');
-    expect(unsigned.message).toContain(`model.json is not signed; this reader accepts only models signed by key ${trusted.keyId}`);
+    expect(unsigned.message).toContain(
+      `model.json is not signed; this reader accepts only models signed by key ${trusted.keyId}`,
+    );
 
     const other = await keys();
     const untrusted = await rejection(parseArtifact(signed, { publicKeys: [other.trusted] }));
@@ -82,7 +90,9 @@ describe('signed artifacts', () => {
     // skipChecksum does not skip the checksum when a signature is required.
     const edited = JSON.parse(signed) as Json;
     edited.recommendThreshold = 4;
-    expect((await rejection(parseArtifact(JSON.stringify(edited), { skipChecksum: true, publicKeys: [trusted] }))).code).toBe('checksum');
+    expect(
+      (await rejection(parseArtifact(JSON.stringify(edited), { skipChecksum: true, publicKeys: [trusted] }))).code,
+    ).toBe('checksum');
   });
 
   it('accepts either key during a rotation, and re-signing replaces the signature', async () => {
@@ -124,13 +134,23 @@ describe('signing keys', () => {
   it('imports several keys from PEM blocks or a comma/space separated list', async () => {
     const a = await generateSigningKeyPair();
     const b = await generateSigningKeyPair();
-    expect((await importPublicKeys(`${a.publicKeyPem}\n${b.publicKeyPem}`)).map((k) => k.keyId)).toEqual([a.keyId, b.keyId]);
-    expect((await importPublicKeys(` ${a.publicKeyBase64}, ${b.publicKeyBase64}\n`)).map((k) => k.keyId)).toEqual([a.keyId, b.keyId]);
+    expect((await importPublicKeys(`${a.publicKeyPem}\n${b.publicKeyPem}`)).map((k) => k.keyId)).toEqual([
+      a.keyId,
+      b.keyId,
+    ]);
+    expect((await importPublicKeys(` ${a.publicKeyBase64}, ${b.publicKeyBase64}\n`)).map((k) => k.keyId)).toEqual([
+      a.keyId,
+      b.keyId,
+    ]);
   });
 
   it('says what is wrong with a bad key', async () => {
-    await expect(importPublicKey('not a key!', 'KEY.pub')).rejects.toThrow(/KEY\.pub is neither a PEM public key nor base64/);
-    await expect(importPublicKey(Buffer.alloc(40).toString('base64'), 'KEY.pub')).rejects.toThrow(/not an Ed25519 public key/);
+    await expect(importPublicKey('not a key!', 'KEY.pub')).rejects.toThrow(
+      /KEY\.pub is neither a PEM public key nor base64/,
+    );
+    await expect(importPublicKey(Buffer.alloc(40).toString('base64'), 'KEY.pub')).rejects.toThrow(
+      /not an Ed25519 public key/,
+    );
     const { publicKeyPem } = await generateSigningKeyPair();
     await expect(importSigningKey(publicKeyPem, 'KEY')).rejects.toThrow(/KEY is not a PEM "PRIVATE KEY" block/);
     await expect(importPublicKeys(' , ', 'MODEL_PUBLIC_KEYS')).rejects.toThrow(/MODEL_PUBLIC_KEYS holds no key/);

@@ -115,7 +115,9 @@ export async function importPublicKeys(text: string, source = 'public keys'): Pr
   const pem = text.match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g);
   const parts = pem ?? text.split(/[\s,]+/).filter((part) => part.length > 0);
   if (parts.length === 0) throw new Error(`${source} holds no key`);
-  return Promise.all(parts.map((part, i) => importPublicKey(part, parts.length > 1 ? `${source} (key ${i + 1})` : source)));
+  return Promise.all(
+    parts.map((part, i) => importPublicKey(part, parts.length > 1 ? `${source} (key ${i + 1})` : source)),
+  );
 }
 
 /** The signature of an artifact whose content sha256 is `sha256` (64 lowercase hex digits). */
@@ -137,11 +139,17 @@ export async function verifyArtifactHash(
 ): Promise<string> {
   const ids = trusted.map((key) => key.keyId).join(', ');
   if (!signature) {
-    throw new ArtifactError('unsigned', `${source} is not signed; this reader accepts only models signed by key ${ids}`);
+    throw new ArtifactError(
+      'unsigned',
+      `${source} is not signed; this reader accepts only models signed by key ${ids}`,
+    );
   }
   const key = trusted.find((candidate) => candidate.keyId === signature.keyId);
   if (!key) {
-    throw new ArtifactError('signature', `${source} is signed by key ${signature.keyId}, which is not trusted here (trusted: ${ids})`);
+    throw new ArtifactError(
+      'signature',
+      `${source} is signed by key ${signature.keyId}, which is not trusted here (trusted: ${ids})`,
+    );
   }
   const ok = await crypto.subtle.verify(ALGORITHM, key.key, base64ToBytes(signature.value), message(sha256));
   if (!ok) {
@@ -174,7 +182,8 @@ function fromPem(pem: string, label: string, source: string): Uint8Array {
 
 function rawFromSpki(spki: Uint8Array, source: string): Uint8Array {
   const matches = spki.length === SPKI_PREFIX.length + 32 && SPKI_PREFIX.every((byte, i) => spki[i] === byte);
-  if (!matches) throw new Error(`${source} is not an Ed25519 public key (expected a 44-byte SubjectPublicKeyInfo or 32 raw bytes)`);
+  if (!matches)
+    throw new Error(`${source} is not an Ed25519 public key (expected a 44-byte SubjectPublicKeyInfo or 32 raw bytes)`);
   return spki.slice(SPKI_PREFIX.length);
 }
 

@@ -102,7 +102,10 @@ export function decodeFactorTable(table: EncodedTable, rowLength?: number): Fact
   }
 }
 
-function decodeInt8(table: Extract<EncodedTable, { encoding: 'int8-base64' }>, rowLength: number | undefined): Int8Rows {
+function decodeInt8(
+  table: Extract<EncodedTable, { encoding: 'int8-base64' }>,
+  rowLength: number | undefined,
+): Int8Rows {
   const { length, rowLength: dim } = table;
   if (!Number.isInteger(dim) || dim < 1) throw new Error(`rowLength must be a positive integer, got ${dim}`);
   if (rowLength !== undefined && dim !== rowLength) throw new Error(`has rowLength ${dim}, expected ${rowLength}`);
@@ -143,7 +146,9 @@ function float32Bytes(values: Float32Array): Uint8Array {
 
 function float32FromBytes(bytes: Uint8Array, length: number, subject: string): Float32Array {
   if (bytes.length !== length * 4) {
-    throw new Error(`${subject}${subject ? 'hold' : 'holds'} ${bytes.length} bytes, expected ${length * 4} (${length} float32)`);
+    throw new Error(
+      `${subject}${subject ? 'hold' : 'holds'} ${bytes.length} bytes, expected ${length * 4} (${length} float32)`,
+    );
   }
   if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, length);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -2,7 +2,13 @@ import { gramian } from '../ials/gramian.js';
 import { objectiveOf, type RecommenderModel } from '../recommender-model.js';
 import { assertModelShape } from '../recommender-model.js';
 import { sha256Hex } from './hash.js';
-import { ARTIFACT_FORMAT, ARTIFACT_VERSION, type ArtifactJson, type FoldInJson, type RankingHeadJson } from './schema.js';
+import {
+  ARTIFACT_FORMAT,
+  ARTIFACT_VERSION,
+  type ArtifactJson,
+  type FoldInJson,
+  type RankingHeadJson,
+} from './schema.js';
 import { encodeSeenItems } from './seen-encoding.js';
 import { decodeTable, encodeTable, type EncodedTable, type TableEncoding } from './tables.js';
 
@@ -42,7 +48,8 @@ export async function serializeArtifact(
   const objective = objectiveOf(model);
   const main = encodeHead(model, encoding);
   const ranking = model.ranking;
-  if (ranking && !metadata.rankingTraining) throw new Error('a model with a ranking head needs metadata.rankingTraining');
+  if (ranking && !metadata.rankingTraining)
+    throw new Error('a model with a ranking head needs metadata.rankingTraining');
   const body: Omit<ArtifactJson, 'sha256'> = {
     format: ARTIFACT_FORMAT,
     version: ARTIFACT_VERSION,
@@ -82,7 +89,11 @@ export async function serializeArtifact(
 function encodeHead(
   head: RecommenderModel,
   encoding: TableEncoding,
-): { users: { factors: EncodedTable; bias: EncodedTable }; items: { factors: EncodedTable; bias: EncodedTable }; foldIn?: FoldInJson } {
+): {
+  users: { factors: EncodedTable; bias: EncodedTable };
+  items: { factors: EncodedTable; bias: EncodedTable };
+  foldIn?: FoldInJson;
+} {
   const biases = biasEncoding(encoding);
   const itemFactors = encodeTable(head.itemFactors, encoding, head.dim);
   const out = {
@@ -93,7 +104,14 @@ function encodeHead(
   const stored = decodeTable(itemFactors, head.dim);
   const { gramian: _trained, ...params } = head.foldIn;
   const g = gramian(stored, head.items.size, head.dim);
-  return { ...out, foldIn: { ...params, confidence: { ...params.confidence }, gramian: encodeTable(Float32Array.from(g), 'f32-base64') } };
+  return {
+    ...out,
+    foldIn: {
+      ...params,
+      confidence: { ...params.confidence },
+      gramian: encodeTable(Float32Array.from(g), 'f32-base64'),
+    },
+  };
 }
 
 /**

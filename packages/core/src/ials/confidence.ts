@@ -31,7 +31,9 @@ export function confidenceOf(confidence: Confidence, weight: number): number {
 /** Throws a RangeError unless the map is one of the modes with a finite α ≥ 0. */
 export function assertValidConfidence(confidence: Confidence): void {
   if (!(CONFIDENCE_MODES as readonly string[]).includes(confidence.mode)) {
-    throw new RangeError(`confidence mode must be one of ${CONFIDENCE_MODES.join(', ')}, got ${String(confidence.mode)}`);
+    throw new RangeError(
+      `confidence mode must be one of ${CONFIDENCE_MODES.join(', ')}, got ${String(confidence.mode)}`,
+    );
   }
   if (!(Number.isFinite(confidence.alpha) && confidence.alpha >= 0)) {
     throw new RangeError(`confidence alpha must be a finite number ≥ 0, got ${confidence.alpha}`);

@@ -34,7 +34,8 @@ export function foldInInteractions(
 ): UserQuery {
   const params = model.foldIn;
   if (!params) throw new Error('this model has no interaction fold-in (it was not trained with iALS)');
-  if (!Array.isArray(interactions) || interactions.length === 0) throw new RangeError('fold-in needs at least one item');
+  if (!Array.isArray(interactions) || interactions.length === 0)
+    throw new RangeError('fold-in needs at least one item');
   const l2 = options.l2 ?? params.l2;
   if (!(Number.isFinite(l2) && l2 >= 0)) throw new RangeError(`l2 must be a finite number ≥ 0, got ${l2}`);
   const items = model.items.size;
@@ -44,7 +45,8 @@ export function foldInInteractions(
     if (!Number.isInteger(item) || item < 0 || item >= items) {
       throw new RangeError(`items[${j}].item ${item} is not an item index of the model (0 to ${items - 1})`);
     }
-    if (!(Number.isFinite(weight) && weight > 0)) throw new RangeError(`items[${j}].weight must be a finite number > 0 (got ${weight})`);
+    if (!(Number.isFinite(weight) && weight > 0))
+      throw new RangeError(`items[${j}].weight must be a finite number > 0 (got ${weight})`);
     summed.set(item, (summed.get(item) ?? 0) + weight);
   }
   const { dim } = model;
@@ -62,7 +64,10 @@ export function foldInInteractions(
   for (let k = 0; k < base.length; k++) base[k] = params.unobservedWeight * params.gramian[k]!;
   const lambda = rowRegularization(l2, params.regExponent, n, items, params.unobservedWeight);
   let solver = solvers.get(dim);
-  if (!solver) solvers.set(dim, (solver = new IalsRowSolver(dim)));
+  if (!solver) {
+    solver = new IalsRowSolver(dim);
+    solvers.set(dim, solver);
+  }
   const factors = new Float32Array(dim);
   if (!solver.solve(base, rows, undefined, 0, n, confidences, lambda, factors, 0)) {
     throw new Error('the items do not determine a user vector without regularisation: use l2 > 0');

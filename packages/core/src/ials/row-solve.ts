@@ -6,7 +6,13 @@ import { accumulateGram, choleskySolveLower } from './gram-kernel.js';
  * performance of iALS on item recommendation benchmarks", §3.3: frequency-scaled
  * regularisation). ν = 0 gives the plain λ of Hu et al. (2008).
  */
-export function rowRegularization(l2: number, exponent: number, observed: number, otherSize: number, unobservedWeight: number): number {
+export function rowRegularization(
+  l2: number,
+  exponent: number,
+  observed: number,
+  otherSize: number,
+  unobservedWeight: number,
+): number {
   return exponent === 0 ? l2 : l2 * (observed + unobservedWeight * otherSize) ** exponent;
 }
 

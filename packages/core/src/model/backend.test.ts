@@ -19,7 +19,9 @@ describe('loadBackend', () => {
     } else {
       expect(backend.name).toBe('wasm');
       expect(backend.notices).toHaveLength(1);
-      expect(backend.notices[0]).toMatch(/^@tensorflow\/tfjs-node unavailable \(.+\); using @tensorflow\/tfjs with the wasm backend$/);
+      expect(backend.notices[0]).toMatch(
+        /^@tensorflow\/tfjs-node unavailable \(.+\); using @tensorflow\/tfjs with the wasm backend$/,
+      );
       expect(backend.notices[0]).not.toContain('\n');
     }
     expect(backend.tf.getBackend()).toBe(backend.name);
@@ -32,7 +34,9 @@ describe('loadBackend', () => {
 
   it('explains why an explicit tensorflow choice cannot run', async () => {
     if (await nativeLoads()) return;
-    await expect(loadBackend('tensorflow')).rejects.toThrow(/tensorflow backend \(@tensorflow\/tfjs-node\) is not usable here: /);
+    await expect(loadBackend('tensorflow')).rejects.toThrow(
+      /tensorflow backend \(@tensorflow\/tfjs-node\) is not usable here: /,
+    );
   });
 
   it('names the peers to install when TensorFlow.js is absent', async () => {

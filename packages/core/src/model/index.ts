@@ -1,5 +1,5 @@
 export { BACKENDS, loadBackend, type BackendChoice } from './backend.js';
-export { type FactorTables } from './recommender-net.js';
+export type { FactorTables } from './recommender-net.js';
 export {
   DEFAULT_RECIPE,
   ENGINES,

@@ -41,7 +41,9 @@ export interface FactorTables {
 export function createRecommenderNet(tf: Tf, config: RecommenderNetConfig): RecommenderNet {
   const init = (rows: number, width: number, seedOffset: number) =>
     tf.tidy(() =>
-      tf.variable(tf.randomUniform([rows, width], -config.initScale, config.initScale, 'float32', config.seed * 4 + seedOffset)),
+      tf.variable(
+        tf.randomUniform([rows, width], -config.initScale, config.initScale, 'float32', config.seed * 4 + seedOffset),
+      ),
     );
   return {
     config,
@@ -88,8 +90,7 @@ export function forwardPass(
   if (training && dropout > 0) logit = tf.dropout(logit, dropout, undefined, dropoutSeed) as Tensor1D;
   // The global offset is a constant, not a learned input: dropout never removes it.
   if (globalBias !== 0) logit = tf.add(logit, globalBias) as Tensor1D;
-  const output =
-    activation === 'tanh' ? tf.tanh(logit) : activation === 'sigmoid' ? tf.sigmoid(logit) : logit;
+  const output = activation === 'tanh' ? tf.tanh(logit) : activation === 'sigmoid' ? tf.sigmoid(logit) : logit;
   return { output: output as Tensor1D, userVectors, itemVectors, userBiases, itemBiases };
 }
 

@@ -58,7 +58,10 @@ describe('trainRecommender', () => {
   it('learns planted structure: validation error far below the mean baseline, near the noise', async () => {
     const result = await trainRecommender(tf, sizes, data.train, data.validation, options());
     const last = result.history[result.bestEpoch - 1]!;
-    const baseline = rmseOf(data.validation.targets, data.train.targets.reduce((a, b) => a + b, 0) / data.train.targets.length);
+    const baseline = rmseOf(
+      data.validation.targets,
+      data.train.targets.reduce((a, b) => a + b, 0) / data.train.targets.length,
+    );
     const noise = rmseOf(data.validation.targets, data.validation.clean);
     expect(Math.sqrt(last.valLoss)).toBeLessThan(0.5 * baseline);
     expect(Math.sqrt(last.valLoss)).toBeLessThan(2 * noise);
@@ -67,7 +70,13 @@ describe('trainRecommender', () => {
   });
 
   it('stops early after `patience` epochs without improvement and restores the best weights', async () => {
-    const result = await trainRecommender(tf, sizes, data.train, data.validation, options({ learningRate: 0.05, patience: 2 }));
+    const result = await trainRecommender(
+      tf,
+      sizes,
+      data.train,
+      data.validation,
+      options({ learningRate: 0.05, patience: 2 }),
+    );
     expect(result.stoppedEarly).toBe(true);
     expect(result.history.length).toBeLessThan(60);
     const best = Math.min(...result.history.map((h) => h.valLoss));
@@ -123,7 +132,13 @@ describe('trainRecommender', () => {
   it('applies the L2 penalty: larger lambda gives smaller embeddings', async () => {
     const norm = (t: Float32Array) => Math.sqrt(t.reduce((a, v) => a + v * v, 0));
     const plain = await trainRecommender(tf, sizes, data.train, data.validation, options({ epochs: 8, patience: 20 }));
-    const shrunk = await trainRecommender(tf, sizes, data.train, data.validation, options({ epochs: 8, patience: 20, l2: 0.5 }));
+    const shrunk = await trainRecommender(
+      tf,
+      sizes,
+      data.train,
+      data.validation,
+      options({ epochs: 8, patience: 20, l2: 0.5 }),
+    );
     expect(norm(shrunk.tables.userFactors)).toBeLessThan(0.8 * norm(plain.tables.userFactors));
   });
 });

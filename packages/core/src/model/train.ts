@@ -255,7 +255,9 @@ function chooseEngine(tf: Tf, options: TrainOptions, side: SideFeatures): 'fused
   const backend = tf.getBackend();
   if (options.engine === 'autodiff') {
     if (needsFused) {
-      throw new Error('the autodiff engine trains the plain model only; implicit feedback, side features and --nonneg need the fused engine');
+      throw new Error(
+        'the autodiff engine trains the plain model only; implicit feedback, side features and --nonneg need the fused engine',
+      );
     }
     return 'autodiff';
   }

@@ -41,7 +41,9 @@ export function plantedInteractions(options: PlantedOptions = {}): PlantedIntera
   const itemCluster = Int32Array.from({ length: items }, (_, i) => i % clusters);
   // Popularity: a lognormal weight per item, so a few items are much more popular.
   const weight = Float64Array.from({ length: items }, () => Math.exp(noise()));
-  const byCluster = Array.from({ length: clusters }, (_, c) => Array.from({ length: items }, (_, i) => i).filter((i) => itemCluster[i] === c));
+  const byCluster = Array.from({ length: clusters }, (_, c) =>
+    Array.from({ length: items }, (_, i) => i).filter((i) => itemCluster[i] === c),
+  );
   const pick = (pool: number[]) => {
     let total = 0;
     for (const i of pool) total += weight[i]!;

@@ -50,7 +50,12 @@ export function handMadeMetadata(model: RecommenderModel): ArtifactMetadata {
     createdAt: '2024-01-01T00:00:00.000Z',
     stats: { ratings: model.seen?.items.length ?? 0, users: model.users.size, items: model.items.size },
     training: {
-      data: { file: 'hand-made-clicks.tsv', sha256: '0'.repeat(64), format: 'generic', ratings: model.seen?.items.length ?? 0 },
+      data: {
+        file: 'hand-made-clicks.tsv',
+        sha256: '0'.repeat(64),
+        format: 'generic',
+        ratings: model.seen?.items.length ?? 0,
+      },
       seed: 1,
       epochs: 1,
       bestEpoch: 1,

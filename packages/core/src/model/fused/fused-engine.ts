@@ -4,7 +4,14 @@ import type { Memberships } from './memberships.js';
 import { MF_TRAIN_STEP, registerMfTrainStepKernel, STRUCTURE_INPUTS, type MfTrainStepAttrs } from './mf-step-kernel.js';
 import type { MfLoss } from './mf-losses.js';
 import { mfMeanSquaredError } from './mf-step.js';
-import { createMfTables, foldTables, TABLE_NAMES, type MfStructure, type MfTables, type TableName } from './mf-tables.js';
+import {
+  createMfTables,
+  foldTables,
+  TABLE_NAMES,
+  type MfStructure,
+  type MfTables,
+  type TableName,
+} from './mf-tables.js';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
 type Variable = import('@tensorflow/tfjs').Variable;
@@ -48,7 +55,10 @@ export function createFusedEngine(tf: Tf, config: FusedEngineConfig, structure: 
     const memberships: Memberships | undefined = structure[key];
     if (!memberships) continue;
     structureTensors[`${key}.offsets`] = tf.tensor1d(memberships.offsets, 'int32');
-    structureTensors[`${key}.members`] = tf.tensor1d(memberships.members.length > 0 ? memberships.members : Int32Array.of(0), 'int32');
+    structureTensors[`${key}.members`] = tf.tensor1d(
+      memberships.members.length > 0 ? memberships.members : Int32Array.of(0),
+      'int32',
+    );
     structureTensors[`${key}.weights`] = tf.tensor1d(memberships.weights);
   }
   let step = 0;
@@ -91,11 +101,13 @@ export function createFusedEngine(tf: Tf, config: FusedEngineConfig, structure: 
         targets: tf.tensor1d(batch.targets.subarray(0, size)),
         ...(batch.weights ? { weights: tf.tensor1d(batch.weights.subarray(0, size)) } : {}),
       };
-      const out = tf.engine().runKernel(
-        MF_TRAIN_STEP,
-        { ...batchTensors, ...params, ...moments, ...structureTensors } as Record<string, Tensor>,
-        attrs() as unknown as Record<string, number | string>,
-      ) as Tensor;
+      const out = tf
+        .engine()
+        .runKernel(
+          MF_TRAIN_STEP,
+          { ...batchTensors, ...params, ...moments, ...structureTensors } as Record<string, Tensor>,
+          attrs() as unknown as Record<string, number | string>,
+        ) as Tensor;
       const loss = out.dataSync()[0]!;
       out.dispose();
       for (const t of Object.values(batchTensors)) t.dispose();
@@ -114,7 +126,8 @@ export function createFusedEngine(tf: Tf, config: FusedEngineConfig, structure: 
     },
     exportTables: () => foldTables(readTables(), structure),
     dispose() {
-      for (const t of [...Object.values(params), ...Object.values(moments), ...Object.values(structureTensors)]) t?.dispose();
+      for (const t of [...Object.values(params), ...Object.values(moments), ...Object.values(structureTensors)])
+        t?.dispose();
     },
   };
 }

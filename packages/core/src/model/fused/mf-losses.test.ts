@@ -5,8 +5,22 @@ import type { Tf } from '../tf.js';
 import { createFusedEngine } from './fused-engine.js';
 import { buildMemberships } from './memberships.js';
 import type { MfLoss } from './mf-losses.js';
-import { accumulateGradients, createMfScratch, mfTrainStep, zerosLike, type MfBatch, type MfStepConfig } from './mf-step.js';
-import { createMfTables, effectiveItem, effectiveUser, TABLE_NAMES, type MfStructure, type MfTables } from './mf-tables.js';
+import {
+  accumulateGradients,
+  createMfScratch,
+  mfTrainStep,
+  zerosLike,
+  type MfBatch,
+  type MfStepConfig,
+} from './mf-step.js';
+import {
+  createMfTables,
+  effectiveItem,
+  effectiveUser,
+  TABLE_NAMES,
+  type MfStructure,
+  type MfTables,
+} from './mf-tables.js';
 
 const base: MfStepConfig = {
   activation: 'sigmoid',
@@ -92,7 +106,8 @@ function referenceLoss(
       data -= batch.weights![r]! * (y * Math.log(p) + (1 - y) * Math.log(1 - p));
     }
   } else {
-    for (let r = 0; r < B / 2; r++) data -= batch.weights![r]! * Math.log(1 / (1 + Math.exp(-(logit(r) - logit(r + B / 2)))));
+    for (let r = 0; r < B / 2; r++)
+      data -= batch.weights![r]! * Math.log(1 / (1 + Math.exp(-(logit(r) - logit(r + B / 2)))));
   }
   let reg = 0;
   for (let r = 0; r < B; r++) {
@@ -180,12 +195,16 @@ describe('loss checks', () => {
   });
 
   it('rejects batches and activations the loss cannot use', () => {
-    expect(() => accumulateGradients(tables, {}, scratch, batchFor('bce'), { ...base, loss: 'bce', activation: 'tanh' })).toThrow(/sigmoid/);
+    expect(() =>
+      accumulateGradients(tables, {}, scratch, batchFor('bce'), { ...base, loss: 'bce', activation: 'tanh' }),
+    ).toThrow(/sigmoid/);
     const odd = { ...batchFor('bpr'), size: 7 };
     expect(() => accumulateGradients(tables, {}, scratch, odd, { ...base, loss: 'bpr' })).toThrow(/pairs/);
     const mismatched = batchFor('bpr');
     mismatched.users[5] = 3;
-    expect(() => accumulateGradients(tables, {}, scratch, mismatched, { ...base, loss: 'bpr' })).toThrow(/negative of row 1/);
+    expect(() => accumulateGradients(tables, {}, scratch, mismatched, { ...base, loss: 'bpr' })).toThrow(
+      /negative of row 1/,
+    );
   });
 });
 
@@ -200,7 +219,20 @@ for (const backendName of ['cpu', 'wasm'] as const) {
       it(`computes exactly what the plain step computes ('${loss}', implicit feedback, weights)`, () => {
         const structure = structures.implicit!;
         const activation = loss === 'bce' ? 'sigmoid' : 'linear';
-        const engineConfig = { users: USERS, items: ITEMS, dim: DIM, activation, dropout: 0, l2: 0.05, learningRate: 0.05, globalBias: -0.3, initScale: 0.3, seed: 7, nonneg: false, loss } as const;
+        const engineConfig = {
+          users: USERS,
+          items: ITEMS,
+          dim: DIM,
+          activation,
+          dropout: 0,
+          l2: 0.05,
+          learningRate: 0.05,
+          globalBias: -0.3,
+          initScale: 0.3,
+          seed: 7,
+          nonneg: false,
+          loss,
+        } as const;
         const engine = createFusedEngine(tf, engineConfig, structure);
         const tables = engine.snapshot() as MfTables;
         const start = Float32Array.from(tables.Q);

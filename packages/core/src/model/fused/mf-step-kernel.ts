@@ -1,5 +1,4 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
-import type { Activation } from '../../activation.js';
 import type { Tf } from '../tf.js';
 import type { Memberships } from './memberships.js';
 import { createMfScratch, mfTrainStep, type MfMoments, type MfScratch, type MfStepConfig } from './mf-step.js';
@@ -60,7 +59,9 @@ function runStep(inputs: NamedTensorInfoMap, attrs: MfTrainStepAttrs, memory: Me
       offsets: i32(`${key}.offsets`),
       members: i32(`${key}.members`),
       weights: f32(`${key}.weights`),
-      memberCount: (key === 'implicit' ? tables.Y! : key === 'userFeatures' ? tables.UAB! : tables.IAB!).length / (key === 'implicit' ? attrs.dim : 1),
+      memberCount:
+        (key === 'implicit' ? tables.Y! : key === 'userFeatures' ? tables.UAB! : tables.IAB!).length /
+        (key === 'implicit' ? attrs.dim : 1),
     };
     structure[key] = memberships;
   }
@@ -76,7 +77,13 @@ function runStep(inputs: NamedTensorInfoMap, attrs: MfTrainStepAttrs, memory: Me
     structure,
     moments,
     scratch,
-    { users, items: i32('items'), targets: f32('targets'), weights: has('weights') ? f32('weights') : undefined, size: users.length },
+    {
+      users,
+      items: i32('items'),
+      targets: f32('targets'),
+      weights: has('weights') ? f32('weights') : undefined,
+      size: users.length,
+    },
     attrs,
     attrs.step,
   );
@@ -121,4 +128,3 @@ export function registerMfTrainStepKernel(tf: Tf): void {
 export function fusedKernelSupports(backendName: string): boolean {
   return backendName === 'cpu' || backendName === 'wasm';
 }
-

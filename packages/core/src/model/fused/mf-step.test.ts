@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../random.js';
 import { buildMemberships } from './memberships.js';
-import { accumulateGradients, createMfScratch, mfMeanSquaredError, type MfBatch, type MfStepConfig } from './mf-step.js';
-import { createMfTables, effectiveItem, effectiveUser, foldTables, TABLE_NAMES, type MfStructure, type MfTables } from './mf-tables.js';
+import {
+  accumulateGradients,
+  createMfScratch,
+  mfMeanSquaredError,
+  type MfBatch,
+  type MfStepConfig,
+} from './mf-step.js';
+import {
+  createMfTables,
+  effectiveItem,
+  effectiveUser,
+  foldTables,
+  TABLE_NAMES,
+  type MfStructure,
+  type MfTables,
+} from './mf-tables.js';
 
 const config: MfStepConfig = {
   activation: 'tanh',
@@ -42,7 +56,12 @@ function fixture(seed = 1) {
 }
 
 /** The loss accumulateGradients differentiates, written out plainly in float64. */
-function referenceLoss(tables: MfTables, structure: MfStructure, batch: MfBatch, touchedSide: Record<string, Set<number>>): number {
+function referenceLoss(
+  tables: MfTables,
+  structure: MfStructure,
+  batch: MfBatch,
+  touchedSide: Record<string, Set<number>>,
+): number {
   const dim = tables.dim;
   const B = batch.size;
   let loss = 0;
@@ -111,7 +130,10 @@ describe('accumulateGradients', () => {
 
   it('returns the batch sum of squared errors', () => {
     const { tables, structure, batch } = fixture(2);
-    const sse = accumulateGradients(tables, structure, createMfScratch(tables, structure, 1), batch, { ...config, l2: 0 });
+    const sse = accumulateGradients(tables, structure, createMfScratch(tables, structure, 1), batch, {
+      ...config,
+      l2: 0,
+    });
     const rows = { users: batch.users, items: batch.items, targets: batch.targets };
     expect(sse / batch.size).toBeCloseTo(mfMeanSquaredError(tables, structure, rows, config), 6);
   });

@@ -3,7 +3,15 @@ import { mulberry32 } from '../../random.js';
 import { lossGradients, type MfLoss } from './mf-losses.js';
 import type { Memberships } from './memberships.js';
 import { axpy, dot } from './vector-ops.js';
-import { effectiveItem, effectiveUser, foldTables, TABLE_NAMES, type MfStructure, type MfTables, type TableName } from './mf-tables.js';
+import {
+  effectiveItem,
+  effectiveUser,
+  foldTables,
+  TABLE_NAMES,
+  type MfStructure,
+  type MfTables,
+  type TableName,
+} from './mf-tables.js';
 
 /** Hyperparameters of one training step. */
 export interface MfStepConfig {
@@ -155,13 +163,17 @@ interface RowVectors {
 }
 
 function checkBatch(batch: MfBatch, activation: MfStepConfig['activation'], loss: MfLoss): void {
-  if (loss === 'bce' && activation !== 'sigmoid') throw new Error(`the 'bce' loss needs the sigmoid activation, not ${activation}`);
+  if (loss === 'bce' && activation !== 'sigmoid')
+    throw new Error(`the 'bce' loss needs the sigmoid activation, not ${activation}`);
   if (loss !== 'bpr') return;
   const pairs = batch.size / 2;
-  if (!Number.isInteger(pairs)) throw new Error(`a 'bpr' batch holds (positive, negative) pairs; got ${batch.size} rows`);
+  if (!Number.isInteger(pairs))
+    throw new Error(`a 'bpr' batch holds (positive, negative) pairs; got ${batch.size} rows`);
   for (let r = 0; r < pairs; r++) {
     if (batch.users[r] !== batch.users[r + pairs]) {
-      throw new Error(`'bpr' row ${r + pairs} (user ${batch.users[r + pairs]}) must be the negative of row ${r} (user ${batch.users[r]})`);
+      throw new Error(
+        `'bpr' row ${r + pairs} (user ${batch.users[r + pairs]}) must be the negative of row ${r} (user ${batch.users[r]})`,
+      );
     }
   }
 }
@@ -198,7 +210,14 @@ function gatherEffectiveRows(tables: MfTables, structure: MfStructure, scratch: 
 }
 
 /** z = globalBias + keep · (b_u + b_i + p̃_u · q̃_i) per row, with its dropout factor. */
-function forwardLogits(vectors: RowVectors, dim: number, scratch: MfScratch, batch: MfBatch, config: MfStepConfig, rows: RowBuffers): void {
+function forwardLogits(
+  vectors: RowVectors,
+  dim: number,
+  scratch: MfScratch,
+  batch: MfBatch,
+  config: MfStepConfig,
+  rows: RowBuffers,
+): void {
   const { uVec, iVec, uB, iB } = vectors;
   const { dropout, globalBias } = config;
   for (let r = 0; r < batch.size; r++) {
@@ -245,7 +264,13 @@ function backpropagateRows(
 }
 
 /** Spreads effective-vector gradients to the side tables, then adds the L2 terms (λ/B per occurrence). */
-function addSideGradientsAndL2(tables: MfTables, structure: MfStructure, scratch: MfScratch, B: number, l2: number): void {
+function addSideGradientsAndL2(
+  tables: MfTables,
+  structure: MfStructure,
+  scratch: MfScratch,
+  B: number,
+  l2: number,
+): void {
   const { grad, touched, userCount, itemCount } = scratch;
   const { dim } = tables;
   const users = touched.users;
@@ -289,7 +314,11 @@ function addSideGradientsAndL2(tables: MfTables, structure: MfStructure, scratch
 function rowBuffers(scratch: MfScratch, size: number): RowBuffers {
   if (scratch.rows.logit.length < size) {
     const capacity = Math.max(size, 2 * scratch.rows.logit.length);
-    scratch.rows = { logit: new Float64Array(capacity), keep: new Float64Array(capacity), grad: new Float64Array(capacity) };
+    scratch.rows = {
+      logit: new Float64Array(capacity),
+      keep: new Float64Array(capacity),
+      grad: new Float64Array(capacity),
+    };
   }
   return scratch.rows;
 }
@@ -318,7 +347,17 @@ export function applyLazyAdam(
   };
   const { nonneg } = config;
   const update = (name: TableName, space: { list: Int32Array; size: number }, width: number, clamp: boolean) =>
-    adamRows(tables[name]!, grad[name]!, moments.m[name]!, moments.v[name]!, space.list, space.size, width, adam, clamp);
+    adamRows(
+      tables[name]!,
+      grad[name]!,
+      moments.m[name]!,
+      moments.v[name]!,
+      space.list,
+      space.size,
+      width,
+      adam,
+      clamp,
+    );
   update('P', users, dim, nonneg);
   update('BU', users, 1, false);
   update('Q', items, dim, nonneg);
@@ -423,14 +462,23 @@ export interface MfRows {
 }
 
 /** Mean squared error of the current tables on rows (no dropout), in target units. */
-export function mfMeanSquaredError(tables: MfTables, structure: MfStructure, rows: MfRows, config: Pick<MfStepConfig, 'activation' | 'globalBias'>): number {
+export function mfMeanSquaredError(
+  tables: MfTables,
+  structure: MfStructure,
+  rows: MfRows,
+  config: Pick<MfStepConfig, 'activation' | 'globalBias'>,
+): number {
   const { dim } = tables;
   const folded = foldTables(tables, structure);
   let sse = 0;
   for (let r = 0; r < rows.targets.length; r++) {
     const u = rows.users[r]!;
     const i = rows.items[r]!;
-    const z = config.globalBias + folded.userBias[u]! + folded.itemBias[i]! + dot(folded.userFactors, u * dim, folded.itemFactors, i * dim, dim);
+    const z =
+      config.globalBias +
+      folded.userBias[u]! +
+      folded.itemBias[i]! +
+      dot(folded.userFactors, u * dim, folded.itemFactors, i * dim, dim);
     const err = activate(config.activation, z) - rows.targets[r]!;
     sse += err * err;
   }

@@ -55,16 +55,28 @@ export function createMfTables(
     BI: new Float32Array(items),
     ...(structure.implicit ? { Y: new Float32Array(structure.implicit.memberCount * dim) } : {}),
     ...(structure.userFeatures
-      ? { UA: new Float32Array(structure.userFeatures.memberCount * dim), UAB: new Float32Array(structure.userFeatures.memberCount) }
+      ? {
+          UA: new Float32Array(structure.userFeatures.memberCount * dim),
+          UAB: new Float32Array(structure.userFeatures.memberCount),
+        }
       : {}),
     ...(structure.itemFeatures
-      ? { IA: new Float32Array(structure.itemFeatures.memberCount * dim), IAB: new Float32Array(structure.itemFeatures.memberCount) }
+      ? {
+          IA: new Float32Array(structure.itemFeatures.memberCount * dim),
+          IAB: new Float32Array(structure.itemFeatures.memberCount),
+        }
       : {}),
   };
 }
 
 /** Writes user u's effective vector into out[outOffset..] and returns its effective bias. */
-export function effectiveUser(tables: MfTables, structure: MfStructure, u: number, out: Float32Array, outOffset: number): number {
+export function effectiveUser(
+  tables: MfTables,
+  structure: MfStructure,
+  u: number,
+  out: Float32Array,
+  outOffset: number,
+): number {
   const { dim, P } = tables;
   for (let k = 0, from = u * dim; k < dim; k++) out[outOffset + k] = P[from + k]!;
   addMembers(out, outOffset, tables.Y, structure.implicit, u, dim);
@@ -73,7 +85,13 @@ export function effectiveUser(tables: MfTables, structure: MfStructure, u: numbe
 }
 
 /** Writes item i's effective vector into out[outOffset..] and returns its effective bias. */
-export function effectiveItem(tables: MfTables, structure: MfStructure, i: number, out: Float32Array, outOffset: number): number {
+export function effectiveItem(
+  tables: MfTables,
+  structure: MfStructure,
+  i: number,
+  out: Float32Array,
+  outOffset: number,
+): number {
   const { dim, Q } = tables;
   for (let k = 0, from = i * dim; k < dim; k++) out[outOffset + k] = Q[from + k]!;
   addMembers(out, outOffset, tables.IA, structure.itemFeatures, i, dim);
@@ -112,6 +130,7 @@ function addMembers(
 function memberBias(table: Float32Array | undefined, memberships: Memberships | undefined, owner: number): number {
   if (!table || !memberships) return 0;
   let bias = 0;
-  for (let m = memberships.offsets[owner]!; m < memberships.offsets[owner + 1]!; m++) bias += table[memberships.members[m]!]!;
+  for (let m = memberships.offsets[owner]!; m < memberships.offsets[owner + 1]!; m++)
+    bias += table[memberships.members[m]!]!;
   return bias;
 }

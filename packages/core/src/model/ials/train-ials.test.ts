@@ -14,11 +14,20 @@ import { DEFAULT_IALS, ialsLoss, trainIals, type IalsOptions } from './train-ial
 const data = plantedInteractions({ users: 240, items: 160, clusters: 6, perUser: 16, seed: 3 });
 const sizes = { users: data.users, items: data.items };
 const seen = buildSeenItems(data.users, data.train.users, data.train.items);
-const heldOut = { users: data.test.users, items: data.test.items, ratings: new Float32Array(data.test.users.length).fill(1) };
+const heldOut = {
+  users: data.test.users,
+  items: data.test.items,
+  ratings: new Float32Array(data.test.users.length).fill(1),
+};
 const options: IalsOptions = { ...DEFAULT_IALS, dim: 12, iterations: 6, l2: 1, unobservedWeight: 0.3, threads: 1 };
 
 /** The trained tables as a served interaction model. */
-function asModel(userFactors: Float32Array, itemFactors: Float32Array, dim: number, gramian?: Float64Array): RecommenderModel {
+function asModel(
+  userFactors: Float32Array,
+  itemFactors: Float32Array,
+  dim: number,
+  gramian?: Float64Array,
+): RecommenderModel {
   const ids = (n: number, p: string) => createIdIndex(Array.from({ length: n }, (_, i) => `${p}${i}`));
   return {
     objective: 'interaction',
@@ -36,7 +45,16 @@ function asModel(userFactors: Float32Array, itemFactors: Float32Array, dim: numb
     seen,
     popularity: itemPopularity(data.items, seen),
     ...(gramian
-      ? { foldIn: { method: 'ials', unobservedWeight: options.unobservedWeight, l2: options.l2, regExponent: 0, confidence: options.confidence, gramian } }
+      ? {
+          foldIn: {
+            method: 'ials',
+            unobservedWeight: options.unobservedWeight,
+            l2: options.l2,
+            regExponent: 0,
+            confidence: options.confidence,
+            gramian,
+          },
+        }
       : {}),
   };
 }
@@ -47,10 +65,14 @@ function ranker(model: RecommenderModel): Ranker {
     items: data.items,
     seen,
     topK: (u, k, excludeSorted) =>
-      topKItems(model, { factors: (model.userFactors as Float32Array).subarray(u * model.dim, (u + 1) * model.dim), bias: 0 }, {
-        k,
-        ...(excludeSorted ? { excludeSorted } : {}),
-      }).map((r) => r.index),
+      topKItems(
+        model,
+        { factors: (model.userFactors as Float32Array).subarray(u * model.dim, (u + 1) * model.dim), bias: 0 },
+        {
+          k,
+          ...(excludeSorted ? { excludeSorted } : {}),
+        },
+      ).map((r) => r.index),
   };
 }
 
@@ -79,8 +101,18 @@ describe('trainIals', () => {
     for (let k = 1; k < losses.length; k++) expect(losses[k]!).toBeLessThanOrEqual(losses[k - 1]! * (1 + 1e-9));
     expect(result.failedRows).toBe(0);
     // The reported loss is the objective of the returned tables.
-    const users = buildCsr(sizes.users, sizes.items, data.train.users, data.train.items, new Float32Array(data.train.users.length).fill(1));
-    const direct = ialsLoss(users, result.userFactors, result.itemFactors, sizes, { ...options, regExponent: 0.5, l2: 0.05 });
+    const users = buildCsr(
+      sizes.users,
+      sizes.items,
+      data.train.users,
+      data.train.items,
+      new Float32Array(data.train.users.length).fill(1),
+    );
+    const direct = ialsLoss(users, result.userFactors, result.itemFactors, sizes, {
+      ...options,
+      regExponent: 0.5,
+      l2: 0.05,
+    });
     expect(direct / data.train.users.length).toBeCloseTo(losses.at(-1)!, 6);
   });
 
@@ -114,7 +146,10 @@ describe('trainIals', () => {
     const four = await trainIals(sizes, data.train, { ...options, iterations: 4 });
     expect(Array.from(warm.itemFactors)).toEqual(Array.from(four.itemFactors));
     await expect(
-      trainIals(sizes, data.train, options, {}, undefined, { userFactors: new Float32Array(3), itemFactors: three.itemFactors }),
+      trainIals(sizes, data.train, options, {}, undefined, {
+        userFactors: new Float32Array(3),
+        itemFactors: three.itemFactors,
+      }),
     ).rejects.toThrow(/do not fit/);
   });
 
@@ -125,11 +160,16 @@ describe('trainIals', () => {
     const i = data.train.items[0]!;
     const score = (r: Awaited<ReturnType<typeof trainIals>>) => {
       let s = 0;
-      for (let k = 0; k < options.dim; k++) s += r.userFactors[u * options.dim + k]! * r.itemFactors[i * options.dim + k]!;
+      for (let k = 0; k < options.dim; k++)
+        s += r.userFactors[u * options.dim + k]! * r.itemFactors[i * options.dim + k]!;
       return s;
     };
     const plain = await trainIals(sizes, { ...data.train, weights }, { ...options, iterations: 3 });
-    const weighted = await trainIals(sizes, { ...data.train, weights }, { ...options, iterations: 3, confidence: { mode: 'linear', alpha: 1 } });
+    const weighted = await trainIals(
+      sizes,
+      { ...data.train, weights },
+      { ...options, iterations: 3, confidence: { mode: 'linear', alpha: 1 } },
+    );
     expect(score(weighted)).toBeGreaterThan(score(plain) + 0.05);
   });
 
@@ -147,16 +187,25 @@ describe('trainIals', () => {
   it('stops with the abort reason between half-sweeps', async () => {
     const controller = new AbortController();
     const reason = Object.assign(new Error('stop now'), { name: 'AbortError' });
-    const run = trainIals(sizes, data.train, { ...options, iterations: 50 }, {
-      signal: controller.signal,
-      onIteration: (r) => r.iteration === 2 && controller.abort(reason),
-    });
+    const run = trainIals(
+      sizes,
+      data.train,
+      { ...options, iterations: 50 },
+      {
+        signal: controller.signal,
+        onIteration: (r) => r.iteration === 2 && controller.abort(reason),
+      },
+    );
     await expect(run).rejects.toBe(reason);
   });
 
   it('rejects options that leave rows without a unique solution, and bad values', async () => {
-    await expect(trainIals(sizes, data.train, { ...options, l2: 0, unobservedWeight: 0 })).rejects.toThrow(/l2 > 0 or unobservedWeight > 0/);
-    await expect(trainIals(sizes, data.train, { ...options, dim: 0 })).rejects.toThrow(/dim must be a positive integer/);
+    await expect(trainIals(sizes, data.train, { ...options, l2: 0, unobservedWeight: 0 })).rejects.toThrow(
+      /l2 > 0 or unobservedWeight > 0/,
+    );
+    await expect(trainIals(sizes, data.train, { ...options, dim: 0 })).rejects.toThrow(
+      /dim must be a positive integer/,
+    );
     await expect(trainIals(sizes, { users: [], items: [] }, options)).rejects.toThrow(/no interactions/);
   });
 
@@ -182,8 +231,19 @@ describe('foldInInteractions after iALS', () => {
     let worst = 10;
     for (let u = 0; u < data.users; u++) {
       const own = seenBy(seen, u);
-      const trained = topKItems(model, { factors: result.userFactors.subarray(u * options.dim, (u + 1) * options.dim), bias: 0 }, { k: 10, excludeSorted: own });
-      const folded = topKItems(model, foldInInteractions(model, Array.from(own, (item) => ({ item }))), { k: 10, excludeSorted: own });
+      const trained = topKItems(
+        model,
+        { factors: result.userFactors.subarray(u * options.dim, (u + 1) * options.dim), bias: 0 },
+        { k: 10, excludeSorted: own },
+      );
+      const folded = topKItems(
+        model,
+        foldInInteractions(
+          model,
+          Array.from(own, (item) => ({ item })),
+        ),
+        { k: 10, excludeSorted: own },
+      );
       const shared = trained.filter((r) => folded.some((f) => f.index === r.index)).length;
       worst = Math.min(worst, shared);
     }
@@ -194,7 +254,10 @@ describe('foldInInteractions after iALS', () => {
     const result = await trainIals(sizes, data.train, { ...options, iterations: 3 });
     const model = asModel(result.userFactors, result.itemFactors, options.dim, result.itemGramian);
     const u = 17;
-    const query = foldInInteractions(model, Array.from(seenBy(seen, u), (item) => ({ item })));
+    const query = foldInInteractions(
+      model,
+      Array.from(seenBy(seen, u), (item) => ({ item })),
+    );
     const dim = options.dim;
     const q = result.itemFactors;
     const p = query.factors;
@@ -217,8 +280,12 @@ describe('foldInInteractions after iALS', () => {
   it('rejects bad input with the position at fault', () => {
     const model = asModel(new Float32Array(data.users * 2), new Float32Array(data.items * 2), 2, new Float64Array(4));
     expect(() => foldInInteractions(model, [])).toThrow(/at least one item/);
-    expect(() => foldInInteractions(model, [{ item: 1 }, { item: 9999 }])).toThrow(/items\[1\]\.item 9999 is not an item index/);
-    expect(() => foldInInteractions(model, [{ item: 1, weight: -2 }])).toThrow(/items\[0\]\.weight must be a finite number > 0/);
+    expect(() => foldInInteractions(model, [{ item: 1 }, { item: 9999 }])).toThrow(
+      /items\[1\]\.item 9999 is not an item index/,
+    );
+    expect(() => foldInInteractions(model, [{ item: 1, weight: -2 }])).toThrow(
+      /items\[0\]\.weight must be a finite number > 0/,
+    );
     const { foldIn: _none, ...plain } = model;
     expect(() => foldInInteractions(plain, [{ item: 1 }])).toThrow(/no interaction fold-in/);
   });

@@ -112,7 +112,14 @@ export async function trainIals(
   const threads = Math.max(1, Math.floor(options.threads));
   const shared = threads > 1 && ialsWorkersAvailable();
   const allocate = shared ? sharedArrays : plainArrays;
-  const users = buildCsr(sizes.users, sizes.items, input.users, input.items, input.weights ?? ones(input.users.length), allocate);
+  const users = buildCsr(
+    sizes.users,
+    sizes.items,
+    input.users,
+    input.items,
+    input.weights ?? ones(input.users.length),
+    allocate,
+  );
   toConfidences(users, options.confidence);
   const items = transposeCsr(users, sizes.items, allocate);
   const observed = users.offsets[users.rows]!;
@@ -145,9 +152,17 @@ export async function trainIals(
     for (let iteration = 1; iteration <= options.iterations; iteration++) {
       const sweepStart = performance.now();
       throwIfAborted(hooks.signal);
-      failedRows = await solver.solveSide('users', gramian(itemFactors, sizes.items, dim, options.unobservedWeight), regularization);
+      failedRows = await solver.solveSide(
+        'users',
+        gramian(itemFactors, sizes.items, dim, options.unobservedWeight),
+        regularization,
+      );
       throwIfAborted(hooks.signal);
-      failedRows += await solver.solveSide('items', gramian(userFactors, sizes.users, dim, options.unobservedWeight), regularization);
+      failedRows += await solver.solveSide(
+        'items',
+        gramian(userFactors, sizes.users, dim, options.unobservedWeight),
+        regularization,
+      );
       const record: IalsIterationRecord = {
         iteration,
         loss: ialsLoss(users, userFactors, itemFactors, sizes, options) / observed,
@@ -159,7 +174,8 @@ export async function trainIals(
         if (record.validation > best) {
           best = record.validation;
           bestIteration = iteration;
-          if (validation.patience !== undefined) bestTables = { users: userFactors.slice(), items: itemFactors.slice() };
+          if (validation.patience !== undefined)
+            bestTables = { users: userFactors.slice(), items: itemFactors.slice() };
         }
       } else {
         bestIteration = iteration;
@@ -236,8 +252,14 @@ export function ialsLoss(
   return loss;
 }
 
-function regularizer(options: Pick<IalsOptions, 'l2' | 'regExponent' | 'unobservedWeight'>, n: number, other: number): number {
-  return options.regExponent === 0 ? options.l2 : options.l2 * (n + options.unobservedWeight * other) ** options.regExponent;
+function regularizer(
+  options: Pick<IalsOptions, 'l2' | 'regExponent' | 'unobservedWeight'>,
+  n: number,
+  other: number,
+): number {
+  return options.regExponent === 0
+    ? options.l2
+    : options.l2 * (n + options.unobservedWeight * other) ** options.regExponent;
 }
 
 /** Replaces each summed weight by its confidence. */
@@ -251,7 +273,8 @@ function checkOptions(options: IalsOptions): void {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
   };
   const nonNegative = (name: string, value: number) => {
-    if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`${name} must be a finite number ≥ 0, got ${value}`);
+    if (!(Number.isFinite(value) && value >= 0))
+      throw new RangeError(`${name} must be a finite number ≥ 0, got ${value}`);
   };
   positiveInteger('dim', options.dim);
   positiveInteger('iterations', options.iterations);

@@ -41,7 +41,10 @@ for (const backendName of ['wasm', 'cpu'] as const) {
     it('matches the reference for rank-2 input', () => {
       const { x, ids } = randomCase(2, 500, 8, 40);
       const got = tf.tidy(() =>
-        tf.unsortedSegmentSum(tf.tensor2d(x, [500, 8]), tf.tensor1d(ids, 'int32'), 40).arraySync().flat(),
+        tf
+          .unsortedSegmentSum(tf.tensor2d(x, [500, 8]), tf.tensor1d(ids, 'int32'), 40)
+          .arraySync()
+          .flat(),
       );
       reference(x, ids, 8, 40).forEach((v, j) => expect(got[j]).toBeCloseTo(v, 4));
     });
@@ -49,21 +52,46 @@ for (const backendName of ['wasm', 'cpu'] as const) {
     it('handles int32 input and rank-1 rows', () => {
       const x = [1, 2, 3, 4, 5];
       const ids = [0, 2, 0, 2, 1];
-      const got = tf.tidy(() => tf.unsortedSegmentSum(tf.tensor1d(x, 'int32'), tf.tensor1d(ids, 'int32'), 3).arraySync());
+      const got = tf.tidy(() =>
+        tf.unsortedSegmentSum(tf.tensor1d(x, 'int32'), tf.tensor1d(ids, 'int32'), 3).arraySync(),
+      );
       expect(got).toEqual([4, 5, 6]);
     });
 
     it('gives the gradient of an embedding lookup', () => {
-      const table = tf.variable(tf.tensor2d(Array.from({ length: 12 }, (_, j) => j / 10), [6, 2]));
+      const table = tf.variable(
+        tf.tensor2d(
+          Array.from({ length: 12 }, (_, j) => j / 10),
+          [6, 2],
+        ),
+      );
       const lookups = [5, 1, 5, 0, 5];
       const grads = tf.tidy(() => {
         const g = tf.grad((t: import('@tensorflow/tfjs').Tensor) =>
-          tf.sum(tf.mul(tf.gather(t, tf.tensor1d(lookups, 'int32')), tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]]))),
+          tf.sum(
+            tf.mul(
+              tf.gather(t, tf.tensor1d(lookups, 'int32')),
+              tf.tensor2d([
+                [1, 2],
+                [3, 4],
+                [5, 6],
+                [7, 8],
+                [9, 10],
+              ]),
+            ),
+          ),
         );
         return g(table).arraySync() as number[][];
       });
       // Row 5 is looked up three times: its gradient sums rows 0, 2 and 4 of the multiplier.
-      expect(grads).toEqual([[7, 8], [3, 4], [0, 0], [0, 0], [0, 0], [15, 18]]);
+      expect(grads).toEqual([
+        [7, 8],
+        [3, 4],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [15, 18],
+      ]);
       table.dispose();
     });
 
@@ -71,7 +99,10 @@ for (const backendName of ['wasm', 'cpu'] as const) {
       // 1024 lookups into 1682 rows of 32: the shipped cpu kernel loops 1682 times over all rows.
       const { x, ids } = randomCase(3, 1024, 32, 1682);
       const result = tf.tidy(() =>
-        tf.unsortedSegmentSum(tf.tensor2d(x, [1024, 32]), tf.tensor1d(ids, 'int32'), 1682).sum().arraySync(),
+        tf
+          .unsortedSegmentSum(tf.tensor2d(x, [1024, 32]), tf.tensor1d(ids, 'int32'), 1682)
+          .sum()
+          .arraySync(),
       );
       const want = reference(x, ids, 32, 1682).reduce((a, b) => a + b, 0);
       expect(result as number).toBeCloseTo(want, 1);

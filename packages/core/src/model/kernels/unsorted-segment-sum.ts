@@ -57,7 +57,12 @@ const wasmKernel = ((args: SegmentSumArgs & { backend: unknown }) => {
   const { x, segmentIds, outShape, rowSize } = shapes(args);
   // Allocate first: growing the wasm heap would detach views taken earlier.
   const out = backend.makeOutput(outShape, x.dtype);
-  segmentSumInto(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(segmentIds), rowSize, backend.typedArrayFromHeap(out));
+  segmentSumInto(
+    backend.typedArrayFromHeap(x),
+    backend.typedArrayFromHeap(segmentIds),
+    rowSize,
+    backend.typedArrayFromHeap(out),
+  );
   return out;
 }) as unknown as KernelFunc;
 

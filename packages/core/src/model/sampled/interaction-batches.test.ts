@@ -17,7 +17,11 @@ const order = Uint32Array.from([2, 0, 1]);
 
 describe('createInteractionBatcher', () => {
   it("'bce': each positive (target 1, its weight) then its user's negatives (target 0, negativeWeight)", () => {
-    const batcher = createInteractionBatcher(positives, { loss: 'bce', negatives: 2, negativeWeight: 0.5, batchSize: 2 }, countingSampler());
+    const batcher = createInteractionBatcher(
+      positives,
+      { loss: 'bce', negatives: 2, negativeWeight: 0.5, batchSize: 2 },
+      countingSampler(),
+    );
     expect(batcher.batches).toBe(2);
     const first = batcher.fill(order, 0);
     expect(first.size).toBe(6);
@@ -32,7 +36,11 @@ describe('createInteractionBatcher', () => {
   });
 
   it("'bpr': positives repeated per negative in the first half, their paired negatives in the second", () => {
-    const batcher = createInteractionBatcher(positives, { loss: 'bpr', negatives: 2, negativeWeight: 1, batchSize: 2 }, countingSampler());
+    const batcher = createInteractionBatcher(
+      positives,
+      { loss: 'bpr', negatives: 2, negativeWeight: 1, batchSize: 2 },
+      countingSampler(),
+    );
     const batch = batcher.fill(order, 0);
     expect(batch.size).toBe(8);
     expect(Array.from(batch.users.subarray(0, 8))).toEqual([2, 2, 0, 0, 2, 2, 0, 0]);
@@ -42,8 +50,26 @@ describe('createInteractionBatcher', () => {
 
   it('sends no weights when every row would weigh 1', () => {
     const plain = { users: positives.users, items: positives.items };
-    expect(createInteractionBatcher(plain, { loss: 'bce', negatives: 1, negativeWeight: 1, batchSize: 8 }, countingSampler()).fill(order, 0).weights).toBeUndefined();
-    expect(createInteractionBatcher(plain, { loss: 'bpr', negatives: 1, negativeWeight: 3, batchSize: 8 }, countingSampler()).fill(order, 0).weights).toBeUndefined();
-    expect(() => createInteractionBatcher(plain, { loss: 'bce', negatives: 0, negativeWeight: 1, batchSize: 8 }, countingSampler())).toThrow(/negatives/);
+    expect(
+      createInteractionBatcher(
+        plain,
+        { loss: 'bce', negatives: 1, negativeWeight: 1, batchSize: 8 },
+        countingSampler(),
+      ).fill(order, 0).weights,
+    ).toBeUndefined();
+    expect(
+      createInteractionBatcher(
+        plain,
+        { loss: 'bpr', negatives: 1, negativeWeight: 3, batchSize: 8 },
+        countingSampler(),
+      ).fill(order, 0).weights,
+    ).toBeUndefined();
+    expect(() =>
+      createInteractionBatcher(
+        plain,
+        { loss: 'bce', negatives: 0, negativeWeight: 1, batchSize: 8 },
+        countingSampler(),
+      ),
+    ).toThrow(/negatives/);
   });
 });

@@ -41,7 +41,8 @@ export function createInteractionBatcher(
 ): InteractionBatcher {
   const n = positives.users.length;
   const { loss, negatives, negativeWeight } = options;
-  if (!Number.isInteger(negatives) || negatives < 1) throw new Error(`negatives must be a positive integer, got ${negatives}`);
+  if (!Number.isInteger(negatives) || negatives < 1)
+    throw new Error(`negatives must be a positive integer, got ${negatives}`);
   const batchSize = Math.max(1, Math.min(options.batchSize, n));
   const rows = loss === 'bce' ? batchSize * (1 + negatives) : 2 * batchSize * negatives;
   const weighted = positives.weights !== undefined || (loss === 'bce' && negativeWeight !== 1);

@@ -50,7 +50,12 @@ describe('createNegativeSampler', () => {
   });
 
   it('is deterministic for a seed and differs between seeds', () => {
-    const options = { items: 1000, sampling: 'popularity', counts: Array.from({ length: 1000 }, (_, i) => 1 + (i % 17)), seed: 9 } as const;
+    const options = {
+      items: 1000,
+      sampling: 'popularity',
+      counts: Array.from({ length: 1000 }, (_, i) => 1 + (i % 17)),
+      seed: 9,
+    } as const;
     const run = (seed: number) => {
       const sampler = createNegativeSampler({ ...options, seed });
       return Array.from({ length: 50 }, () => sampler.sample(0));
@@ -61,7 +66,11 @@ describe('createNegativeSampler', () => {
 
   it("rejects the user's seen items, and still accepts after bounded retries", () => {
     // User 0 saw items 0..7 of 10; user 1 saw every item.
-    const seen = buildSeenItems(2, [0, 0, 0, 0, 0, 0, 0, 0, ...Array<number>(10).fill(1)], [0, 1, 2, 3, 4, 5, 6, 7, ...Array.from({ length: 10 }, (_, i) => i)]);
+    const seen = buildSeenItems(
+      2,
+      [0, 0, 0, 0, 0, 0, 0, 0, ...Array<number>(10).fill(1)],
+      [0, 1, 2, 3, 4, 5, 6, 7, ...Array.from({ length: 10 }, (_, i) => i)],
+    );
     const observed = frequencies({ items: 10, sampling: 'uniform', seen, seed: 4 }, 20_000);
     // With 16 retries, a seen item survives with probability 0.8^17 ≈ 2%: rare, spread over eight items.
     const leaked = observed.slice(0, 8).reduce((a, b) => a + b, 0);
@@ -77,8 +86,12 @@ describe('createNegativeSampler', () => {
 
   it('rejects unusable options', () => {
     expect(() => createNegativeSampler({ items: 3, sampling: 'popularity', seed: 1 })).toThrow(/3 item counts/);
-    expect(() => createNegativeSampler({ items: 2, sampling: 'popularity', counts: [0, 0], seed: 1 })).toThrow(/positive count/);
-    expect(() => createNegativeSampler({ items: 2, sampling: 'popularity', counts: [1, 2], exponent: -1, seed: 1 })).toThrow(/exponent/);
+    expect(() => createNegativeSampler({ items: 2, sampling: 'popularity', counts: [0, 0], seed: 1 })).toThrow(
+      /positive count/,
+    );
+    expect(() =>
+      createNegativeSampler({ items: 2, sampling: 'popularity', counts: [1, 2], exponent: -1, seed: 1 }),
+    ).toThrow(/exponent/);
     expect(() => createNegativeSampler({ items: 0, sampling: 'uniform', seed: 1 })).toThrow(/item count/);
   });
 });

@@ -40,13 +40,15 @@ export interface NegativeSampler {
  */
 export function createNegativeSampler(options: NegativeSamplerOptions): NegativeSampler {
   const { items, seen } = options;
-  if (!Number.isInteger(items) || items < 1) throw new Error(`a negative sampler needs a positive item count, got ${items}`);
+  if (!Number.isInteger(items) || items < 1)
+    throw new Error(`a negative sampler needs a positive item count, got ${items}`);
   const maxRetries = options.maxRetries ?? 16;
   const random = mulberry32(options.seed);
   let draw: () => number;
   let probability: (i: number) => number;
   if (options.sampling === 'popularity') {
-    if (!options.counts || options.counts.length !== items) throw new Error(`popularity sampling needs ${items} item counts`);
+    if (!options.counts || options.counts.length !== items)
+      throw new Error(`popularity sampling needs ${items} item counts`);
     const weights = popularityWeights(options.counts, options.exponent ?? 1);
     const alias = buildAliasTable(weights);
     const total = weights.reduce((a, b) => a + b, 0);

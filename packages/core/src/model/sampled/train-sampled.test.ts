@@ -40,7 +40,10 @@ function zipf(n: number, s: number, random: () => number): () => number {
 function plantedInteractions(seed: number) {
   const random = mulberry32(seed);
   const itemCluster = Int32Array.from({ length: ITEMS }, (_, i) => i % CLUSTERS);
-  const popular = shuffleInPlace(Int32Array.from({ length: ITEMS }, (_, i) => i), random);
+  const popular = shuffleInPlace(
+    Int32Array.from({ length: ITEMS }, (_, i) => i),
+    random,
+  );
   const inCluster = Array.from({ length: CLUSTERS }, (_, c) => Array.from(popular).filter((i) => itemCluster[i] === c));
   const globalRank = zipf(ITEMS, 1, random);
   const clusterRank = zipf(ITEMS / CLUSTERS, 0.6, random);
@@ -50,7 +53,8 @@ function plantedInteractions(seed: number) {
     const cluster = u % CLUSTERS;
     const count = 16 + Math.floor(random() * 24);
     const chosen = new Set<number>();
-    while (chosen.size < count) chosen.add(random() < 0.8 ? inCluster[cluster]![clusterRank()]! : popular[globalRank()]!);
+    while (chosen.size < count)
+      chosen.add(random() < 0.8 ? inCluster[cluster]![clusterRank()]! : popular[globalRank()]!);
     const list = shuffleInPlace(Int32Array.from(chosen), random);
     const cut = Math.round(list.length * 0.75);
     list.forEach((i, k) => {
@@ -106,7 +110,10 @@ describe('trainSampledInteractions', () => {
 
   for (const [label, overrides] of [
     ['BCE, uniform negatives', { loss: 'bce' }],
-    ['BCE, popularity negatives, implicit feedback', { loss: 'bce', sampler: 'popularity', popularityExponent: 0.5, implicit: true }],
+    [
+      'BCE, popularity negatives, implicit feedback',
+      { loss: 'bce', sampler: 'popularity', popularityExponent: 0.5, implicit: true },
+    ],
     ['BPR, uniform negatives', { loss: 'bpr', learningRate: 0.02 }],
   ] as const) {
     it(`learns the planted clusters (${label}): NDCG@10 far above popularity`, async () => {
@@ -122,12 +129,19 @@ describe('trainSampledInteractions', () => {
   it('stops after `patience` epochs without a higher score and restores the best epoch', async () => {
     const scores = [0.1, 0.3, 0.2, 0.25, 0.29, 0.5];
     const seenTables: FactorTables[] = [];
-    const result = await trainSampledInteractions(tf, sizes, data.positives, options({ patience: 3 }), {}, {
-      evaluate(tables) {
-        seenTables.push(tables);
-        return scores[seenTables.length - 1]!;
+    const result = await trainSampledInteractions(
+      tf,
+      sizes,
+      data.positives,
+      options({ patience: 3 }),
+      {},
+      {
+        evaluate(tables) {
+          seenTables.push(tables);
+          return scores[seenTables.length - 1]!;
+        },
       },
-    });
+    );
     expect(result.stoppedEarly).toBe(true);
     expect(result.bestEpoch).toBe(2);
     expect(result.history.map((h) => h.validation)).toEqual([0.1, 0.3, 0.2, 0.25, 0.29]);
@@ -137,9 +151,16 @@ describe('trainSampledInteractions', () => {
 
   it('early-stops on real validation NDCG and reports the activation and offset it trained with', async () => {
     const onEpoch: number[] = [];
-    const bce = await trainSampledInteractions(tf, sizes, data.positives, options({ epochs: 4, negatives: 3 }), { onEpoch: (r) => onEpoch.push(r.epoch) }, {
-      evaluate: (tables) => ndcgOf(tables, data.heldOut, data.seen),
-    });
+    const bce = await trainSampledInteractions(
+      tf,
+      sizes,
+      data.positives,
+      options({ epochs: 4, negatives: 3 }),
+      { onEpoch: (r) => onEpoch.push(r.epoch) },
+      {
+        evaluate: (tables) => ndcgOf(tables, data.heldOut, data.seen),
+      },
+    );
     expect(onEpoch).toEqual(bce.history.map((h) => h.epoch));
     expect(bce.history[bce.bestEpoch - 1]!.validation).toBe(Math.max(...bce.history.map((h) => h.validation!)));
     expect(bce.history[bce.bestEpoch - 1]!.validation).toBeCloseTo(ndcgOf(bce.tables, data.heldOut, data.seen), 12);
@@ -184,6 +205,8 @@ describe('trainSampledInteractions', () => {
     expect(batches).toBe(10);
     const outside = { users: Int32Array.of(0), items: Int32Array.of(ITEMS) };
     await expect(trainSampledInteractions(tf, sizes, outside, options())).rejects.toThrow(/outside/);
-    await expect(trainSampledInteractions(tf, sizes, { users: new Int32Array(0), items: new Int32Array(0) }, options())).rejects.toThrow(/no positive/);
+    await expect(
+      trainSampledInteractions(tf, sizes, { users: new Int32Array(0), items: new Int32Array(0) }, options()),
+    ).rejects.toThrow(/no positive/);
   });
 });

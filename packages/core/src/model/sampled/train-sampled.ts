@@ -134,7 +134,8 @@ export async function trainSampledInteractions(
   const started = performance.now();
   checkPositives(sizes, positives);
   const backend = tf.getBackend();
-  if (!fusedKernelSupports(backend)) throw new Error(`interaction training runs on the cpu or wasm backend, not ${backend}; choose --backend wasm`);
+  if (!fusedKernelSupports(backend))
+    throw new Error(`interaction training runs on the cpu or wasm backend, not ${backend}; choose --backend wasm`);
   const activation = options.loss === 'bce' ? 'sigmoid' : 'linear';
   const globalBias = options.loss === 'bce' && options.globalOffset ? positiveLogOdds(positives, options) : 0;
   const engine = createFusedEngine(
@@ -156,7 +157,9 @@ export async function trainSampledInteractions(
       const loss = await epochs.run(engine, epoch, hooks);
       const record: SampledEpochRecord = { epoch, loss, seconds: (performance.now() - epochStart) / 1000 };
       if (!Number.isFinite(loss)) {
-        throw new DivergedError(`training diverged at epoch ${epoch} (loss ${loss}). Try a lower --learning-rate or a smaller --init-scale.`);
+        throw new DivergedError(
+          `training diverged at epoch ${epoch} (loss ${loss}). Try a lower --learning-rate or a smaller --init-scale.`,
+        );
       }
       if (validation) record.validation = validation.evaluate(engine.exportTables(), globalBias);
       history.push(record);
@@ -178,16 +181,31 @@ export async function trainSampledInteractions(
   } finally {
     engine.dispose();
   }
-  return { tables, globalBias, activation, history, bestEpoch, stoppedEarly, engine: 'fused', seconds: (performance.now() - started) / 1000 };
+  return {
+    tables,
+    globalBias,
+    activation,
+    history,
+    bestEpoch,
+    stoppedEarly,
+    engine: 'fused',
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** Seeded per-epoch shuffling of the positives, negative sampling and batching. */
-function createEpochRunner(sizes: { users: number; items: number }, positives: InteractionPositives, options: SampledTrainOptions) {
+function createEpochRunner(
+  sizes: { users: number; items: number },
+  positives: InteractionPositives,
+  options: SampledTrainOptions,
+) {
   const n = positives.users.length;
   const sampler = createNegativeSampler({
     items: sizes.items,
     sampling: options.sampler,
-    ...(options.sampler === 'popularity' ? { counts: itemCounts(sizes.items, positives.items), exponent: options.popularityExponent } : {}),
+    ...(options.sampler === 'popularity'
+      ? { counts: itemCounts(sizes.items, positives.items), exponent: options.popularityExponent }
+      : {}),
     ...(options.rejectSeen ? { seen: buildSeenItems(sizes.users, positives.users, positives.items) } : {}),
     seed: options.seed + 2000,
   });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // The worker imports its artifact as `../model/edgerec.model.json` (a Text module, see
 // wrangler.jsonc). Tests point that import at a deterministic artifact that test/global-setup.ts
@@ -13,17 +13,42 @@ const testArtifact = fileURLToPath(new URL('./test/.generated/edgerec.model.json
 // the R2 tests build the app with env overrides (see test/helpers/r2.ts).
 const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
-export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: './wrangler.jsonc' },
-      miniflare: { r2Buckets: ['MODELS'], bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
-    }),
-  ],
-  resolve: {
-    alias: [{ find: /^\.\.\/model\/edgerec\.model\.json$/, replacement: testArtifact }],
-  },
-  test: {
-    globalSetup: ['./test/global-setup.ts'],
-  },
-});
+/**
+ * The stress tests: long, request-heavy runs that `pnpm test:stress` (vitest.stress.config.ts)
+ * runs and `pnpm test` leaves out.
+ */
+export const STRESS_TESTS = ['test/fuzz-requests.test.ts', 'test/model-swap-load.test.ts'];
+
+/** Tests that run in Node, not workerd (they spawn the real Redocly linter and `wrangler types`): vitest.node.config.ts. */
+export const NODE_TESTS = 'test/**/*.node.test.ts';
+
+/** The Workers-pool config, for the everyday tests or (`stress`) for STRESS_TESTS only. */
+export function workerTestConfig({ stress }: { stress: boolean }) {
+  return defineConfig({
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.jsonc' },
+        miniflare: { r2Buckets: ['MODELS'], bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
+      }),
+    ],
+    resolve: {
+      alias: [{ find: /^\.\.\/model\/edgerec\.model\.json$/, replacement: testArtifact }],
+    },
+    test: {
+      globalSetup: ['./test/global-setup.ts'],
+      ...(stress
+        ? { include: STRESS_TESTS }
+        : {
+            exclude: [...configDefaults.exclude, ...STRESS_TESTS, NODE_TESTS],
+            // Every test file runs in one workerd (one Miniflare) instead of a new one per file:
+            // starting workerd and re-importing the app for each of ~20 files was ~40 s of the
+            // ~50 s this package took. Files share that isolate and its local R2 bucket, so a test
+            // seeds R2 under its own key prefix (test/helpers/r2.ts: uniquePrefix) and restores
+            // what it spies on. The stress tests keep vitest's default (a workerd per file).
+            isolate: false,
+          }),
+    },
+  });
+}
+
+export default workerTestConfig({ stress: false });

@@ -35,8 +35,37 @@ describe('synth --interactions -> train --objective interaction -> wrangler dev 
     dir = await mkdtemp(join(tmpdir(), 'edgerec-e2e-clicks-'));
     const clicks = join(dir, 'clicks.tsv');
     modelPath = join(dir, 'ranker.json');
-    await edgerec('synth', '--users', '300', '--items', '200', '--interactions', '9000', '--rank', '6', '--seed', '3', '--out', clicks, '--quiet');
-    summary = JSON.parse(await edgerec('train', '--objective', 'interaction', '--ratings', clicks, '--out', modelPath, '--dim', '16', '--quiet', '--json'));
+    await edgerec(
+      'synth',
+      '--users',
+      '300',
+      '--items',
+      '200',
+      '--interactions',
+      '9000',
+      '--rank',
+      '6',
+      '--seed',
+      '3',
+      '--out',
+      clicks,
+      '--quiet',
+    );
+    summary = JSON.parse(
+      await edgerec(
+        'train',
+        '--objective',
+        'interaction',
+        '--ratings',
+        clicks,
+        '--out',
+        modelPath,
+        '--dim',
+        '16',
+        '--quiet',
+        '--json',
+      ),
+    );
     artifact = await parseArtifact(await readFile(modelPath, 'utf8'));
     server = await startLocalServer({ model: modelPath, quiet: true });
   });
@@ -51,17 +80,39 @@ describe('synth --interactions -> train --objective interaction -> wrangler dev 
   });
 
   it('declares the interaction objective at /v1/model', async () => {
-    const body = (await (await fetch(`${server.url}/v1/model`)).json()) as { objective: string; coldStart: string; foldIn: string; sha256: string };
-    expect(body).toMatchObject({ objective: 'interaction', coldStart: 'popularity', foldIn: 'interactions', sha256: artifact.meta.sha256 });
+    const body = (await (await fetch(`${server.url}/v1/model`)).json()) as {
+      objective: string;
+      coldStart: string;
+      foldIn: string;
+      sha256: string;
+    };
+    expect(body).toMatchObject({
+      objective: 'interaction',
+      coldStart: 'popularity',
+      foldIn: 'interactions',
+      sha256: artifact.meta.sha256,
+    });
   });
 
   it('GET /v1/score equals `edgerec predict`: a score, never a rating', async () => {
     const { users, items } = artifact.model;
-    for (const [u, i] of [[0, 0], [7, 150], [299, 3]] as const) {
-      const user = users.ids[u]!;
-      const item = items.ids[i]!;
-      const cli = JSON.parse(await edgerec('predict', '--model', modelPath, '--user', user, '--item', item, '--json')) as { score: number; recommend: boolean };
-      const edge = (await (await fetch(`${server.url}/v1/score?user=${user}&item=${item}`)).json()) as Record<string, unknown>;
+    const pairs = (
+      [
+        [0, 0],
+        [7, 150],
+        [299, 3],
+      ] as const
+    ).map(([u, i]) => [users.ids[u]!, items.ids[i]!] as const);
+    // The CLI runs are independent processes: start them all at once, then compare pair by pair.
+    const answers = await Promise.all(
+      pairs.map(([user, item]) => edgerec('predict', '--model', modelPath, '--user', user, '--item', item, '--json')),
+    );
+    for (const [n, [user, item]] of pairs.entries()) {
+      const cli = JSON.parse(answers[n]!) as { score: number; recommend: boolean };
+      const edge = (await (await fetch(`${server.url}/v1/score?user=${user}&item=${item}`)).json()) as Record<
+        string,
+        unknown
+      >;
       expect(edge.score as number).toBeCloseTo(cli.score, 6);
       expect(edge.recommend).toBe(cli.recommend);
       expect(edge).not.toHaveProperty('rating');
@@ -71,8 +122,12 @@ describe('synth --interactions -> train --objective interaction -> wrangler dev 
   it('recommendations equal `edgerec recommend` and skip the user’s training items', async () => {
     const u = 11;
     const user = artifact.model.users.ids[u]!;
-    const cli = JSON.parse(await edgerec('recommend', '--model', modelPath, '--user', user, '-k', '10', '--json')) as { items: Scored[] };
-    const edge = (await (await fetch(`${server.url}/v1/users/${user}/recommendations?k=10`)).json()) as { items: Scored[] };
+    const cli = JSON.parse(await edgerec('recommend', '--model', modelPath, '--user', user, '-k', '10', '--json')) as {
+      items: Scored[];
+    };
+    const edge = (await (await fetch(`${server.url}/v1/users/${user}/recommendations?k=10`)).json()) as {
+      items: Scored[];
+    };
     expect(edge.items.map((r) => r.item)).toEqual(cli.items.map((r) => r.item));
     edge.items.forEach((r, n) => expect(r.score).toBeCloseTo(cli.items[n]!.score, 6));
     const seen = new Set(Array.from(seenBy(artifact.model.seen!, u), (i) => artifact.model.items.ids[i]));
@@ -89,7 +144,10 @@ describe('synth --interactions -> train --objective interaction -> wrangler dev 
     });
     expect(response.status).toBe(200);
     const edge = (await response.json()) as { items: Scored[] };
-    const query = foldInInteractions(model, clicked.map((item) => ({ item })));
+    const query = foldInInteractions(
+      model,
+      clicked.map((item) => ({ item })),
+    );
     const offline = topKItems(model, query, { k: 8, exclude: new Set(clicked) });
     expect(edge.items.map((r) => r.item)).toEqual(offline.map((r) => model.items.ids[r.index]));
     edge.items.forEach((r, n) => expect(r.score).toBeCloseTo(offline[n]!.raw, 6));
@@ -103,6 +161,8 @@ describe('synth --interactions -> train --objective interaction -> wrangler dev 
     };
     expect(edge).toMatchObject({ coldStart: true, fallback: 'popularity' });
     const offline = mostPopular(artifact.model, { k: 5 });
-    expect(edge.items).toEqual(offline.map((r) => ({ item: artifact.model.items.ids[r.index], popularity: r.popularity })));
+    expect(edge.items).toEqual(
+      offline.map((r) => ({ item: artifact.model.items.ids[r.index], popularity: r.popularity })),
+    );
   });
 });

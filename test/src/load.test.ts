@@ -106,7 +106,9 @@ afterAll(async () => {
 
 type Kind = 'score' | 'recommendations' | 'similar' | 'batch';
 
-it(`serves ${LOAD_REQUESTS} mixed requests at concurrency ${LOAD_CONCURRENCY} with no error`, { timeout: LOAD_MAX_MS + 60_000 }, async () => {
+it(`serves ${LOAD_REQUESTS} mixed requests at concurrency ${LOAD_CONCURRENCY} with no error`, {
+  timeout: LOAD_MAX_MS + 60_000,
+}, async () => {
   const random = mulberry32(99);
   const pick = (n: number) => Math.floor(random() * n);
   /** Requests are drawn up front, so the mix does not depend on timing. */
@@ -125,8 +127,14 @@ it(`serves ${LOAD_REQUESTS} mixed requests at concurrency ${LOAD_CONCURRENCY} wi
       case 'similar':
         return [`/v1/items/${i}/similar?k=10`, undefined];
       case 'batch': {
-        const pairs = Array.from({ length: 10 }, () => ({ user: `u${pick(SHAPE.users)}`, item: `i${pick(SHAPE.items)}` }));
-        return ['/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pairs }) }];
+        const pairs = Array.from({ length: 10 }, () => ({
+          user: `u${pick(SHAPE.users)}`,
+          item: `i${pick(SHAPE.items)}`,
+        }));
+        return [
+          '/v1/score',
+          { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pairs }) },
+        ];
       }
     }
   };
@@ -154,14 +162,23 @@ it(`serves ${LOAD_REQUESTS} mixed requests at concurrency ${LOAD_CONCURRENCY} wi
       const [path, init] = build(kind);
       const t0 = performance.now();
       try {
-        const response = await fetch(`${server.url}${path}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        const response = await fetch(`${server.url}${path}`, {
+          ...init,
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
         const text = await response.text();
         latencies[done] = performance.now() - t0;
         if (response.status !== 200) fail(`#${n} ${kind} ${path}: status ${response.status} ${text.slice(0, 200)}`);
-        else if (response.headers.get('x-edgerec-model') !== modelTag) fail(`#${n} ${kind}: x-edgerec-model ${response.headers.get('x-edgerec-model')}`);
+        else if (response.headers.get('x-edgerec-model') !== modelTag)
+          fail(`#${n} ${kind}: x-edgerec-model ${response.headers.get('x-edgerec-model')}`);
         else {
           const body = JSON.parse(text) as { items?: unknown[]; results?: unknown[]; rating?: number };
-          const ok = kind === 'score' ? Number.isFinite(body.rating) : kind === 'batch' ? body.results?.length === 10 : Array.isArray(body.items);
+          const ok =
+            kind === 'score'
+              ? Number.isFinite(body.rating)
+              : kind === 'batch'
+                ? body.results?.length === 10
+                : Array.isArray(body.items);
           if (!ok) fail(`#${n} ${kind}: unexpected body ${text.slice(0, 200)}`);
         }
       } catch (error) {
@@ -177,11 +194,16 @@ it(`serves ${LOAD_REQUESTS} mixed requests at concurrency ${LOAD_CONCURRENCY} wi
   const sorted = latencies.subarray(0, done).sort();
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   console.log(
-    `load: ${done} requests (${Object.entries(counts).map(([k, c]) => `${k} ${c}`).join(', ')}) at concurrency ${LOAD_CONCURRENCY} ` +
+    `load: ${done} requests (${Object.entries(counts)
+      .map(([k, c]) => `${k} ${c}`)
+      .join(', ')}) at concurrency ${LOAD_CONCURRENCY} ` +
       `against wrangler dev --log-level warn on ${server.url}, ${SHAPE.users} users x ${SHAPE.items} items, dim ${SHAPE.dim}\n` +
       `  ${seconds.toFixed(1)} s, ${(done / seconds).toFixed(0)} req/s, latency p50 ${ms(quantile(sorted, 0.5))}, p90 ${ms(quantile(sorted, 0.9))}, ` +
       `p99 ${ms(quantile(sorted, 0.99))}, max ${ms(quantile(sorted, 1))}; ${errorCount} errors; ` +
-      `loadavg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (${os.availableParallelism()} cores)` +
+      `loadavg ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')} (${os.availableParallelism()} cores)` +
       (errors.length > 0 ? `\n  first errors:\n    ${errors.join('\n    ')}` : ''),
   );
   expect(errors).toEqual([]);

@@ -38,9 +38,34 @@ describe('synth -> train -> artifact -> wrangler dev -> HTTP', () => {
     dir = await mkdtemp(join(tmpdir(), 'edgerec-e2e-'));
     const ratings = join(dir, 'ratings.tsv');
     modelPath = join(dir, 'model.json');
-    await edgerec('synth', '--users', '300', '--items', '200', '--ratings', '24000', '--seed', '11', '--out', ratings, '--quiet');
+    await edgerec(
+      'synth',
+      '--users',
+      '300',
+      '--items',
+      '200',
+      '--ratings',
+      '24000',
+      '--seed',
+      '11',
+      '--out',
+      ratings,
+      '--quiet',
+    );
     summary = JSON.parse(
-      await edgerec('train', '--ratings', ratings, '--out', modelPath, '--learning-rate', '0.005', '--batch-size', '256', '--quiet', '--json'),
+      await edgerec(
+        'train',
+        '--ratings',
+        ratings,
+        '--out',
+        modelPath,
+        '--learning-rate',
+        '0.005',
+        '--batch-size',
+        '256',
+        '--quiet',
+        '--json',
+      ),
     );
     artifact = await parseArtifact(await readFile(modelPath, 'utf8'));
     server = await startLocalServer({ model: modelPath, quiet: true });
@@ -56,22 +81,31 @@ describe('synth -> train -> artifact -> wrangler dev -> HTTP', () => {
   });
 
   it('serves the artifact it was given', async () => {
-    const body = (await (await fetch(`${server.url}/v1/model`)).json()) as { sha256: string; counts: { users: number } };
+    const body = (await (await fetch(`${server.url}/v1/model`)).json()) as {
+      sha256: string;
+      counts: { users: number };
+    };
     expect(body.sha256).toBe(artifact.meta.sha256);
     expect(body.counts.users).toBe(artifact.model.users.size);
   });
 
   it('GET /v1/score equals `edgerec predict` for the same pairs', async () => {
     const { users, items } = artifact.model;
-    const pairs = [
+    const pairs: [string, string][] = [
       [users.ids[0]!, items.ids[0]!],
       [users.ids[7]!, items.ids[150]!],
       [users.ids[299]!, items.ids[3]!],
       [users.ids[42]!, items.ids[199]!],
     ];
-    for (const [user, item] of pairs) {
-      const cli = JSON.parse(await edgerec('predict', '--model', modelPath, '--user', user, '--item', item, '--json')) as ScoreBody;
-      const response = await fetch(`${server.url}/v1/score?user=${encodeURIComponent(user)}&item=${encodeURIComponent(item)}`);
+    // The CLI runs are independent processes: start them all at once, then compare pair by pair.
+    const answers = await Promise.all(
+      pairs.map(([user, item]) => edgerec('predict', '--model', modelPath, '--user', user, '--item', item, '--json')),
+    );
+    for (const [n, [user, item]] of pairs.entries()) {
+      const cli = JSON.parse(answers[n]!) as ScoreBody;
+      const response = await fetch(
+        `${server.url}/v1/score?user=${encodeURIComponent(user)}&item=${encodeURIComponent(item)}`,
+      );
       expect(response.status).toBe(200);
       const edge = (await response.json()) as ScoreBody;
       expect(edge.rating).toBeCloseTo(cli.rating, 6);
@@ -134,6 +168,8 @@ describe('synth -> train -> artifact -> wrangler dev -> HTTP', () => {
       code: 'unknown_user',
       message: expect.stringContaining('nobody'),
     });
-    await expect(edgerec('predict', '--model', modelPath, '--user', 'nobody', '--item', 'i1')).rejects.toThrow(/unknown user "nobody"/);
+    await expect(edgerec('predict', '--model', modelPath, '--user', 'nobody', '--item', 'i1')).rejects.toThrow(
+      /unknown user "nobody"/,
+    );
   });
 });

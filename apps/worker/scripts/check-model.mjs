@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// wrangler's custom build step (wrangler.jsonc `build.command`): runs before `wrangler dev` and
-// `wrangler deploy` bundle the worker, and stops them with a clear message when no valid model
-// artifact is bundled at apps/worker/model/edgerec.model.json.
+// Runs before `pnpm --filter @edgerec/worker dev` and `deploy` start wrangler (scripts/run-wrangler.mjs),
+// and stops them with a clear message when no valid model artifact is bundled at
+// apps/worker/model/edgerec.model.json.
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { readValidatedArtifact } from './artifact-file.mjs';

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `pnpm demo`: synthetic ratings and interactions -> train -> artifacts -> wrangler dev on 127.0.0.1 -> real requests.
 // Keeps serving until Ctrl-C; `pnpm demo --exit` (or EDGEREC_DEMO_EXIT=1) stops after the requests.
+// Ctrl-C at any point stops what is running (the CLI, the local workers) and exits 0. Headings are
+// bold only on a terminal (FORCE_COLOR forces colour, NO_COLOR turns it off).
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -15,7 +17,8 @@ const USAGE = `usage: pnpm demo [--exit] [--port N] [--users N] [--items N] [--r
 Generates synthetic ratings, trains a rating model (with its interaction head for ranking),
 serves it with wrangler dev on 127.0.0.1 and sends a few requests; then does the same for an
 interaction (implicit-feedback) model on synthetic clicks, served on port N+1. Without --exit it
-keeps serving both until Ctrl-C. EDGEREC_DEMO_EXIT=1 also stops early.`;
+keeps serving both until Ctrl-C. EDGEREC_DEMO_EXIT=1 also stops early. Headings are bold on a
+terminal only; NO_COLOR=1 turns that off, FORCE_COLOR=1 forces it.`;
 
 const { values } = parseArgs({
   options: {
@@ -38,14 +41,41 @@ const modelFile = join(dir, 'model.json');
 const clicksFile = join(dir, 'clicks.tsv');
 const rankerFile = join(dir, 'ranker.json');
 const show = (path) => relative(process.cwd(), path) || path;
-const step = (text) => console.log(`\n\x1b[1m▶ ${text}\x1b[0m`);
 
-/** Runs the edgerec CLI with inherited output; rejects on a non-zero exit. */
+/**
+ * Whether to print ANSI colour: FORCE_COLOR decides when set (0 or false: never), else only on a
+ * terminal, where Node's hasColors() also honours NO_COLOR, NODE_DISABLE_COLORS and TERM=dumb.
+ */
+function colourWanted(stream) {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return !['0', 'false'].includes(force.toLowerCase());
+  return Boolean(stream.isTTY && stream.hasColors?.());
+}
+const bold = colourWanted(process.stdout) ? (text) => `\x1b[1m${text}\x1b[0m` : (text) => text;
+const step = (text) => console.log(`\n${bold(`▶ ${text}`)}`);
+
+/** Aborted by Ctrl-C (SIGINT) or SIGTERM: the running step stops, nothing new starts. */
+const interrupt = new AbortController();
+/** The local workers started so far. */
+const servers = [];
+/** The edgerec CLI process running now, if any. */
+let cli;
+/** True once every step is done and the demo only waits (until Ctrl-C). */
+let serving = false;
+
+/** Runs the edgerec CLI with inherited output; rejects on a non-zero exit or an interrupt. */
 function edgerec(args) {
+  interrupt.signal.throwIfAborted();
   console.log(`$ edgerec ${args.join(' ')}`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: 'inherit' });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`edgerec ${args[0]} exited with ${code}`))));
+    cli = child;
+    child.on('exit', (code, signal) => {
+      cli = undefined;
+      if (interrupt.signal.aborted) reject(interrupt.signal.reason);
+      else if (code === 0) resolve();
+      else reject(new Error(`edgerec ${args[0]} exited with ${code ?? signal}`));
+    });
   });
 }
 
@@ -57,6 +87,7 @@ async function request(base, method, path, body) {
   console.log(`$ ${curl}`);
   const response = await fetch(`${base}${path}`, {
     method,
+    signal: interrupt.signal,
     ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
   });
   const json = await response.json();
@@ -64,33 +95,67 @@ async function request(base, method, path, body) {
   return json;
 }
 
-await mkdir(dir, { recursive: true });
-process.chdir(REPO);
-
-step('1/7 Generate synthetic ratings (planted low-rank structure, known noise floor; users rate more of what they like)');
-await edgerec([
-  'synth', '--users', values.users, '--items', values.items, '--ratings', values.ratings, '--selection', '4', '--seed', '42', '--out', show(ratingsFile),
-]);
-
-step('2/7 Train the rating model (and its iALS ranking head) and export the artifact');
-await edgerec(['train', '--ratings', show(ratingsFile), '--out', show(modelFile)]);
-
-step(`3/7 Serve it at the edge, locally: wrangler dev on 127.0.0.1:${values.port}`);
-const servers = [await startLocalServer({ model: modelFile, port: Number(values.port) })];
-const [server] = servers;
 let stopping = false;
-const shutdown = async (code) => {
-  if (stopping) return;
+/** Stops the local workers, then exits with `code` (a second call waits for the first). */
+async function shutdown(code) {
+  if (stopping) return new Promise(() => {});
   stopping = true;
   // One at a time, newest first: a wrangler dev watching its folder rebuilds (and esbuild may
   // print a panic) when another one removes its run folder next to it at the same moment.
   for (const s of [...servers].reverse()) await s.stop();
   process.exit(code);
-};
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+}
+
+// Ctrl-C: the terminal sends SIGINT to the CLI child too (same process group), and pnpm passes a
+// second copy on to this process; the local workers run in process groups of their own and are
+// stopped by shutdown(). Each step ends on the abort: a CLI run stops by itself (training stops
+// cleanly without writing a model), a starting server is stopped, a request is cancelled; then the
+// catch below shuts down. A clean stop exits 0, so pnpm prints no ELIFECYCLE banner.
+function onSignal(signal) {
+  if (interrupt.signal.aborted) return;
+  console.log(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the demo.`);
+  interrupt.abort(new Error(`interrupted (${signal})`));
+  if (signal === 'SIGINT') {
+    // Only if the SIGINT did not come from the terminal (e.g. `kill -INT`) is the CLI still running.
+    setTimeout(() => cli?.kill('SIGINT'), 3000).unref();
+  } else {
+    cli?.kill(signal);
+  }
+  if (serving) void shutdown(0);
+}
+process.on('SIGINT', () => onSignal('SIGINT'));
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+await mkdir(dir, { recursive: true });
+process.chdir(REPO);
 
 try {
+  step(
+    '1/7 Generate synthetic ratings (planted low-rank structure, known noise floor; users rate more of what they like)',
+  );
+  await edgerec([
+    'synth',
+    '--users',
+    values.users,
+    '--items',
+    values.items,
+    '--ratings',
+    values.ratings,
+    '--selection',
+    '4',
+    '--seed',
+    '42',
+    '--out',
+    show(ratingsFile),
+  ]);
+
+  step('2/7 Train the rating model (and its iALS ranking head) and export the artifact');
+  await edgerec(['train', '--ratings', show(ratingsFile), '--out', show(modelFile)]);
+
+  step(`3/7 Serve it at the edge, locally: wrangler dev on 127.0.0.1:${values.port}`);
+  const server = await startLocalServer({ model: modelFile, port: Number(values.port), signal: interrupt.signal });
+  servers.push(server);
+
   step('4/7 Ask it things: model info, recommendations, scores, similar items, a new user, cold start');
   const base = server.url;
   await request(base, 'GET', '/v1/model');
@@ -119,14 +184,28 @@ try {
 
   step('5/7 Generate synthetic clicks (implicit feedback: users pick mostly from their taste group)');
   await edgerec([
-    'synth', '--users', values.users, '--items', values.items, '--interactions', String(Math.round(Number(values.ratings) * 0.8)),
-    '--rank', '10', '--weights', '--seed', '42', '--out', show(clicksFile),
+    'synth',
+    '--users',
+    values.users,
+    '--items',
+    values.items,
+    '--interactions',
+    String(Math.round(Number(values.ratings) * 0.8)),
+    '--rank',
+    '10',
+    '--weights',
+    '--seed',
+    '42',
+    '--out',
+    show(clicksFile),
   ]);
   step('6/7 Train an interaction model (iALS) for top-K, next to popularity');
   await edgerec(['train', '--objective', 'interaction', '--ratings', show(clicksFile), '--out', show(rankerFile)]);
   const interactionPort = Number(values.port) + 1;
-  step(`7/7 Serve it on 127.0.0.1:${interactionPort}: scores (not ratings), recommendations, a new user from their clicks`);
-  const ranker = await startLocalServer({ model: rankerFile, port: interactionPort });
+  step(
+    `7/7 Serve it on 127.0.0.1:${interactionPort}: scores (not ratings), recommendations, a new user from their clicks`,
+  );
+  const ranker = await startLocalServer({ model: rankerFile, port: interactionPort, signal: interrupt.signal });
   servers.push(ranker);
   const model = await request(ranker.url, 'GET', '/v1/model');
   console.log(`(objective ${model.objective}; cold start ${model.coldStart}; fold-in ${model.foldIn})`);
@@ -134,18 +213,26 @@ try {
   const first = clicks.items?.[0]?.item ?? 'i1';
   await request(ranker.url, 'GET', `/v1/score?user=u1&item=${encodeURIComponent(first)}`);
   // A visitor the model has never seen: the items they clicked, folded in by the closed-form iALS solve.
-  await request(ranker.url, 'POST', '/v1/recommendations', { items: clicks.items.slice(0, 3).map((r) => r.item), k: 5 });
+  await request(ranker.url, 'POST', '/v1/recommendations', {
+    items: clicks.items.slice(0, 3).map((r) => r.item),
+    k: 5,
+  });
   await request(ranker.url, 'GET', '/v1/users/nobody/recommendations?k=3');
 } catch (error) {
-  console.error(`demo request failed: ${error.message}`);
-  await shutdown(1);
+  if (interrupt.signal.aborted) await shutdown(0);
+  else {
+    console.error(`demo failed: ${error.message}`);
+    await shutdown(1);
+  }
 }
 
 if (values.exit) {
   console.log('\nDemo done (--exit): stopping the local workers.');
   await shutdown(0);
 } else {
-  const ranker = servers[1];
+  const [server, ranker] = servers;
+  serving = true;
+  if (interrupt.signal.aborted) await shutdown(0);
   console.log(`\nThe workers keep serving: the rating model at ${server.url}, the interaction model at ${ranker.url} — try:
   curl -s '${server.url}/v1/users/u7/recommendations?k=3'
   curl -s '${server.url}/v1/score?user=u7&item=i42'
@@ -153,8 +240,8 @@ if (values.exit) {
   open ${server.url}/docs (API docs) or ${server.url}/openapi.json
 Press Ctrl-C to stop.`);
   const code = await Promise.race(servers.map((s) => s.exited));
-  if (!stopping) {
+  if (!stopping && !interrupt.signal.aborted) {
     console.error(`the local worker stopped unexpectedly (exit ${code})`);
-    process.exit(1);
+    await shutdown(1);
   }
 }

@@ -8,11 +8,15 @@ export interface LocalServer {
 /** Finds a free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number>;
 
-/** Serves `model` with wrangler dev on 127.0.0.1 and resolves once GET /health answers 200. */
+/**
+ * Serves `model` with wrangler dev on 127.0.0.1 and resolves once GET /health answers 200.
+ * Aborting `signal` while it starts stops the server and rejects with the signal's reason.
+ */
 export function startLocalServer(options: {
   model: string;
   port?: number;
   quiet?: boolean;
   timeoutMs?: number;
   wranglerArgs?: string[];
+  signal?: AbortSignal;
 }): Promise<LocalServer>;

@@ -19,17 +19,49 @@ export function freePort() {
   });
 }
 
+/** How many times a quiet start is tried when wrangler reports a port another process took first. */
+const ATTEMPTS = 3;
+
 /**
  * Serves `model` with wrangler dev on 127.0.0.1:`port` and resolves once GET /health answers 200.
- * @param {{ model: string, port?: number, quiet?: boolean, timeoutMs?: number, wranglerArgs?: string[] }} options
+ * Aborting `signal` while it starts stops the server and rejects with the signal's reason.
+ *
+ * Ports are picked free (`freePort`, and wrangler's own inspector port) but bound only when
+ * workerd starts a few seconds later, so on a busy machine another process can take one first:
+ * with `quiet`, where the output is read, an "Address already in use" start is retried (on a new
+ * free port unless `port` was given), up to 3 attempts.
+ * @param {{ model: string, port?: number, quiet?: boolean, timeoutMs?: number, wranglerArgs?: string[], signal?: AbortSignal }} options
  * @returns {Promise<{ url: string, stop: () => Promise<void>, exited: Promise<number | null> }>}
  */
 export async function startLocalServer(options) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= ATTEMPTS) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(options) {
+  options.signal?.throwIfAborted();
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    [SERVE_MODEL, '--model', options.model, '--port', String(port), '--ip', '127.0.0.1', '--', ...(options.wranglerArgs ?? ['--log-level', 'warn'])],
+    [
+      SERVE_MODEL,
+      '--model',
+      options.model,
+      '--port',
+      String(port),
+      '--ip',
+      '127.0.0.1',
+      '--',
+      ...(options.wranglerArgs ?? ['--log-level', 'warn']),
+    ],
     { stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', detached: true },
   );
   let output = '';
@@ -54,7 +86,14 @@ export async function startLocalServer(options) {
 
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   while (Date.now() < deadline) {
-    if (!running) throw new Error(`the local worker exited before it was ready:\n${output}`);
+    if (options.signal?.aborted) {
+      await stop();
+      throw options.signal.reason;
+    }
+    if (!running) {
+      const message = `the local worker exited before it was ready:\n${output}`;
+      throw /Address already in use/.test(output) ? new PortTakenError(message) : new Error(message);
+    }
     try {
       const response = await fetch(`${url}/health`);
       if (response.ok) return { url, stop, exited };
@@ -64,5 +103,7 @@ export async function startLocalServer(options) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
-  throw new Error(`the local worker did not answer ${url}/health within ${options.timeoutMs ?? 120_000} ms:\n${output}`);
+  throw new Error(
+    `the local worker did not answer ${url}/health within ${options.timeoutMs ?? 120_000} ms:\n${output}`,
+  );
 }

@@ -18,7 +18,10 @@ export async function writeRunConfig(runDir, modelPath) {
   const mainConfig = await readFile(join(WORKER_DIR, 'wrangler.jsonc'), 'utf8');
   const compatibilityDate = /"compatibility_date"\s*:\s*"([^"]+)"/.exec(mainConfig)?.[1];
   if (!compatibilityDate) throw new Error('cannot find compatibility_date in apps/worker/wrangler.jsonc');
-  const relativeSrc = join(...Array(runDir.slice(WORKER_DIR.length).split('/').filter(Boolean).length).fill('..'), 'src');
+  const relativeSrc = join(
+    ...Array(runDir.slice(WORKER_DIR.length).split('/').filter(Boolean).length).fill('..'),
+    'src',
+  );
   await mkdir(runDir, { recursive: true });
   await copyFile(modelPath, join(runDir, 'served.model.json'));
   await writeFile(

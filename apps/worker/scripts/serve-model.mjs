@@ -13,7 +13,8 @@ import { readValidatedArtifact } from './artifact-file.mjs';
 import { writeRunConfig } from './run-config.mjs';
 
 const WORKER_DIR = fileURLToPath(new URL('..', import.meta.url));
-const USAGE = 'usage: node scripts/serve-model.mjs --model <artifact.json> [--port 8787] [--ip 127.0.0.1] [-- <wrangler dev args>]';
+const USAGE =
+  'usage: node scripts/serve-model.mjs --model <artifact.json> [--port 8787] [--ip 127.0.0.1] [-- <wrangler dev args>]';
 
 /** Prints a message and exits with status 1. */
 function fail(message) {

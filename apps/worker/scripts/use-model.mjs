@@ -56,10 +56,14 @@ console.log(`  sha256   ${meta.sha256}`);
 // An interaction model's scale is the identity on scores: never show it as a rating range.
 const interaction = meta.objective === 'interaction';
 const head = model.ranking ? `; ranking head dim ${model.ranking.dim}, ${model.ranking.activation}` : '';
-console.log(`  counts   ${model.users.size} users, ${model.items.size} items, ${meta.stats.ratings} ${interaction ? 'interactions' : 'ratings'}`);
+console.log(
+  `  counts   ${model.users.size} users, ${model.items.size} items, ${meta.stats.ratings} ${interaction ? 'interactions' : 'ratings'}`,
+);
 console.log(
   `  model    ${meta.objective} (artifact version ${meta.fileVersion}), dim ${model.dim}, ${model.activation}, ` +
     `${interaction ? 'score threshold' : `ratings ${model.scale.min}..${model.scale.max}, threshold`} ${model.recommendThreshold}${head}`,
 );
-console.log(`  size     ${mib} MiB${model.seen ? '' : ' (no seen lists: recommendations will not exclude rated items)'}`);
+console.log(
+  `  size     ${mib} MiB${model.seen ? '' : ' (no seen lists: recommendations will not exclude rated items)'}`,
+);
 console.log('Next: pnpm --filter @edgerec/worker dev   (or deploy)');

@@ -96,11 +96,9 @@ export function servedInfo(model: ServedModel): ServedInfo {
 /** zod/OpenAPI schema of {@link ServedInfo}, for the `served` field of `ModelInfoSchema`. */
 export const ServedInfoSchema = z
   .object({
-    sha256: z
-      .string()
-      .openapi({
-        description: "The artifact's content sha256 (its first 12 characters are the x-edgerec-model header).",
-      }),
+    sha256: z.string().openapi({
+      description: "The artifact's content sha256 (its first 12 characters are the x-edgerec-model header).",
+    }),
     createdAt: z.string(),
     source: z.enum(MODEL_SOURCES).openapi({ description: 'MODEL_SOURCE the model was loaded from.' }),
     key: z.string().optional().openapi({ description: 'R2 object key of the artifact (source "r2").' }),

@@ -117,12 +117,9 @@ export const InteractionScoreSchema = z
         "The model's output for the pair: a ranking score (iALS: a predicted preference around 0 to 1, not a probability), not a rating.",
       example: 0.41,
     }),
-    probability: z
-      .number()
-      .optional()
-      .openapi({
-        description: 'Sigmoid heads only: the same number, which is then the probability that the user interacts.',
-      }),
+    probability: z.number().optional().openapi({
+      description: 'Sigmoid heads only: the same number, which is then the probability that the user interacts.',
+    }),
     recommend: z.boolean().openapi({
       description:
         'Whether score >= threshold. With the artifact\'s threshold this means about "the item would be in this user\'s top 10".',

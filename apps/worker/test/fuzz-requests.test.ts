@@ -3,9 +3,21 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env as workerEnv, exports } from 'cloudflare:workers';
 import { expect, it } from 'vitest';
 import { ERROR_CODES } from '../src/errors';
-import { MAX_BATCH, MAX_BODY_BYTES, MAX_CANDIDATES, MAX_FOLD_IN_ITEMS, MAX_FOLD_IN_RATINGS, MAX_ID_LENGTH } from '../src/schemas';
+import {
+  MAX_BATCH,
+  MAX_BODY_BYTES,
+  MAX_CANDIDATES,
+  MAX_FOLD_IN_ITEMS,
+  MAX_FOLD_IN_RATINGS,
+  MAX_ID_LENGTH,
+} from '../src/schemas';
 import worker from '../src/index';
-import { loadArtifact, makeInteractionArtifact, makeRankedArtifact, makeVersion1Artifact } from './helpers/interaction-model';
+import {
+  loadArtifact,
+  makeInteractionArtifact,
+  makeRankedArtifact,
+  makeVersion1Artifact,
+} from './helpers/interaction-model';
 import { ODD_USER_ID, TEST_MODEL } from './helpers/test-model';
 import { loadTestArtifact, unitApp } from './helpers/unit-app';
 
@@ -159,13 +171,65 @@ function segment(d: Dice, text: string): string {
 }
 
 const K_VALUES = [
-  '1', '5', '10', '100', '0', '-1', '-0', '101', '1000', '99999999999999999999', '1e309', '-1e309', '1e1', '2.5', '10.0',
-  'NaN', 'Infinity', '-Infinity', '', ' ', ' 7 ', '+5', '0x10', '0b1', '0o7', '５', '١', '1,2', 'null', 'true', '[]', '{}', '%00', 'k',
+  '1',
+  '5',
+  '10',
+  '100',
+  '0',
+  '-1',
+  '-0',
+  '101',
+  '1000',
+  '99999999999999999999',
+  '1e309',
+  '-1e309',
+  '1e1',
+  '2.5',
+  '10.0',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '',
+  ' ',
+  ' 7 ',
+  '+5',
+  '0x10',
+  '0b1',
+  '0o7',
+  '５',
+  '١',
+  '1,2',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '%00',
+  'k',
   '9'.repeat(400),
 ];
 const THRESHOLD_VALUES = [
-  '1', '3.5', '5', '0.999', '5.0001', '-1', '0', '1e309', '-1e309', 'NaN', 'Infinity', '', ' ', ' 4 ', '4,5', '0x4', '4e0', '４',
-  'abc', 'null', '1e-400', '.5e1',
+  '1',
+  '3.5',
+  '5',
+  '0.999',
+  '5.0001',
+  '-1',
+  '0',
+  '1e309',
+  '-1e309',
+  'NaN',
+  'Infinity',
+  '',
+  ' ',
+  ' 4 ',
+  '4,5',
+  '0x4',
+  '4e0',
+  '４',
+  'abc',
+  'null',
+  '1e-400',
+  '.5e1',
 ];
 const COLD_START_VALUES = ['fallback', 'error', '', 'FALLBACK', 'Error', 'true', '1', 'none', ' fallback'];
 const ORDER_VALUES = ['score', 'rating', '', 'RATING', 'popularity', ' score', '1'];
@@ -190,7 +254,8 @@ function listSize(d: Dice): number {
 /** Query parameters for a route, some valid, most mutated; values are already encoded. */
 function queryFor(d: Dice, route: 'score' | 'recommendations' | 'similar' | 'other'): [string, string][] {
   const params: [string, string][] = [];
-  const add = (name: string, value: string, encodeIt = d.chance(0.85)) => params.push([name, encodeIt ? enc(value) : value]);
+  const add = (name: string, value: string, encodeIt = d.chance(0.85)) =>
+    params.push([name, encodeIt ? enc(value) : value]);
   const maybe = (p: number, f: () => void) => {
     if (d.chance(p)) f();
   };
@@ -218,7 +283,9 @@ function queryFor(d: Dice, route: 'score' | 'recommendations' | 'similar' | 'oth
       maybe(0.05, () => add('exclude', 'item-1'));
     }
   }
-  maybe(0.1, () => add(d.pick(['x', 'K', 'user[]', 'k[]', '__proto__', 'constructor', '', '%00', 'a'.repeat(300)]), anyId(d, 'item')));
+  maybe(0.1, () =>
+    add(d.pick(['x', 'K', 'user[]', 'k[]', '__proto__', 'constructor', '', '%00', 'a'.repeat(300)]), anyId(d, 'item')),
+  );
   maybe(0.03, () => params.push([d.pick(['k', 'user', 'exclude']), d.pick(['', '=', '==', '%', '&&'])]));
   maybe(0.005, () => {
     for (let p = 0, n = d.pick([1000, 20_000]); p < n; p++) params.push([`p${p}`, String(p)]);
@@ -255,7 +322,13 @@ function pair(d: Dice): unknown {
 function rating(d: Dice): unknown {
   return d.weighted<() => unknown>([
     [10, () => ({ item: d.chance(0.8) ? d.pick(KNOWN_ITEMS) : anyId(d, 'item'), rating: 1 + d.int(5) })],
-    [3, () => ({ item: d.pick(KNOWN_ITEMS), rating: d.pick([1, 5, 0.999, 5.001, 3.3333, -0, 0, 6, -1e308, 1e308, 5e-324, 2.5]) })],
+    [
+      3,
+      () => ({
+        item: d.pick(KNOWN_ITEMS),
+        rating: d.pick([1, 5, 0.999, 5.001, 3.3333, -0, 0, 6, -1e308, 1e308, 5e-324, 2.5]),
+      }),
+    ],
     [1, () => ({ item: d.pick(KNOWN_ITEMS) })],
     [1, () => ({ rating: 4 })],
     [1, () => ({ item: anyValue(d), rating: anyValue(d) })],
@@ -280,7 +353,15 @@ function interaction(d: Dice): unknown {
 }
 
 /** Raw JSON number texts JSON.stringify cannot write. */
-const RAW_NUMBERS = ['1e309', '-1e309', '1e-400', '-0', '0.1e1', '4.000000000000000000000001', '100000000000000000000000000000'];
+const RAW_NUMBERS = [
+  '1e309',
+  '-1e309',
+  '1e-400',
+  '-0',
+  '0.1e1',
+  '4.000000000000000000000001',
+  '100000000000000000000000000000',
+];
 
 function batchSizeOf(d: Dice, limit: number): number {
   return d.weighted([
@@ -314,14 +395,19 @@ function foldInBody(d: Dice): string {
     [0.5, 'neither'],
   ] as const);
   if (form === 'ratings' || form === 'both') {
-    obj.ratings = d.chance(0.85) ? Array.from({ length: batchSizeOf(d, MAX_FOLD_IN_RATINGS) }, () => rating(d)) : anyValue(d);
+    obj.ratings = d.chance(0.85)
+      ? Array.from({ length: batchSizeOf(d, MAX_FOLD_IN_RATINGS) }, () => rating(d))
+      : anyValue(d);
   }
   if (form === 'items' || form === 'both') {
-    obj.items = d.chance(0.85) ? Array.from({ length: batchSizeOf(d, MAX_FOLD_IN_ITEMS) }, () => interaction(d)) : anyValue(d);
+    obj.items = d.chance(0.85)
+      ? Array.from({ length: batchSizeOf(d, MAX_FOLD_IN_ITEMS) }, () => interaction(d))
+      : anyValue(d);
   }
   if (d.chance(0.15)) obj.order = d.chance(0.8) ? d.pick(['score', 'rating']) : anyValue(d);
   if (d.chance(0.4)) obj.k = d.chance(0.6) ? d.pick([1, 3, 10, 100, 0, 101, -1, 2.5, 1e21]) : anyValue(d);
-  if (d.chance(0.2)) obj.l2 = d.chance(0.7) ? d.pick([1e-4, 1e-5, 0, 0.3, 100, 101, -1, 5e-324, 1e-4 * 0.999]) : anyValue(d);
+  if (d.chance(0.2))
+    obj.l2 = d.chance(0.7) ? d.pick([1e-4, 1e-5, 0, 0.3, 100, 101, -1, 5e-324, 1e-4 * 0.999]) : anyValue(d);
   for (const name of ['exclude', 'candidates']) {
     if (d.chance(0.2)) obj[name] = d.chance(0.8) ? idList(d, listSize(d)) : anyValue(d);
   }
@@ -340,7 +426,23 @@ function finishBody(d: Dice, obj: Record<string, unknown>, numberFields: string[
     [30, () => text],
     [2, () => text.slice(0, d.int(text.length))],
     [1, () => ''],
-    [1, () => d.pick(['null', 'true', '0', '"pairs"', '[]', '{}', '[{}]', 'undefined', 'NaN', '{"pairs":NaN}', "{'pairs':[]}"])],
+    [
+      1,
+      () =>
+        d.pick([
+          'null',
+          'true',
+          '0',
+          '"pairs"',
+          '[]',
+          '{}',
+          '[{}]',
+          'undefined',
+          'NaN',
+          '{"pairs":NaN}',
+          "{'pairs':[]}",
+        ]),
+    ],
     [1, () => `${text.slice(0, -1)},}`],
     [1, () => `\ufeff${text}`],
     [1, () => `${text}${d.pick([' ', '\n', 'x', '}', '{}', '\u0000'])}`],
@@ -375,7 +477,21 @@ interface FuzzRequest {
 }
 
 const BASE = 'https://edgerec.test';
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'get', 'post', 'patch', 'PROPFIND', 'FOO', 'M-SEARCH'];
+const METHODS = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'get',
+  'post',
+  'patch',
+  'PROPFIND',
+  'FOO',
+  'M-SEARCH',
+];
 
 /** Known paths mutated: segments doubled, dropped, dotted, encoded, NUL-ed, case-changed, stretched. */
 function mutatePath(d: Dice, path: string): string {
@@ -384,10 +500,18 @@ function mutatePath(d: Dice, path: string): string {
   for (let m = 0; m < n; m++) {
     const at = 1 + d.int(Math.max(1, parts.length - 1));
     d.weighted<() => void>([
-      [2, () => parts.splice(at, 0, d.pick(['..', '.', '%2e%2e', '%2E.', '%00', '', 'v1', '%2F', ';x', '..;', '%252e']))],
+      [
+        2,
+        () => parts.splice(at, 0, d.pick(['..', '.', '%2e%2e', '%2E.', '%00', '', 'v1', '%2F', ';x', '..;', '%252e'])),
+      ],
       [1, () => parts.splice(at, 1)],
       [1, () => (parts[at] = (parts[at] ?? '').toUpperCase())],
-      [1, () => (parts[at] = `${parts[at] ?? ''}${d.pick(['%00', '%', '%zz', '/', '//', '~', '%20', '..', '.json', '?', '#x'])}`)],
+      [
+        1,
+        () =>
+          (parts[at] =
+            `${parts[at] ?? ''}${d.pick(['%00', '%', '%zz', '/', '//', '~', '%20', '..', '.json', '?', '#x'])}`),
+      ],
       [1, () => (parts[at] = segment(d, randomUnicode(d, 1 + d.int(12))))],
       [0.5, () => (parts[at] = 'y'.repeat(d.pick([300, 5000, 70_000])))],
       [1, () => parts.push('')],
@@ -436,7 +560,16 @@ function generate(d: Dice, targets: number): FuzzRequest {
       query = queryFor(d, 'similar');
       break;
     case 'known':
-      path = d.pick(['/health', '/v1/model', '/openapi.json', '/docs', '/admin/reload', '/v1/score', '/v1/recommendations', '/']);
+      path = d.pick([
+        '/health',
+        '/v1/model',
+        '/openapi.json',
+        '/docs',
+        '/admin/reload',
+        '/v1/score',
+        '/v1/recommendations',
+        '/',
+      ]);
       method = path === '/admin/reload' || path === '/v1/recommendations' ? 'POST' : 'GET';
       query = queryFor(d, 'other');
       break;
@@ -504,7 +637,8 @@ function generate(d: Dice, targets: number): FuzzRequest {
     ]);
     if (type !== undefined) headers['content-type'] = type;
   }
-  if (d.chance(0.1)) headers.origin = d.pick(['https://app.example', 'https://evil.example', 'null', '', 'http://127.0.0.1']);
+  if (d.chance(0.1))
+    headers.origin = d.pick(['https://app.example', 'https://evil.example', 'null', '', 'http://127.0.0.1']);
   if (d.chance(0.08)) {
     headers.authorization = d.pick([
       'Bearer test-admin-token-0123456789',
@@ -517,8 +651,9 @@ function generate(d: Dice, targets: number): FuzzRequest {
     ]);
   }
   if (d.chance(0.05)) headers['access-control-request-method'] = d.pick(['POST', 'GET', 'DELETE', 'X']);
-  if (d.chance(0.05)) headers['accept'] = d.pick(['text/html', '*/*', 'application/xml', '', 'application/json;q=0']);
-  if (d.chance(0.03)) headers['content-length'] = d.pick(['0', '-1', 'abc', '99999999999999999999', String(MAX_BODY_BYTES + 1), '1']);
+  if (d.chance(0.05)) headers.accept = d.pick(['text/html', '*/*', 'application/xml', '', 'application/json;q=0']);
+  if (d.chance(0.03))
+    headers['content-length'] = d.pick(['0', '-1', 'abc', '99999999999999999999', String(MAX_BODY_BYTES + 1), '1']);
   if (d.chance(0.03)) headers['transfer-encoding'] = 'chunked';
   if (d.chance(0.03)) headers['x-fuzz'] = 'z'.repeat(d.pick([10, 8000]));
   if (d.chance(0.02)) headers['content-encoding'] = d.pick(['gzip', 'br', 'identity']);
@@ -563,7 +698,10 @@ function toRequest(r: FuzzRequest): Request | undefined {
 /** A short description of a request for failure reports. */
 function describe(r: FuzzRequest): string {
   const clip = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s);
-  const body = r.bodyText === undefined ? '' : ` body=${clip(JSON.stringify(r.bodyText))}${r.body === 'stream' ? ' (streamed)' : r.body instanceof Uint8Array ? ' (bytes + invalid UTF-8)' : ''}`;
+  const body =
+    r.bodyText === undefined
+      ? ''
+      : ` body=${clip(JSON.stringify(r.bodyText))}${r.body === 'stream' ? ' (streamed)' : r.body instanceof Uint8Array ? ' (bytes + invalid UTF-8)' : ''}`;
   return `${r.method} ${clip(r.url)} headers=${clip(JSON.stringify(r.headers), 200)}${body} → target ${r.target}`;
 }
 
@@ -584,7 +722,8 @@ function checkSuccessBody(path: string, method: string, body: unknown): string |
         ((isNumber(it.rating) && isNumber(it.raw)) || isNumber(it.score) || isNumber(it.popularity)) &&
         ['score', 'probability', 'rating', 'raw', 'popularity'].every((key) => !(key in it) || isNumber(it[key])),
     );
-  const scored = (r: Record<string, unknown>) => ((isNumber(r.rating) && isNumber(r.raw)) || isNumber(r.score)) && typeof r.recommend === 'boolean';
+  const scored = (r: Record<string, unknown>) =>
+    ((isNumber(r.rating) && isNumber(r.raw)) || isNumber(r.score)) && typeof r.recommend === 'boolean';
   if (typeof body !== 'object' || body === null) return 'body is not a JSON object';
   if (path === '/v1/score' && method === 'GET') {
     return scored(b) ? undefined : 'bad score';
@@ -592,14 +731,18 @@ function checkSuccessBody(path: string, method: string, body: unknown): string |
   if (path === '/v1/score') {
     const ok =
       Array.isArray(b.results) &&
-      b.results.every((r: Record<string, unknown>) => (r.error ? typeof (r.error as { code?: unknown }).code === 'string' : scored(r)));
+      b.results.every((r: Record<string, unknown>) =>
+        r.error ? typeof (r.error as { code?: unknown }).code === 'string' : scored(r),
+      );
     return ok ? undefined : 'bad batch results';
   }
   if (/^\/v1\/users\/[^/]+\/recommendations$/.test(path) || path === '/v1/recommendations') {
     return ranked(b.items) && isNumber(b.k) ? undefined : 'bad ranked items';
   }
   if (/^\/v1\/items\/[^/]+\/similar$/.test(path)) {
-    const ok = Array.isArray(b.items) && b.items.every((it: Record<string, unknown>) => typeof it.item === 'string' && isNumber(it.similarity));
+    const ok =
+      Array.isArray(b.items) &&
+      b.items.every((it: Record<string, unknown>) => typeof it.item === 'string' && isNumber(it.similarity));
     return ok ? undefined : 'bad similar items';
   }
   return undefined;
@@ -618,7 +761,10 @@ async function check(request: Request, response: Response, ms: number): Promise<
   const path = new URL(request.url).pathname;
   const outcome: Outcome = { status, ms };
   const type = response.headers.get('content-type') ?? '';
-  const fail = (problem: string) => ({ ...outcome, problem: `${problem}; response ${status} ${type} ${text.slice(0, 300)}` });
+  const fail = (problem: string) => ({
+    ...outcome,
+    problem: `${problem}; response ${status} ${type} ${text.slice(0, 300)}`,
+  });
   if (ms > MAX_REQUEST_MS) return fail(`took ${ms} ms`);
   if (status >= 500) return fail('5xx');
   if (status >= 400) {
@@ -641,7 +787,8 @@ async function check(request: Request, response: Response, ms: number): Promise<
   }
   if (status >= 200 && status < 300) {
     if (request.method === 'HEAD' || status === 204) return text === '' ? outcome : fail('HEAD/204 with a body');
-    if (path === '/docs') return /^text\/html/.test(type) && text.includes('<html') ? outcome : fail('/docs is not HTML');
+    if (path === '/docs')
+      return /^text\/html/.test(type) && text.includes('<html') ? outcome : fail('/docs is not HTML');
     if (!/^application\/json/.test(type)) return fail('2xx without a JSON content type');
     let body: unknown;
     try {
@@ -667,7 +814,9 @@ const ENVS: Env[] = [
   { RECOMMEND_THRESHOLD: '4' },
 ];
 
-it(`answers ${FUZZ_REQUESTS} fuzzed requests without a 5xx, a malformed body or a slow answer`, { timeout: 120_000 }, async () => {
+it(`answers ${FUZZ_REQUESTS} fuzzed requests without a 5xx, a malformed body or a slow answer`, {
+  timeout: 120_000,
+}, async () => {
   const t0 = Date.now();
   const encodings: { tableEncoding?: TableEncoding; seen?: boolean }[] = [
     {},
@@ -741,7 +890,8 @@ it(`answers ${FUZZ_REQUESTS} fuzzed requests without a 5xx, a malformed body or 
     histogram.set(key, (histogram.get(key) ?? 0) + 1);
     if (outcome.problem) {
       failureCount++;
-      if (failures.length < MAX_REPORTED) failures.push(`#${n} (seed ${FUZZ_SEED}): ${outcome.problem}\n    ${describe(fuzz)}`);
+      if (failures.length < MAX_REPORTED)
+        failures.push(`#${n} (seed ${FUZZ_SEED}): ${outcome.problem}\n    ${describe(fuzz)}`);
     }
   }
 

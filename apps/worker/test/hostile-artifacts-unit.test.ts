@@ -15,8 +15,8 @@ interface AdminError {
   error: { code: string; message: string; reason?: string };
 }
 
-/** How long a refusal may take: the 1e9-pairs artifact took 19.6 s before core bounded it. */
-const QUICK_MS = 2000;
+// No timing assertion (speed belongs in benchmarks): before core bounded the counts, the 1e9-pairs
+// artifact took 19.6 s and 4 GB to refuse, so a regression fails on vitest's test timeout or memory.
 
 /** The issue's hostile classes, as helpers/hostile-artifacts.ts names them. */
 const HOSTILE_CLASSES = [
@@ -52,16 +52,13 @@ async function servingV1ThenPointingAt(name: string, bad: string | undefined, ov
   return t;
 }
 
-/** Reloads and checks a quick 422 model_rejected naming `reason`, with v1 still serving. */
+/** Reloads and checks a 422 model_rejected naming `reason`, with v1 still serving. */
 async function expectRejectedReload(
   t: ReturnType<typeof r2App>,
   reason: string,
   message: RegExp,
 ): Promise<AdminError['error']> {
-  const started = Date.now();
   const res = await t.reload();
-  const elapsed = Date.now() - started;
-  expect(elapsed).toBeLessThan(QUICK_MS);
   expect(res.status).toBe(422);
   expect(res.headers.get('x-edgerec-model')).toBe(tag(v1.sha256));
   const body = await readJson<AdminError>(res);

@@ -94,7 +94,10 @@ it('swaps models under load with no error and no mixed response', { timeout: 60_
     const kind = i % 3;
     const u = pick(TEST_MODEL.users);
     const pairs = Array.from({ length: kind === 1 ? 4 : 1 }, () => [u, pick(TEST_MODEL.items)] as const);
-    const ids = (model: RecommenderModel, [uu, ii]: readonly [number, number]) => ({ user: model.users.ids[uu]!, item: model.items.ids[ii]! });
+    const ids = (model: RecommenderModel, [uu, ii]: readonly [number, number]) => ({
+      user: model.users.ids[uu]!,
+      item: model.items.ids[ii]!,
+    });
     const anyModel = versions.get(tag(v1.sha256))!.model; // both versions have the same ids
 
     let res: Response;
@@ -104,7 +107,11 @@ it('swaps models under load with no error and no mixed response', { timeout: 60_
         res = await t.request(`/v1/score?user=${encodeURIComponent(user)}&item=${encodeURIComponent(item)}`);
       } else if (kind === 1) {
         const body = JSON.stringify({ pairs: pairs.map((p) => ids(anyModel, p)) });
-        res = await t.request('/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: slowBody(body, sample.held) });
+        res = await t.request('/v1/score', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: slowBody(body, sample.held),
+        });
       } else {
         res = await t.request(`/v1/users/${encodeURIComponent(anyModel.users.ids[u]!)}/recommendations?k=5`);
       }
@@ -123,7 +130,8 @@ it('swaps models under load with no error and no mixed response', { timeout: 60_
       };
       if (kind === 2) {
         const expected = recommendFor(model, model.users.ids[u]!, 5).items;
-        if (JSON.stringify(body.items) !== JSON.stringify(expected)) fail(`recommendations differ from ${served.name}'s`);
+        if (JSON.stringify(body.items) !== JSON.stringify(expected))
+          fail(`recommendations differ from ${served.name}'s`);
         return;
       }
       const got = kind === 0 ? [body] : (body.results ?? []);
@@ -131,7 +139,9 @@ it('swaps models under load with no error and no mixed response', { timeout: 60_
       pairs.forEach(([uu, ii], n) => {
         const expected = predict(model, uu, ii);
         if (got[n]!.rating !== expected.rating || got[n]!.raw !== expected.raw) {
-          fail(`pair ${n}: rating ${got[n]!.rating} / raw ${got[n]!.raw}, ${served.name} predicts ${expected.rating} / ${expected.raw}`);
+          fail(
+            `pair ${n}: rating ${got[n]!.rating} / raw ${got[n]!.raw}, ${served.name} predicts ${expected.rating} / ${expected.raw}`,
+          );
         }
       });
     } catch (error) {
@@ -155,7 +165,11 @@ it('swaps models under load with no error and no mixed response', { timeout: 60_
   expect(errors).toEqual([]);
   expect(samples).toHaveLength(TOTAL);
   expect(reload.status).toBe(200);
-  expect(await reload.json()).toMatchObject({ status: 'swapped', model: { sha256: v2.sha256 }, previous: { sha256: v1.sha256 } });
+  expect(await reload.json()).toMatchObject({
+    status: 'swapped',
+    model: { sha256: v2.sha256 },
+    previous: { sha256: v1.sha256 },
+  });
 
   const count = (filter: (r: Sample) => boolean) => samples.filter(filter).length;
   // Started before the reload was asked for: v1. Started after the swap: v2.

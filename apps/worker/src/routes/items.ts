@@ -17,11 +17,9 @@ export const SimilarItemsSchema = z
   .object({
     item: z.string(),
     k: z.number().int(),
-    items: z
-      .array(SimilarItemSchema)
-      .openapi({
-        description: 'At most k other items, most similar first (ties: catalogue order); never the item itself.',
-      }),
+    items: z.array(SimilarItemSchema).openapi({
+      description: 'At most k other items, most similar first (ties: catalogue order); never the item itself.',
+    }),
   })
   .openapi('SimilarItems');
 

@@ -13,13 +13,10 @@ import { ServedInfoSchema, servedInfo } from '../model-source';
 import { CLIENT_ERROR, errorContent, jsonContent } from '../schemas';
 import { defaultThreshold } from '../threshold';
 
-const metricsSchema = z
-  .object({ rmse: z.number(), mae: z.number(), count: z.number().int() })
-  .nullable()
-  .openapi({
-    description:
-      'Accuracy on the split, in rating units; null when the trainer did not evaluate it (always for an interaction model).',
-  });
+const metricsSchema = z.object({ rmse: z.number(), mae: z.number(), count: z.number().int() }).nullable().openapi({
+  description:
+    'Accuracy on the split, in rating units; null when the trainer did not evaluate it (always for an interaction model).',
+});
 
 const rankingMetricsSchema = z
   .object({
@@ -45,12 +42,10 @@ export const RankingHeadInfoSchema = z
     dim: z.number().int(),
     activation: z.enum(ACTIVATIONS),
     method: z.string().openapi({ description: 'How the head was trained (e.g. "ials").', example: 'ials' }),
-    recommendThreshold: z
-      .number()
-      .openapi({
-        description:
-          "The head's own threshold, in its score units (not used by /v1/score, which scores with the rating head).",
-      }),
+    recommendThreshold: z.number().openapi({
+      description:
+        "The head's own threshold, in its score units (not used by /v1/score, which scores with the rating head).",
+    }),
   })
   .openapi('RankingHeadInfo');
 
@@ -58,13 +53,10 @@ export const RankingHeadInfoSchema = z
 export const ModelInfoSchema = z
   .object({
     format: z.string().openapi({ example: 'edgerec-model' }),
-    version: z
-      .number()
-      .int()
-      .openapi({
-        description: "The file's artifact schema version (1 or 2; version-1 files are rating models).",
-        example: 2,
-      }),
+    version: z.number().int().openapi({
+      description: "The file's artifact schema version (1 or 2; version-1 files are rating models).",
+      example: 2,
+    }),
     sha256: z.string().openapi({ description: "The artifact's content sha256." }),
     createdAt: z.string(),
     objective: z.enum(OBJECTIVES).openapi({
@@ -79,25 +71,20 @@ export const ModelInfoSchema = z
     counts: z.object({
       users: z.number().int(),
       items: z.number().int(),
-      ratings: z
-        .number()
-        .int()
-        .openapi({
-          description:
-            'Training rows the model learned from: ratings, or (user, item) interactions for an interaction model.',
-        }),
+      ratings: z.number().int().openapi({
+        description:
+          'Training rows the model learned from: ratings, or (user, item) interactions for an interaction model.',
+      }),
     }),
     scale: z
       .object({ min: z.number(), max: z.number() })
       .nullable()
       .openapi({ description: 'The rating scale; null for an interaction model.' }),
     recommendThreshold: z.object({
-      value: z
-        .number()
-        .openapi({
-          description:
-            'The threshold used when a request does not give one (a rating, or a score for an interaction model).',
-        }),
+      value: z.number().openapi({
+        description:
+          'The threshold used when a request does not give one (a rating, or a score for an interaction model).',
+      }),
       source: z
         .enum(['artifact', 'env'])
         .openapi({ description: '"env" when RECOMMEND_THRESHOLD overrides the artifact.' }),

@@ -186,13 +186,9 @@ export const FoldInRequestSchema = z
 
 /** How the new user was folded in. */
 const FoldedInSchema = z.object({
-  ratings: z
-    .number()
-    .int()
-    .optional()
-    .openapi({
-      description: '`ratings` body: distinct known items whose ratings were used (and excluded from the ranking).',
-    }),
+  ratings: z.number().int().optional().openapi({
+    description: '`ratings` body: distinct known items whose ratings were used (and excluded from the ranking).',
+  }),
   items: z
     .number()
     .int()

@@ -14,6 +14,7 @@ import { readInteractionsFile } from '../data/read-interactions.js';
 import { indexAgainst } from '../data/split.js';
 import { readArtifactFile } from '../io/read-artifact.js';
 import { trainingItems } from './training-items.js';
+import { type ExcludedItems, excludedItemsNote } from './excluded-items.js';
 
 /** Ranking figures of one ranker; null where undefined (no user to rank, or no popularity to rank against). */
 export interface RankingMetricSet {
@@ -46,7 +47,7 @@ export interface InteractionEvaluationReport {
   /** 'any' (every held-out item is relevant) or the rating a held-out row needs. */
   threshold: number | 'any';
   heldOut: { rows: number; unknownIds: number; rankedUsers: number; relevant: number };
-  excluded: 'training items from --train and the model' | 'training items stored in the model' | 'nothing';
+  excluded: ExcludedItems;
   model: RankingMetricSet;
   popularity: (RankingMetricSet & { source: 'train file' | 'artifact' | 'seen lists' }) | null;
   verdicts: RankingVerdict[];
@@ -169,12 +170,7 @@ export async function evaluateInteractionFiles(
       rankedUsers: modelRanking.users,
       relevant: modelRanking.relevant,
     },
-    excluded:
-      options.train !== undefined
-        ? 'training items from --train and the model'
-        : seen
-          ? 'training items stored in the model'
-          : 'nothing',
+    excluded: excludedItemsNote(options.train, seen),
     model: modelSet,
     popularity:
       popularityRanking && popularity ? { ...rankingMetricSet(popularityRanking), source: popularity.source } : null,

@@ -30,6 +30,7 @@ import {
 } from './evaluate-interactions.js';
 import { trainingItems } from './training-items.js';
 import { UserError } from '../user-error.js';
+import { type ExcludedItems, excludedItemsNote } from './excluded-items.js';
 
 /** Regularisation of the bias baseline (Koren 2008's λ3 for users, λ2 for items). */
 const BIAS_LAMBDAS = { lambdaUser: 10, lambdaItem: 25, sweeps: 10 } as const;
@@ -88,7 +89,7 @@ export interface EvaluationReport {
     relevant: number;
   };
   /** What each user's ranking excludes. */
-  excluded: 'training items from --train and the model' | 'training items stored in the model' | 'nothing';
+  excluded: ExcludedItems;
   model: MetricSet;
   /** Null without --train: the artifact does not contain the training ratings. */
   biasBaseline: MetricSet | null;
@@ -237,12 +238,7 @@ export async function evaluateModelFiles(options: EvaluateOptions): Promise<Eval
       rankedUsers: modelRanking.users,
       relevant: modelRanking.relevant,
     },
-    excluded:
-      options.train !== undefined
-        ? 'training items from --train and the model'
-        : seen
-          ? 'training items stored in the model'
-          : 'nothing',
+    excluded: excludedItemsNote(options.train, seen),
     model: modelMetrics,
     biasBaseline: biasMetrics,
     globalMean: meanMetrics,

@@ -4,11 +4,11 @@ import { assertModelShape, type RecommenderModel } from '../recommender-model.js
 import { assertValidScale, SCORE_SCALE } from '../scale.js';
 import type { SeenItems } from '../seen-items.js';
 import { DEFAULT_MAX_DECODED_BYTES } from '../limits.js';
+import { parseArtifactHead } from './artifact-head.js';
 import { assertArtifactBounds } from './bounds.js';
 import { contentHash } from './content-hash.js';
 import { ArtifactError } from './errors.js';
 import {
-  ARTIFACT_FORMAT,
   artifactSchema,
   artifactSchemaV1,
   READABLE_VERSIONS,
@@ -62,25 +62,7 @@ export interface ParseOptions {
  */
 export async function parseArtifact(text: string, options: ParseOptions = {}): Promise<LoadedArtifact> {
   const source = options.source ?? 'artifact';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ArtifactError(
-      'invalid-json',
-      `${source} is not valid JSON (truncated or corrupt?): ${(error as Error).message}`,
-    );
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ArtifactError('wrong-format', `${source} is not an edgerec model (expected a JSON object)`);
-  }
-  const head = parsed as Record<string, unknown>;
-  if (head.format !== ARTIFACT_FORMAT) {
-    throw new ArtifactError(
-      'wrong-format',
-      `${source} is not an edgerec model (format is ${JSON.stringify(head.format)}, expected "${ARTIFACT_FORMAT}")`,
-    );
-  }
+  const head = parseArtifactHead(text, source);
   if (!(READABLE_VERSIONS as readonly unknown[]).includes(head.version)) {
     throw new ArtifactError(
       'unsupported-version',
@@ -88,7 +70,7 @@ export async function parseArtifact(text: string, options: ParseOptions = {}): P
     );
   }
   const fileVersion = head.version as number;
-  const result = fileVersion === 1 ? artifactSchemaV1.safeParse(parsed) : artifactSchema.safeParse(parsed);
+  const result = fileVersion === 1 ? artifactSchemaV1.safeParse(head) : artifactSchema.safeParse(head);
   if (!result.success) {
     const issues = result.error.issues.slice(0, 5).map((issue) => {
       const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';

@@ -1,6 +1,6 @@
+import { parseArtifactHead } from './artifact-head.js';
 import { artifactTail, contentHash, hashedText } from './content-hash.js';
 import { ArtifactError } from './errors.js';
-import { ARTIFACT_FORMAT } from './schema.js';
 import { signArtifactHash, type ArtifactSigningKey } from './signature.js';
 
 /**
@@ -10,24 +10,7 @@ import { signArtifactHash, type ArtifactSigningKey } from './signature.js';
  * signed.
  */
 export async function signArtifact(text: string, signingKey: ArtifactSigningKey, source = 'artifact'): Promise<string> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ArtifactError(
-      'invalid-json',
-      `${source} is not valid JSON (truncated or corrupt?): ${(error as Error).message}`,
-    );
-  }
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    Array.isArray(parsed) ||
-    (parsed as { format?: unknown }).format !== ARTIFACT_FORMAT
-  ) {
-    throw new ArtifactError('wrong-format', `${source} is not an edgerec model`);
-  }
-  const head = parsed as Record<string, unknown>;
+  const head = parseArtifactHead(text, source);
   const stored = head.sha256;
   if (typeof stored !== 'string' || !/^[0-9a-f]{64}$/.test(stored)) {
     throw new ArtifactError('schema', `${source} has no valid sha256 field`);

@@ -12,7 +12,7 @@ const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(BENCH_DIR, '../../..');
 // Self-reference: this folder belongs to @edgerec/trainer, so its own name resolves to its dist.
 /** The built `edgerec` command line. */
-export const CLI = join(dirname(fileURLToPath(import.meta.resolve('@edgerec/trainer'))), 'cli.js');
+export const CLI = fileURLToPath(import.meta.resolve('@edgerec/trainer/cli'));
 /** The peer scripts (torch_mf.py, rank_split.py, implicit_peer.py): the shared folder beside the repo. */
 export const DEFAULT_PEERS_DIR = resolve(REPO, '../shared/peers');
 const MAX_RSS_PRELOAD = pathToFileURL(join(BENCH_DIR, 'max-rss.mjs')).href;

@@ -5,13 +5,13 @@
 // bold only on a terminal (FORCE_COLOR forces colour, NO_COLOR turns it off).
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startLocalServer } from './local-server.mjs';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const CLI = join(dirname(fileURLToPath(import.meta.resolve('@edgerec/trainer'))), 'cli.js');
+const CLI = fileURLToPath(import.meta.resolve('@edgerec/trainer/cli'));
 const USAGE = `usage: pnpm demo [--exit] [--port N] [--users N] [--items N] [--ratings N]
 
 Generates synthetic ratings, trains a rating model (with its interaction head for ranking),

@@ -1,4 +1,4 @@
-// How the trainer's benchmarks print: aligned text tables or Markdown, wrapped notes, number formats.
+// How the benchmarks (the trainer's and apps/worker/bench/serve-bench.mjs) print: aligned text tables or Markdown, wrapped notes, number formats.
 // A view is a list of blocks: a string (a note) or { columns: [{ header, align }], rows: [[cell…]] },
 // where a cell is a string or { span: text } (the rest of the row, e.g. "skipped: …").
 
@@ -85,7 +85,7 @@ export function fmtInt(x) {
 export const fmtMb = fmtInt;
 
 export function fmtLoad(load) {
-  return load.map((x) => x.toFixed(2)).join(' / ');
+  return (load ?? []).map((x) => x.toFixed(2)).join(' / ');
 }
 
 export function fmtMinutes(seconds) {

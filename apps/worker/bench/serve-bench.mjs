@@ -12,6 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { f1, f2, f4, fmtInt, fmtLoad, fmtMinutes, section } from '../../trainer/bench/report-tables.mjs';
 import {
   artifactSchema,
   buildSeenItems,
@@ -1367,15 +1368,6 @@ function render(results, mode) {
   return `${out.join('\n\n')}\n`;
 }
 
-function section(md, heading, view) {
-  const parts = [md ? `#### ${heading}` : `${heading}\n${'─'.repeat(heading.length)}`];
-  for (const block of view) {
-    if (typeof block === 'string') parts.push(md ? block : wrap(block));
-    else parts.push(md ? markdownTable(block) : textTable(block));
-  }
-  return parts.join(md ? '\n\n' : '\n');
-}
-
 function statusView(r) {
   if (!r) return ['not run'];
   if (r.status !== 'ok') return [`${r.status}: ${r.message}`];
@@ -1724,55 +1716,6 @@ function foldinView(r) {
   return blocks;
 }
 
-function textTable({ columns, rows }) {
-  const widths = columns.map((c) => c.header.length);
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      if (typeof cell === 'string') widths[i] = Math.max(widths[i], cell.length);
-    });
-  }
-  const pad = (text, i) => (columns[i].align === 'right' ? text.padStart(widths[i]) : text.padEnd(widths[i]));
-  const line = (row) =>
-    row
-      .map((cell, i) => (typeof cell === 'string' ? pad(cell, i) : cell.span))
-      .join('  ')
-      .trimEnd();
-  return [line(columns.map((c) => c.header)), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join(
-    '\n',
-  );
-}
-
-function markdownTable({ columns, rows }) {
-  const esc = (text) => text.replace(/\|/g, '\\|');
-  const head = `| ${columns.map((c) => c.header).join(' | ')} |`;
-  const rule = `|${columns.map((c) => (c.align === 'right' ? '---:' : '---')).join('|')}|`;
-  const body = rows.map((row) => {
-    const cells = [];
-    for (const cell of row) {
-      if (typeof cell === 'string') cells.push(esc(cell));
-      else {
-        cells.push(esc(cell.span));
-        while (cells.length < columns.length) cells.push('');
-      }
-    }
-    return `| ${cells.join(' | ')} |`;
-  });
-  return [head, rule, ...body].join('\n');
-}
-
-function wrap(text, width = 120) {
-  const lines = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `  ${word}`;
-    } else line = line ? `${line} ${word}` : `• ${word}`;
-  }
-  if (line) lines.push(line);
-  return lines.join('\n');
-}
-
 // ─── small helpers ────────────────────────────────────────────────────────────────────────────
 
 function show(path) {
@@ -1782,12 +1725,8 @@ function show(path) {
 function lastLine(text) {
   return (text ?? '').trim().split('\n').pop()?.trim() ?? '';
 }
-const num = (digits) => (x) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
-const f1 = num(1);
-const f2 = num(2);
-const f4 = num(4);
-const fmtMb1 = num(1);
-const fmtMb2 = num(2);
+const fmtMb1 = f1;
+const fmtMb2 = f2;
 function signed(x, digits) {
   if (typeof x !== 'number' || !Number.isFinite(x)) return 'n/a';
   return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
@@ -1796,23 +1735,12 @@ function fmtUs(x) {
   if (typeof x !== 'number' || !Number.isFinite(x)) return 'n/a';
   return x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1);
 }
-function fmtInt(x) {
-  return typeof x === 'number' && Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a';
-}
 function fmtMb(x) {
   return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(1) : 'n/a';
 }
 function fmtRate(x) {
   if (typeof x !== 'number' || !Number.isFinite(x)) return 'n/a';
   return x >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : `${(x / 1e6).toFixed(0)} M`;
-}
-function fmtLoad(load) {
-  return (load ?? []).map((x) => x.toFixed(2)).join(' / ');
-}
-function fmtMinutes(seconds) {
-  if (typeof seconds !== 'number') return 'n/a';
-  const total = Math.round(seconds);
-  return `${Math.floor(total / 60)} min ${total % 60} s`;
 }
 function progress(line) {
   process.stderr.write(`${line}\n`);

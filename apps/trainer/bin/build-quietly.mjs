@@ -1,4 +1,4 @@
-// Shared by the root scripts in bin/: runs `turbo run build` for the packages a command needs,
+// Shared by the root package.json scripts `edgerec` and `demo` (edgerec-built.mjs, demo-built.mjs): runs `turbo run build` for the packages a command needs,
 // without printing anything when it succeeds (turbo's banner and task lines would otherwise land on
 // stdout, in front of the command's own output, e.g. `pnpm -s edgerec … --json | jq`). When the
 // build fails, turbo's whole output goes to stderr and the process exits with turbo's status.
@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const REPO = fileURLToPath(new URL('..', import.meta.url));
+export const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 
 /**
  * Builds `filter` (a turbo package filter; its workspace dependencies are built first) quietly.
@@ -14,7 +14,7 @@ export const REPO = fileURLToPath(new URL('..', import.meta.url));
  */
 export function buildQuietly(filter) {
   const turbo = fileURLToPath(
-    new URL(`../node_modules/.bin/turbo${process.platform === 'win32' ? '.cmd' : ''}`, import.meta.url),
+    new URL(`../../../node_modules/.bin/turbo${process.platform === 'win32' ? '.cmd' : ''}`, import.meta.url),
   );
   if (!existsSync(turbo)) {
     process.stderr.write(`edgerec: ${turbo} not found: run \`pnpm install\` at the repository root first\n`);

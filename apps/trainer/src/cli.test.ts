@@ -30,7 +30,9 @@ function edgerec(args: string[], onStderr?: (text: string, child: ReturnType<typ
   });
 }
 
-describe('edgerec CLI', () => {
+// Each case spawns the CLI (a Node process loading TensorFlow.js), several in turn: on a loaded 2-core
+// machine with other packages' tests alongside, that outlasts vitest's 5 s default.
+describe('edgerec CLI', { timeout: 30_000 }, () => {
   const tempDir = useTempDirs();
 
   it('prints help for the program and for each command', async () => {

@@ -1,9 +1,9 @@
-import type { z } from '@hono/zod-openapi';
+import type * as z from 'zod';
 import type { Context } from 'hono';
 import type { ValidationTargets } from 'hono/types';
 import { ApiError, errorResponse } from './errors';
 
-/** What @hono/zod-openapi hands a validation hook. */
+/** A validation outcome, as src/openapi/app.ts hands it to the hook. */
 export type ValidationResult = { target: keyof ValidationTargets } & (
   | { success: true; data: unknown }
   | { success: false; error: z.ZodError }

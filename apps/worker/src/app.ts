@@ -6,6 +6,7 @@ import { ApiApp } from './openapi/app';
 import { registerOpenApiRoutes } from './openapi/config';
 import { registerAdminRoutes } from './routes/admin';
 import { registerDocsRoutes } from './routes/docs';
+import { registerEventRoutes } from './routes/events';
 import { registerHealthRoutes } from './routes/health';
 import { registerItemRoutes } from './routes/items';
 import { registerModelRoutes } from './routes/model';
@@ -28,6 +29,7 @@ export function createApp(options: AppOptions): ApiApp {
   registerScoreRoutes(app);
   registerRecommendationRoutes(app);
   registerItemRoutes(app);
+  registerEventRoutes(app);
   registerAdminRoutes(app, models);
   registerOpenApiRoutes(app);
   registerDocsRoutes(app);

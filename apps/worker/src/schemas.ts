@@ -277,6 +277,12 @@ export const ADMIN_TOKEN_SCHEME = 'adminToken';
 /** `security` of an admin route: the ADMIN_TOKEN bearer scheme. */
 export const ADMIN_SECURITY = [{ [ADMIN_TOKEN_SCHEME]: [] }];
 
+/** Name of the bearer security scheme of the event routes (EVENTS_TOKEN) in the OpenAPI document. */
+export const EVENTS_TOKEN_SCHEME = 'eventsToken';
+
+/** `security` of an event-writing route: the EVENTS_TOKEN bearer scheme. */
+export const EVENTS_SECURITY = [{ [EVENTS_TOKEN_SCHEME]: [] }];
+
 /**
  * The `4XX` entry of a route that answers no client error of its own: every 4xx of the API
  * (404 `not_found` / 405 `method_not_allowed` around it) has the Error shape.

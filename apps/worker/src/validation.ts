@@ -16,7 +16,7 @@ const WHERE: Partial<Record<keyof ValidationTargets, string>> = {
 };
 
 /** Body arrays whose length is a batch size: over the limit answers 413 `batch_too_large` (other limits answer 400). */
-const BATCH_FIELDS = new Set(['pairs', 'ratings', 'items']);
+const BATCH_FIELDS = new Set(['pairs', 'ratings', 'items', 'events']);
 
 /**
  * The app's default validation hook: turns a zod failure into a 400 `invalid_request` whose

@@ -9,7 +9,7 @@ import {
   MAX_FOLD_IN_ITEMS,
   MAX_FOLD_IN_RATINGS,
 } from '../limits';
-import { ADMIN_TOKEN_SCHEME } from '../schemas';
+import { ADMIN_TOKEN_SCHEME, EVENTS_TOKEN_SCHEME } from '../schemas';
 import { buildOpenApiDocument, type DocumentConfig, type OpenApiDocument } from './document';
 
 /** The OpenAPI document's top-level fields, with the Worker's own origin as its server. */
@@ -42,6 +42,10 @@ export function openApiConfig(origin: string): DocumentConfig {
       },
       { name: 'Items', description: 'Item-to-item similarity.' },
       {
+        name: 'Events',
+        description: `Interaction events stored at the edge and folded into recommendations at once, behind the EVENTS_TOKEN writer token (bearer scheme \`${EVENTS_TOKEN_SCHEME}\`).`,
+      },
+      {
         name: 'Admin',
         description: `Operator endpoints, behind the ADMIN_TOKEN secret (bearer scheme \`${ADMIN_TOKEN_SCHEME}\`).`,
       },
@@ -55,6 +59,12 @@ export function openApiConfig(origin: string): DocumentConfig {
         scheme: 'bearer',
         description:
           'The ADMIN_TOKEN secret (`wrangler secret put ADMIN_TOKEN`); unset disables the admin routes (404 `admin_disabled`).',
+      },
+      [EVENTS_TOKEN_SCHEME]: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'The EVENTS_TOKEN secret (`wrangler secret put EVENTS_TOKEN`), a writer token separate from ADMIN_TOKEN; unset disables the event routes (404 `events_disabled`).',
       },
     },
   };

@@ -37,6 +37,8 @@ import {
   required,
 } from '../schemas';
 import { foldInRecommend } from '../fold-in';
+import { personalize } from '../events/personalize';
+import { storedEvents } from '../events/store';
 import { recommendFor } from '../ranking';
 
 /** `GET /v1/users/{user}/recommendations` path. */
@@ -58,6 +60,24 @@ export const RecommendationsQuerySchema = z.object({
 });
 
 const itemsDoc = { description: 'At most k items, best first (ties: catalogue order).' };
+
+/** How a user's stored events shaped their recommendations. */
+export const EventsInfoSchema = z
+  .object({
+    stored: z.number().int().meta({ description: 'Events stored for the user (POST /v1/events).' }),
+    used: z.boolean().meta({
+      description:
+        'Whether the ranking folded them in (with the items the user had in training): then the items of the events are excluded too, and `coldStart` is false even for a user the model does not know.',
+    }),
+    items: z.number().int().optional().meta({ description: 'Distinct known items of the events.' }),
+    unknownItems: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Distinct items of the events the model does not know (skipped).' }),
+    reason: z.string().optional().meta({ description: 'Why the events were not used.' }),
+  })
+  .meta({ id: 'EventsInfo' });
 
 /** `GET /v1/users/{user}/recommendations` response. */
 export const RecommendationsSchema = z
@@ -84,6 +104,10 @@ export const RecommendationsSchema = z
     }),
     exclude: ExcludeInfoSchema.optional().meta({ description: 'Present when the request gave `exclude`.' }),
     candidates: CandidatesInfoSchema.optional().meta({ description: 'Present when the request gave `candidates`.' }),
+    events: EventsInfoSchema.optional().meta({
+      description:
+        'Present when events are enabled (EVENTS_TOKEN set) and the user has stored events: how many, and whether the ranking folded them in (and why not).',
+    }),
   })
   .meta({ id: 'Recommendations' });
 
@@ -280,10 +304,15 @@ const foldInRoute = defineRoute({
 
 /** Registers `GET /v1/users/{user}/recommendations` and `POST /v1/recommendations` (fold-in). */
 export function registerRecommendationRoutes(app: App): void {
-  app.openapi(recommendationsRoute, (c, { params: { user }, query, ok }) => {
+  app.openapi(recommendationsRoute, async (c, { params: { user }, query, ok }) => {
     const { k, exclude, candidates, coldStart, order } = query;
     const { model } = c.get('model');
-    return ok({ user, k, ...recommendFor(model, user, k, { filter: { exclude, candidates }, coldStart, order }) });
+    const options = { filter: { exclude, candidates }, coldStart, order };
+    const history = await storedEvents(c.env, user);
+    if (history === undefined || history.length === 0) return ok({ user, k, ...recommendFor(model, user, k, options) });
+    const personal = personalize(model, user, k, history, options);
+    if (personal.used) return ok({ user, k, ...personal.recommendations, events: personal.events });
+    return ok({ user, k, ...recommendFor(model, user, k, options), events: personal.events });
   });
 
   app.openapi(foldInRoute, (c, { body, ok }) => {

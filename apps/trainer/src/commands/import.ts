@@ -9,7 +9,7 @@ import { checkOutputPaths } from '../io/output-paths.js';
 import { readSigningKey } from '../io/signing-keys.js';
 import { numericFlag, RATING_VALUE_RANGE } from '../options.js';
 import { importSparkAls, type SparkImportSummary } from '../pipeline/import-spark-als.js';
-import { stderrLog } from '../progress.js';
+import { createTrainingProgress } from '../progress.js';
 import { addSkipLongIdsOption } from './read-flags.js';
 
 /** Parsed flags of `import spark-als`. */
@@ -112,20 +112,27 @@ Examples:
       );
       await checkOutputPaths([{ label: '--out file', path: flags.out }], { inputs, force: true });
       const signingKey = flags.signingKey === undefined ? undefined : await readSigningKey(flags.signingKey);
-      const log = stderrLog(flags.quiet);
-      const { artifact, summary } = await importSparkAls({
-        dir,
-        ...definedFlags(flags),
-        format: flags.format,
-        skipLongIds: flags.skipLongIds,
-        tableEncoding: flags.tableEncoding,
-        hooks: {
-          onInfo: log,
-          onFactors: (side: FactorSide, read: number, files: number, rows: number) => {
-            if (files > PROGRESS_FILES) log(`${side}Factors: ${read}/${files} part files, ${rows} rows`);
+      const progress = createTrainingProgress({ maxEpochs: 1, quiet: flags.quiet });
+      let imported: Awaited<ReturnType<typeof importSparkAls>>;
+      try {
+        imported = await importSparkAls({
+          dir,
+          ...definedFlags(flags),
+          format: flags.format,
+          skipLongIds: flags.skipLongIds,
+          tableEncoding: flags.tableEncoding,
+          hooks: {
+            onInfo: (line) => progress.info(line),
+            onReadProgress: (file, bytes, total) => progress.readProgress(file, bytes, total),
+            onFactors: (side: FactorSide, read: number, files: number, rows: number) => {
+              if (files > PROGRESS_FILES) progress.info(`${side}Factors: ${read}/${files} part files, ${rows} rows`);
+            },
           },
-        },
-      });
+        });
+      } finally {
+        progress.stop();
+      }
+      const { artifact, summary } = imported;
       const written = signingKey ? await signArtifact(artifact, signingKey, flags.out) : artifact;
       await writeFileAtomic(flags.out, written);
       const bytes = Buffer.byteLength(written);

@@ -119,7 +119,7 @@ export async function importSparkAls(options: ImportSparkAlsOptions): Promise<Im
   const shared = { users, items, ...(seen ? { seen, popularity: itemPopularity(items.size, seen) } : {}) };
   const { model, globalMean } =
     objective === 'interaction'
-      ? { model: implicitModel(tables, shared, metadata.rank, options.threshold), globalMean: undefined }
+      ? { model: implicitModel(tables, shared, options.threshold), globalMean: undefined }
       : explicitModel(tables, shared, metadata.rank, pairs!, options, hooks.onInfo);
   const seconds = (performance.now() - started) / 1000;
   const artifact = await serializeArtifact(
@@ -169,9 +169,8 @@ type Tables = FactorTables;
 type Shared = { users: IdIndex; items: IdIndex; seen?: SeenItems; popularity?: Float32Array };
 
 /** An implicit ALS model served like an iALS head: zero biases, a linear dot product, the top-10 threshold. */
-function implicitModel(tables: Tables, shared: Shared, rank: number, threshold: number | undefined): RecommenderModel {
+function implicitModel(tables: Tables, shared: Shared, threshold: number | undefined): RecommenderModel {
   const placed = interactionModel({ tables, globalBias: 0, activation: 'linear' }, { ...shared, seed: THRESHOLD_SEED });
-  if (placed.dim !== rank) throw new Error(`the model has dim ${placed.dim}, expected rank ${rank}`);
   return threshold === undefined ? placed : { ...placed, recommendThreshold: threshold };
 }
 

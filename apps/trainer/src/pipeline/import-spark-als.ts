@@ -3,22 +3,20 @@ import {
   createIdIndex,
   itemPopularity,
   serializeArtifact,
-  type IdIndex,
   type Objective,
   type RecommenderModel,
   type SeenItems,
   type TableEncoding,
 } from '@edgerec/core';
-import type { FactorTables } from '@edgerec/core/model';
 import { basename } from 'node:path';
 import type { RatingsFormat } from '../data/formats.js';
 import { readSparkIdMap } from '../data/spark-als/id-map.js';
 import { readSparkAlsMetadata, type SparkAlsMetadata } from '../data/spark-als/metadata.js';
 import { readSparkFactors, type FactorProgress, type SparkFactors } from '../data/spark-als/read-factors.js';
 import { FlagValueError } from '../options.js';
-import { interactionModel } from './interaction-model.js';
-import { chooseRatingScale, defaultThreshold, type GivenScale } from './rating-scale.js';
+import type { GivenScale } from './rating-scale.js';
 import { servedIds } from './spark-als-ids.js';
+import { explicitModel, implicitModel, resolveObjective } from './spark-als-model.js';
 import { readKnownPairs, type KnownPairs } from './spark-als-ratings.js';
 
 /** Everything {@link importSparkAls} needs. */
@@ -66,9 +64,6 @@ export interface ImportedSparkModel {
   artifact: string;
   summary: SparkImportSummary;
 }
-
-/** The seed interactionModel samples threshold users with (fixed: an import has no training seed). */
-const THRESHOLD_SEED = 42;
 
 /**
  * Reads a saved Spark ML ALSModel (metadata, userFactors/, itemFactors/), maps its ids (`--ids`),
@@ -140,73 +135,6 @@ export async function importSparkAls(options: ImportSparkAlsOptions): Promise<Im
     artifact,
     summary: summarize(metadata, objective, from, userFactors, itemFactors, pairs, seen, model, seconds),
   };
-}
-
-/** The objective: the metadata's implicitPrefs when it has one (a contradicting --objective is a usage error), else --objective. */
-export function resolveObjective(
-  metadata: SparkAlsMetadata,
-  given: Objective | undefined,
-): { objective: Objective; from: 'metadata' | '--objective' } {
-  if (metadata.implicitPrefs !== undefined) {
-    const objective: Objective = metadata.implicitPrefs ? 'interaction' : 'rating';
-    if (given !== undefined && given !== objective) {
-      throw new FlagValueError(
-        `--objective ${given} contradicts ${metadata.file}, which says implicitPrefs ${metadata.implicitPrefs} (the ${objective} objective)`,
-      );
-    }
-    return { objective, from: 'metadata' };
-  }
-  if (given === undefined) {
-    throw new FlagValueError(
-      `${metadata.file} does not say whether the model was trained with implicitPrefs (Spark's ALSModel does not save it): ` +
-        'add --objective interaction for ALS(implicitPrefs=True), or --objective rating for explicit ratings',
-    );
-  }
-  return { objective: given, from: '--objective' };
-}
-
-type Tables = FactorTables;
-type Shared = { users: IdIndex; items: IdIndex; seen?: SeenItems; popularity?: Float32Array };
-
-/** An implicit ALS model served like an iALS head: zero biases, a linear dot product, the top-10 threshold. */
-function implicitModel(tables: Tables, shared: Shared, threshold: number | undefined): RecommenderModel {
-  const placed = interactionModel({ tables, globalBias: 0, activation: 'linear' }, { ...shared, seed: THRESHOLD_SEED });
-  return threshold === undefined ? placed : { ...placed, recommendThreshold: threshold };
-}
-
-/**
- * An explicit ALS model as a rating model: Spark predicts ratings as the plain dot product, so the
- * scale maps ratings onto themselves (targets = ratings), on the range of the known ratings or
- * --rating-min/--rating-max.
- */
-function explicitModel(
-  tables: Tables,
-  shared: Shared,
-  rank: number,
-  pairs: KnownPairs,
-  options: ImportSparkAlsOptions,
-  onInfo: ((line: string) => void) | undefined,
-): { model: RecommenderModel; globalMean: number } {
-  const given: GivenScale = {
-    ...(options.ratingMin !== undefined ? { ratingMin: options.ratingMin } : {}),
-    ...(options.ratingMax !== undefined ? { ratingMax: options.ratingMax } : {}),
-  };
-  const choice = chooseRatingScale(pairs.values, given, options.threshold);
-  for (const note of choice.notes) onInfo?.(note);
-  const scale = { ...choice.scale, targetMin: choice.scale.min, targetMax: choice.scale.max };
-  let sum = 0;
-  for (const value of pairs.values) sum += value;
-  const model: RecommenderModel = {
-    objective: 'rating',
-    dim: rank,
-    activation: 'linear',
-    globalBias: 0,
-    scale,
-    recommendThreshold: options.threshold ?? defaultThreshold(scale),
-    ...shared,
-    ...tables,
-  };
-  return { model, globalMean: sum / pairs.values.length };
 }
 
 /** The artifact's training record: where the model came from (Spark never tells the hyperparameters an ALSModel was fitted with). */

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { cvCommand } from './commands/cv.js';
 import { dataCommand } from './commands/data.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { importCommand } from './commands/import.js';
 import { plotCommand } from './commands/plot.js';
 import { predictCommand } from './commands/predict.js';
 import { recommendCommand } from './commands/recommend.js';
@@ -37,6 +38,7 @@ export function createProgram(): Command {
     .addCommand(evaluateCommand())
     .addCommand(cvCommand())
     .addCommand(tuneCommand())
+    .addCommand(importCommand())
     .addCommand(keygenCommand())
     .addCommand(signCommand())
     .addCommand(verifyCommand());

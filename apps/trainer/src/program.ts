@@ -4,6 +4,7 @@ import { cvCommand } from './commands/cv.js';
 import { dataCommand } from './commands/data.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { importCommand } from './commands/import.js';
+import { eventsCommand } from './commands/events.js';
 import { plotCommand } from './commands/plot.js';
 import { predictCommand } from './commands/predict.js';
 import { recommendCommand } from './commands/recommend.js';
@@ -39,6 +40,7 @@ export function createProgram(): Command {
     .addCommand(cvCommand())
     .addCommand(tuneCommand())
     .addCommand(importCommand())
+    .addCommand(eventsCommand())
     .addCommand(keygenCommand())
     .addCommand(signCommand())
     .addCommand(verifyCommand());

@@ -1,16 +1,81 @@
-import { fromByteArray, toByteArray } from 'base64-js';
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+import { fromByteArray } from 'base64-js';
 
 /** Encodes bytes as standard base64 (with padding). */
 export function bytesToBase64(bytes: Uint8Array): string {
   return fromByteArray(bytes);
 }
 
-/** Decodes standard base64; throws on characters outside the alphabet or a bad length. */
+/** The runtime's own decoder (`Uint8Array.fromBase64`, TC39 "arraybuffer-base64"), where it exists. */
+const nativeFromBase64 = (Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+
+/** Sextet of each UTF-16 code unit of the standard alphabet; 64 for anything else (64 KiB, indexed without a bounds test). */
+const SEXTETS = (() => {
+  const table = new Uint8Array(65536).fill(64);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
+  return table;
+})();
+
+/**
+ * Decodes standard base64 (padding required); throws on a bad length or a character outside the
+ * alphabet, naming its position. One validating pass: the runtime's `Uint8Array.fromBase64` when
+ * it has one (workerd, recent browsers), else a table-driven loop (Node 20), both several times
+ * faster than a regular-expression check followed by a decoder.
+ */
 export function base64ToBytes(text: string): Uint8Array {
-  if (text.length % 4 !== 0 || !BASE64.test(text)) {
-    throw new Error('is not valid base64 (bad length or characters)');
+  if (text.length % 4 !== 0) throw new Error(`is not valid base64 (length ${text.length} is not a multiple of 4)`);
+  if (nativeFromBase64 && isCanonicalPadding(text)) {
+    try {
+      return nativeFromBase64(text);
+    } catch {
+      // Report where, as the fallback does.
+    }
   }
-  return toByteArray(text);
+  return decodeLoop(text);
+}
+
+/**
+ * Whether the native decoder would read `text` as the fallback does: at most two trailing `=` and
+ * none elsewhere, and no ASCII whitespace (which `fromBase64` skips and the fallback refuses).
+ */
+function isCanonicalPadding(text: string): boolean {
+  const first = text.indexOf('=');
+  const padded =
+    first === -1 || (first >= text.length - 2 && (first === text.length - 1 || text[text.length - 1] === '='));
+  return padded && !/[\t\n\f\r ]/.test(text);
+}
+
+function decodeLoop(text: string): Uint8Array {
+  const n = text.length;
+  const padding = n === 0 ? 0 : text.charCodeAt(n - 1) === 61 ? (text.charCodeAt(n - 2) === 61 ? 2 : 1) : 0;
+  const out = new Uint8Array((n / 4) * 3 - padding);
+  const full = padding === 0 ? n : n - 4; // the last quartet, padded, is decoded apart
+  let o = 0;
+  for (let i = 0; i < full; i += 4) {
+    const a = SEXTETS[text.charCodeAt(i)]!;
+    const b = SEXTETS[text.charCodeAt(i + 1)]!;
+    const c = SEXTETS[text.charCodeAt(i + 2)]!;
+    const d = SEXTETS[text.charCodeAt(i + 3)]!;
+    if ((a | b | c | d) > 63) throw invalidAt(text, i);
+    out[o++] = (a << 2) | (b >> 4);
+    out[o++] = ((b & 15) << 4) | (c >> 2);
+    out[o++] = ((c & 3) << 6) | d;
+  }
+  if (padding > 0) {
+    const i = n - 4;
+    const a = SEXTETS[text.charCodeAt(i)]!;
+    const b = SEXTETS[text.charCodeAt(i + 1)]!;
+    const c = padding === 1 ? SEXTETS[text.charCodeAt(i + 2)]! : 0;
+    if ((a | b | c) > 63) throw invalidAt(text, i);
+    out[o++] = (a << 2) | (b >> 4);
+    if (padding === 1) out[o++] = ((b & 15) << 4) | (c >> 2);
+  }
+  return out;
+}
+
+function invalidAt(text: string, quartet: number): Error {
+  let i = quartet;
+  while (i < quartet + 4 && SEXTETS[text.charCodeAt(i)]! < 64) i++;
+  const shown = JSON.stringify(text[i] ?? '');
+  return new Error(`is not valid base64 (character ${shown} at position ${i})`);
 }

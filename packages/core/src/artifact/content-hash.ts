@@ -11,12 +11,34 @@ const UNHASHED = ['sha256', 'signature'] as const;
  * the parsed object.
  */
 export async function contentHash(text: string, parsed: Record<string, unknown>): Promise<string> {
-  const body = fastBody(text, parsed);
+  const body = fastBodyBytes(text, parsed);
   if (body !== undefined) {
     const fast = await sha256Hex(body);
     if (fast === parsed.sha256) return fast;
   }
   return sha256Hex(JSON.stringify(withoutUnhashed(parsed)));
+}
+
+/**
+ * The fast path's hashed bytes, encoded straight from the file text (its body, then the `}` that
+ * closes it), without building the body as a second string first.
+ */
+function fastBodyBytes(text: string, parsed: Record<string, unknown>): Uint8Array | undefined {
+  const tail = artifactTail(String(parsed.sha256), parsed.signature);
+  const end = trimmedEnd(text);
+  if (end < tail.length || !text.startsWith(tail, end - tail.length)) return undefined;
+  const encoded = new TextEncoder().encode(text.substring(0, end - tail.length));
+  const bytes = new Uint8Array(encoded.length + 1);
+  bytes.set(encoded);
+  bytes[encoded.length] = 0x7d; // '}'
+  return bytes;
+}
+
+/** The length of `text` without trailing whitespace (what trimEnd keeps), without copying it. */
+function trimmedEnd(text: string): number {
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  return end;
 }
 
 /**

@@ -83,20 +83,33 @@ export async function parseArtifact(text: string, options: ParseOptions = {}): P
 
   assertArtifactBounds(json, { source, maxDecodedBytes: options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES });
 
-  if (!options.skipChecksum || options.publicKeys) {
+  // The digest runs while the tables decode (Web Crypto hashes off the JS thread in Node); nothing
+  // decoded is returned before the hash and the signature are checked.
+  // A file that fails both is reported as altered (the checksum), as when the hash came first.
+  const hashing = !options.skipChecksum || options.publicKeys ? contentHash(text, head) : undefined;
+  const checkHash = async () => {
+    if (!hashing) return;
     const stored = head.sha256 as string;
-    const actual = await contentHash(text, head);
+    const actual = await hashing;
     if (actual !== stored) {
       throw new ArtifactError(
         'checksum',
         `${source} failed its integrity check: content sha256 is ${actual}, the artifact says ${String(stored)}`,
       );
     }
+  };
+  let model: RecommenderModel;
+  try {
+    model = decodeModel(json, source);
+  } catch (error) {
+    await checkHash();
+    throw error;
   }
+  await checkHash();
   const signedBy = options.publicKeys
     ? await verifyArtifactHash(json.sha256, json.signature, options.publicKeys, source)
     : undefined;
-  return { model: decodeModel(json, source), meta: metaOf(json, fileVersion), ...(signedBy ? { signedBy } : {}) };
+  return { model, meta: metaOf(json, fileVersion), ...(signedBy ? { signedBy } : {}) };
 }
 
 /** A version-1 artifact in the version-2 shape: a rating model with none of the new fields. */

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { cvCommand } from './commands/cv.js';
 import { dataCommand } from './commands/data.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { exportCommand } from './commands/export.js';
 import { plotCommand } from './commands/plot.js';
 import { predictCommand } from './commands/predict.js';
 import { recommendCommand } from './commands/recommend.js';
@@ -34,6 +35,7 @@ export function createProgram(): Command {
     .addCommand(predictCommand())
     .addCommand(recommendCommand())
     .addCommand(plotCommand())
+    .addCommand(exportCommand())
     .addCommand(evaluateCommand())
     .addCommand(cvCommand())
     .addCommand(tuneCommand())

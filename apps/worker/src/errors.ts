@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'unauthorized',
   'admin_disabled',
   'model_rejected',
+  // ITEM_INDEX=vectorize (src/vectorize/)
+  'item_index_unavailable',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

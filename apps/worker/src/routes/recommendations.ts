@@ -36,8 +36,8 @@ import {
   orderSchema,
   required,
 } from '../schemas';
-import { foldInRecommend } from '../fold-in';
-import { recommendFor } from '../ranking';
+import { ItemIndexReportSchema } from '../vectorize/report';
+import { recommendForNewUser, recommendForUser } from '../vectorize/recommend';
 
 /** `GET /v1/users/{user}/recommendations` path. */
 export const RecommendationsParamsSchema = z.object({
@@ -58,6 +58,10 @@ export const RecommendationsQuerySchema = z.object({
 });
 
 const itemsDoc = { description: 'At most k items, best first (ties: catalogue order).' };
+const itemIndexDoc = {
+  description:
+    'Present when ITEM_INDEX is not `exact`: whether the Vectorize index chose the candidates, and how many.',
+};
 
 /** `GET /v1/users/{user}/recommendations` response. */
 export const RecommendationsSchema = z
@@ -84,6 +88,7 @@ export const RecommendationsSchema = z
     }),
     exclude: ExcludeInfoSchema.optional().meta({ description: 'Present when the request gave `exclude`.' }),
     candidates: CandidatesInfoSchema.optional().meta({ description: 'Present when the request gave `candidates`.' }),
+    itemIndex: ItemIndexReportSchema.optional().meta(itemIndexDoc),
   })
   .meta({ id: 'Recommendations' });
 
@@ -218,10 +223,13 @@ export const FoldInResponseSchema = z
     foldedIn: FoldedInSchema,
     exclude: ExcludeInfoSchema.optional().meta({ description: 'Present when the request gave `exclude`.' }),
     candidates: CandidatesInfoSchema.optional().meta({ description: 'Present when the request gave `candidates`.' }),
+    itemIndex: ItemIndexReportSchema.optional().meta(itemIndexDoc),
   })
   .meta({ id: 'FoldInRecommendations' });
 
-const unavailable = errorContent('No model could be loaded (`model_unavailable`).');
+const unavailable = errorContent(
+  'No model could be loaded (`model_unavailable`), or ITEM_INDEX=vectorize and the Vectorize index cannot serve this model (`item_index_unavailable`: no binding, another width, no vectors for this model).',
+);
 
 const recommendationsRoute = defineRoute({
   method: 'get',
@@ -280,14 +288,14 @@ const foldInRoute = defineRoute({
 
 /** Registers `GET /v1/users/{user}/recommendations` and `POST /v1/recommendations` (fold-in). */
 export function registerRecommendationRoutes(app: App): void {
-  app.openapi(recommendationsRoute, (c, { params: { user }, query, ok }) => {
+  // recommendForUser / recommendForNewUser rank like ranking.ts / fold-in.ts, through ITEM_INDEX (src/vectorize/).
+  app.openapi(recommendationsRoute, async (c, { params: { user }, query, ok }) => {
     const { k, exclude, candidates, coldStart, order } = query;
-    const { model } = c.get('model');
-    return ok({ user, k, ...recommendFor(model, user, k, { filter: { exclude, candidates }, coldStart, order }) });
+    const options = { filter: { exclude, candidates }, coldStart, order };
+    return ok({ user, k, ...(await recommendForUser(c.env, c.get('model'), user, k, options)) });
   });
 
-  app.openapi(foldInRoute, (c, { body, ok }) => {
-    const { model } = c.get('model');
-    return ok({ k: body.k, ...foldInRecommend(model, body) });
+  app.openapi(foldInRoute, async (c, { body, ok }) => {
+    return ok({ k: body.k, ...(await recommendForNewUser(c.env, c.get('model'), body)) });
   });
 }

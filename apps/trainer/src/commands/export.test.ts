@@ -21,6 +21,8 @@ import { rejectionOf } from '../test-utils/rejection.js';
 import { runCommand } from '../test-utils/run-command.js';
 import { useTempDirs } from '../test-utils/temp-files.js';
 import { UserError } from '../user-error.js';
+import { readArtifactFile } from '../io/read-artifact.js';
+import { exportVectorize } from '../pipeline/vectorize-export.js';
 import { exportCommand } from './export.js';
 
 interface Line {
@@ -179,6 +181,16 @@ describe('edgerec export vectorize', () => {
       .flat()
       .map((l) => l.id);
     expect(ids).toEqual(Array.from({ length: 230 }, (_, i) => vectorizeId(sha256, i)));
+  });
+
+  it('logs progress as it goes (every 100,000 vectors by default)', async () => {
+    const dir = await tempDir();
+    const { path } = await writeModel(dir, interaction);
+    const lines: string[] = [];
+    const out = join(dir, 'items.ndjson');
+    const options = { out, vectorsPerFile: 150, log: (line: string) => lines.push(line), progressEvery: 100 };
+    await exportVectorize(await readArtifactFile(path), options);
+    expect(lines).toEqual(['exported 100 of 230 vectors', 'exported 200 of 230 vectors']);
   });
 
   it('checks the output before reading the model, and never replaces a file without --force', async () => {

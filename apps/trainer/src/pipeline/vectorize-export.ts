@@ -27,7 +27,7 @@ import { UserError } from '../user-error.js';
  */
 export const WRANGLER_MAX_VECTORS_PER_RUN = 100_000;
 
-/** A progress line every this many vectors. */
+/** A progress line every this many vectors, by default. */
 const PROGRESS_EVERY = 100_000;
 
 /** Options of {@link exportVectorize}. */
@@ -37,6 +37,8 @@ export interface VectorizeExportOptions {
   vectorsPerFile: number;
   /** Receives progress lines (for stderr). */
   log: (line: string) => void;
+  /** A progress line every this many vectors (default 100,000). */
+  progressEvery?: number;
 }
 
 /** One written NDJSON file. */
@@ -92,7 +94,8 @@ export async function exportVectorize(
   for (const [p, path] of paths.entries()) {
     const first = p * options.vectorsPerFile;
     const count = Math.min(options.vectorsPerFile, items - first);
-    await writeFileAtomic(path, vectorLines(head, meta.sha256, first, count, options.log));
+    const progress = { every: options.progressEvery ?? PROGRESS_EVERY, log: options.log };
+    await writeFileAtomic(path, vectorLines(head, meta.sha256, first, count, progress));
     files.push({ path, vectors: count, bytes: (await stat(path)).size });
   }
   return {
@@ -108,19 +111,19 @@ export async function exportVectorize(
   };
 }
 
-/** The NDJSON lines of items `first` … `first + count - 1`, logging progress every PROGRESS_EVERY items. */
+/** The NDJSON lines of items `first` … `first + count - 1`, logging progress every `progress.every` items. */
 function* vectorLines(
   head: RecommenderModel,
   sha256: string,
   first: number,
   count: number,
-  log: (line: string) => void,
+  progress: { every: number; log: (line: string) => void },
 ): Generator<string> {
   const namespace = JSON.stringify(vectorizeNamespace(sha256));
   for (let i = first; i < first + count; i++) {
     const values = Array.from(vectorizeItemValues(head, i), shortestFloat32).join(',');
     yield `{"id":${JSON.stringify(vectorizeId(sha256, i))},"namespace":${namespace},"values":[${values}]}\n`;
-    if ((i + 1) % PROGRESS_EVERY === 0) log(`exported ${i + 1} of ${head.items.size} vectors`);
+    if ((i + 1) % progress.every === 0) progress.log(`exported ${i + 1} of ${head.items.size} vectors`);
   }
 }
 

@@ -5,6 +5,7 @@ import { dataCommand } from './commands/data.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { importCommand } from './commands/import.js';
 import { eventsCommand } from './commands/events.js';
+import { exportCommand } from './commands/export.js';
 import { plotCommand } from './commands/plot.js';
 import { predictCommand } from './commands/predict.js';
 import { recommendCommand } from './commands/recommend.js';
@@ -36,6 +37,7 @@ export function createProgram(): Command {
     .addCommand(predictCommand())
     .addCommand(recommendCommand())
     .addCommand(plotCommand())
+    .addCommand(exportCommand())
     .addCommand(evaluateCommand())
     .addCommand(cvCommand())
     .addCommand(tuneCommand())

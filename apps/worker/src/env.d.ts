@@ -1,7 +1,7 @@
 // Bindings wrangler.jsonc cannot describe, merged into the Env that `wrangler types` generates from
 // it (src/worker-configuration.d.ts; regenerate after editing wrangler.jsonc, see README
 // "Development"). The vars there are typed `string`; these are optional: secrets, a var that may
-// instead be a secret, and the R2 binding that wrangler.jsonc leaves commented out.
+// instead be a secret, and the R2 and Vectorize bindings that wrangler.jsonc leaves commented out.
 declare namespace Cloudflare {
   interface Env {
     /** The R2 bucket holding artifacts and the pointer (`r2_buckets` in wrangler.jsonc); needed for MODEL_SOURCE=r2. */
@@ -19,6 +19,18 @@ declare namespace Cloudflare {
      * `DELETE /v1/users/{user}` (several comma-separated tokens for rotation); unset disables them.
      */
     EVENTS_TOKEN?: string;
+    /**
+     * How recommendations find their items: `exact` (default: a scan of every item) or `vectorize`
+     * (candidates from the Vectorize index ITEMS_INDEX, re-scored exactly; src/vectorize/). A var
+     * wrangler.jsonc leaves commented out, like its binding (README "Past one isolate: Vectorize").
+     */
+    ITEM_INDEX?: string;
+    /**
+     * The Vectorize index holding `edgerec export vectorize`'s vectors (`vectorize` in
+     * wrangler.jsonc; `wrangler types` names the binding type VectorizeIndex). Not in the default
+     * config: `wrangler dev` cannot simulate Vectorize locally.
+     */
+    ITEMS_INDEX?: VectorizeIndex;
   }
 }
 

@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'events_disabled',
   'rate_limited',
   'events_unavailable',
+  // ITEM_INDEX=vectorize (src/vectorize/)
+  'item_index_unavailable',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

@@ -66,7 +66,7 @@ export interface FoldInRecommendations extends FilterReport {
 }
 
 /** A folded-in user: their queries, the item indices they gave, and the report. */
-interface FoldedUser {
+export interface FoldedUser {
   queries: UserQueries;
   known: Set<number>;
   foldedIn: FoldedIn;
@@ -77,11 +77,14 @@ interface FoldedUser {
  * Throws 400 `invalid_request` for a rating outside the scale, 422 `fold_in_unsupported` when the
  * model cannot fold in this kind of body, and 422 `no_known_items` when it knows none of the items.
  */
-export function foldInRecommend(model: RecommenderModel, request: FoldInRequest): FoldInRecommendations {
-  const user = request.items
-    ? foldInItems(model, request.items, request.l2)
-    : foldInRatings(model, request.ratings ?? [], request.l2);
+export function foldInRecommend(
+  model: RecommenderModel,
+  request: FoldInRequest,
+  prepared: FoldInPrepared = {},
+): FoldInRecommendations {
+  const user = prepared.user ?? foldInQueries(model, request);
   const filter = resolveFilter(model, request);
+  if (prepared.pool) filter.candidates = [...prepared.pool]; // ITEM_INDEX=vectorize: src/vectorize/recommend.ts
   for (const i of user.known) filter.exclude.add(i);
   const { items, order } = rankItems(model, user.queries, {
     k: request.k,
@@ -90,6 +93,21 @@ export function foldInRecommend(model: RecommenderModel, request: FoldInRequest)
     orderField: 'body field "order"',
   });
   return { items, ...(order ? { order } : {}), foldedIn: user.foldedIn, ...filter.report };
+}
+
+/** What {@link foldInRecommend} may be given ready (ITEM_INDEX=vectorize folds in first, then asks the index). */
+export interface FoldInPrepared {
+  /** The user {@link foldInQueries} folded in from this request. */
+  user?: FoldedUser;
+  /** Rank only these item indices (the item index's candidates). */
+  pool?: readonly number[];
+}
+
+/** Folds in the request's user (see the table at the top of this file); throws like {@link foldInRecommend}. */
+export function foldInQueries(model: RecommenderModel, request: FoldInRequest): FoldedUser {
+  return request.items
+    ? foldInItems(model, request.items, request.l2)
+    : foldInRatings(model, request.ratings ?? [], request.l2);
 }
 
 function foldInRatings(model: RecommenderModel, ratings: readonly RatingById[], l2 = DEFAULT_FOLD_IN_L2): FoldedUser {

@@ -45,3 +45,12 @@ export const RERANK_POOL_MIN = 50;
 export const DEFAULT_MAX_OBJECT_BYTES = 32 * MIB;
 /** Largest value `MODEL_MAX_DECODED_MB` / `MODEL_MAX_OBJECT_MB` may set, in MiB (a typo must not disable the bound). */
 export const MAX_BUDGET_MB = 1024;
+
+/**
+ * ITEM_INDEX=vectorize asks Vectorize for min(VECTORIZE_MAX_TOP_K, VECTORIZE_POOL_FACTOR·k +
+ * excluded) candidates (k: `order=rating`'s re-rank pool when it applies; excluded: seen,
+ * `exclude` and fold-in items, which the exact re-scoring drops): an approximate index misses some
+ * of the true top k, and a wider pool gives the exact re-scoring more of them to find.
+ */
+export const VECTORIZE_POOL_FACTOR = 4;
+export { VECTORIZE_MAX_DIMENSIONS, VECTORIZE_MAX_TOP_K } from '@edgerec/core';

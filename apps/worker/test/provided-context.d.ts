@@ -5,5 +5,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** sha256 of the artifact the integration tests' worker bundles. */
     testArtifactSha256: string;
+    /** `edgerec export vectorize` of the test rating, interaction and ranked-rating artifacts, by sha256. */
+    vectorizeExports: Record<string, string>;
   }
 }

@@ -65,6 +65,7 @@ describe('bundled model', () => {
         source: 'bundled',
         loadedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       },
+      itemIndex: { mode: 'exact', status: 'ok' }, // wrangler.jsonc sets no ITEM_INDEX
     });
   });
 

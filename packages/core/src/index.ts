@@ -50,3 +50,16 @@ export { foldInInteractions, type FoldInInteraction } from './ials/fold-in.js';
 export { gramian } from './ials/gramian.js';
 export { biasRanker, evaluateBaseline, fitBiasBaseline, globalMeanBaseline, predictBaseline } from './baselines.js';
 export { DEFAULT_MAX_DECODED_BYTES, K_MAX, K_MIN, MAX_BATCH, MAX_DIM, MAX_ID_LENGTH, MAX_IDS } from './limits.js';
+export {
+  VECTORIZE_MAX_DIMENSIONS,
+  VECTORIZE_MAX_ID_BYTES,
+  VECTORIZE_MAX_TOP_K,
+  VECTORIZE_MAX_VECTORS,
+  VECTORIZE_METRIC,
+  vectorizeDimensions,
+  vectorizeId,
+  vectorizeItemIndex,
+  vectorizeItemValues,
+  vectorizeNamespace,
+  vectorizeQueryValues,
+} from './ann/vectorize.js';

@@ -13,6 +13,7 @@ import { SignatureInfoSchema, signatureInfo } from '../model-signature';
 import { ServedInfoSchema, servedInfo } from '../model-source';
 import { CLIENT_ERROR, errorContent, jsonContent } from '../schemas';
 import { defaultThreshold } from '../threshold';
+import { ItemIndexInfoSchema, itemIndexInfo } from '../vectorize/report';
 
 const metricsSchema = z.object({ rmse: z.number(), mae: z.number(), count: z.number().int() }).nullable().meta({
   description:
@@ -120,6 +121,10 @@ export const ModelInfoSchema = z
         'Whether the artifact is signed, by which key, and whether this Worker verified it (MODEL_PUBLIC_KEYS).',
     }),
     served: ServedInfoSchema.meta({ description: 'The version this isolate serves and where it was loaded from.' }),
+    itemIndex: ItemIndexInfoSchema.meta({
+      description:
+        'How recommendations find their items (ITEM_INDEX): `exact`, or the Vectorize index they take their candidates from and whether it can serve this model.',
+    }),
   })
   .meta({ id: 'ModelInfo' });
 
@@ -140,7 +145,7 @@ const modelRoute = defineRoute({
 
 /** Registers `GET /v1/model`. */
 export function registerModelRoutes(app: App): void {
-  app.openapi(modelRoute, (c, { ok }) => {
+  app.openapi(modelRoute, async (c, { ok }) => {
     const served = c.get('model');
     const { model, meta } = served;
     const threshold = defaultThreshold(model, c.env?.RECOMMEND_THRESHOLD);
@@ -175,6 +180,7 @@ export function registerModelRoutes(app: App): void {
       seenItems: model.seen !== undefined,
       signature: signatureInfo(served),
       served: servedInfo(served),
+      itemIndex: await itemIndexInfo(c.env, served), // ITEM_INDEX: src/vectorize/report.ts
     });
   });
 }

@@ -36,10 +36,10 @@ import {
   orderSchema,
   required,
 } from '../schemas';
-import { foldInRecommend } from '../fold-in';
 import { personalize } from '../events/personalize';
 import { storedEvents } from '../events/store';
-import { recommendFor } from '../ranking';
+import { ItemIndexReportSchema } from '../vectorize/report';
+import { recommendForNewUser, recommendForUser } from '../vectorize/recommend';
 
 /** `GET /v1/users/{user}/recommendations` path. */
 export const RecommendationsParamsSchema = z.object({
@@ -60,6 +60,10 @@ export const RecommendationsQuerySchema = z.object({
 });
 
 const itemsDoc = { description: 'At most k items, best first (ties: catalogue order).' };
+const itemIndexDoc = {
+  description:
+    'Present when ITEM_INDEX is not `exact`: whether the Vectorize index chose the candidates, and how many.',
+};
 
 /** How a user's stored events shaped their recommendations. */
 export const EventsInfoSchema = z
@@ -108,6 +112,7 @@ export const RecommendationsSchema = z
       description:
         'Present when events are enabled (EVENTS_TOKEN set) and the user has stored events: how many, and whether the ranking folded them in (and why not).',
     }),
+    itemIndex: ItemIndexReportSchema.optional().meta(itemIndexDoc),
   })
   .meta({ id: 'Recommendations' });
 
@@ -242,10 +247,13 @@ export const FoldInResponseSchema = z
     foldedIn: FoldedInSchema,
     exclude: ExcludeInfoSchema.optional().meta({ description: 'Present when the request gave `exclude`.' }),
     candidates: CandidatesInfoSchema.optional().meta({ description: 'Present when the request gave `candidates`.' }),
+    itemIndex: ItemIndexReportSchema.optional().meta(itemIndexDoc),
   })
   .meta({ id: 'FoldInRecommendations' });
 
-const unavailable = errorContent('No model could be loaded (`model_unavailable`).');
+const unavailable = errorContent(
+  'No model could be loaded (`model_unavailable`), or ITEM_INDEX=vectorize and the Vectorize index cannot serve this model (`item_index_unavailable`: no binding, another width, no vectors for this model).',
+);
 
 const recommendationsRoute = defineRoute({
   method: 'get',
@@ -304,19 +312,20 @@ const foldInRoute = defineRoute({
 
 /** Registers `GET /v1/users/{user}/recommendations` and `POST /v1/recommendations` (fold-in). */
 export function registerRecommendationRoutes(app: App): void {
+  // recommendForUser / recommendForNewUser rank like ranking.ts / fold-in.ts, through ITEM_INDEX (src/vectorize/).
+  // A user with stored events is folded in with them and ranked over every item (src/events/personalize.ts).
   app.openapi(recommendationsRoute, async (c, { params: { user }, query, ok }) => {
     const { k, exclude, candidates, coldStart, order } = query;
-    const { model } = c.get('model');
     const options = { filter: { exclude, candidates }, coldStart, order };
+    const served = c.get('model');
     const history = await storedEvents(c.env, user);
-    if (history === undefined || history.length === 0) return ok({ user, k, ...recommendFor(model, user, k, options) });
-    const personal = personalize(model, user, k, history, options);
-    if (personal.used) return ok({ user, k, ...personal.recommendations, events: personal.events });
-    return ok({ user, k, ...recommendFor(model, user, k, options), events: personal.events });
+    const personal = history && history.length > 0 ? personalize(served.model, user, k, history, options) : undefined;
+    if (personal?.used) return ok({ user, k, ...personal.recommendations, events: personal.events });
+    const result = await recommendForUser(c.env, served, user, k, options);
+    return ok({ user, k, ...result, ...(personal ? { events: personal.events } : {}) });
   });
 
-  app.openapi(foldInRoute, (c, { body, ok }) => {
-    const { model } = c.get('model');
-    return ok({ k: body.k, ...foldInRecommend(model, body) });
+  app.openapi(foldInRoute, async (c, { body, ok }) => {
+    return ok({ k: body.k, ...(await recommendForNewUser(c.env, c.get('model'), body)) });
   });
 }

@@ -17,6 +17,7 @@ import {
   seenBy,
   serializeArtifact,
   shuffleInPlace,
+  type ArtifactMetadata,
   type IndexedRatings,
   type RecommenderModel,
   type TableEncoding,
@@ -155,7 +156,14 @@ async function quantDataset(
   const trainSeconds = (Date.now() - t0) / 1000;
   const f32Text = await readFile(f32Path, 'utf8');
   const base = await parseArtifact(f32Text);
-  const metadata = { createdAt: base.meta.createdAt, stats: base.meta.stats, training: base.meta.training };
+  // The ranking head's training record is not in the parsed meta: take it from the file itself.
+  const { ranking } = JSON.parse(f32Text) as { ranking?: { training: ArtifactMetadata['rankingTraining'] } };
+  const metadata: ArtifactMetadata = {
+    createdAt: base.meta.createdAt,
+    stats: base.meta.stats,
+    training: base.meta.training,
+    ...(ranking ? { rankingTraining: ranking.training } : {}),
+  };
   const heldOut = await indexRatings(test, base.model);
   const encodings: QuantRow[] = [];
   let reference: { lists: number[][]; predictions: Float64Array } | undefined;

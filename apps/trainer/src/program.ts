@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { cvCommand } from './commands/cv.js';
 import { dataCommand } from './commands/data.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { importCommand } from './commands/import.js';
+import { eventsCommand } from './commands/events.js';
 import { plotCommand } from './commands/plot.js';
 import { predictCommand } from './commands/predict.js';
 import { recommendCommand } from './commands/recommend.js';
@@ -37,6 +39,8 @@ export function createProgram(): Command {
     .addCommand(evaluateCommand())
     .addCommand(cvCommand())
     .addCommand(tuneCommand())
+    .addCommand(importCommand())
+    .addCommand(eventsCommand())
     .addCommand(keygenCommand())
     .addCommand(signCommand())
     .addCommand(verifyCommand());

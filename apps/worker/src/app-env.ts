@@ -1,5 +1,5 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ModelVariables } from './model-store';
+import type { ApiApp } from './openapi/app';
 
 /**
  * Hono environment of the edgerec app: the worker's bindings, and the model version pinned for
@@ -8,4 +8,4 @@ import type { ModelVariables } from './model-store';
 export type AppEnv = { Bindings: Env; Variables: ModelVariables };
 
 /** The edgerec app type that route modules register on. */
-export type App = OpenAPIHono<AppEnv>;
+export type App = ApiApp;

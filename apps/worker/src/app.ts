@@ -1,18 +1,17 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from './app-env';
 import { corsFromEnv } from './cors';
 import { handleError } from './errors';
 import { installModelStore, type LoadModel } from './model-store';
 import { notFoundHandler } from './not-found';
-import { registerOpenApiRoutes } from './openapi';
+import { ApiApp } from './openapi/app';
+import { registerOpenApiRoutes } from './openapi/config';
 import { registerAdminRoutes } from './routes/admin';
 import { registerDocsRoutes } from './routes/docs';
+import { registerEventRoutes } from './routes/events';
 import { registerHealthRoutes } from './routes/health';
 import { registerItemRoutes } from './routes/items';
 import { registerModelRoutes } from './routes/model';
 import { registerRecommendationRoutes } from './routes/recommendations';
 import { registerScoreRoutes } from './routes/score';
-import { validationHook } from './validation';
 
 /** What the app is built around. */
 export interface AppOptions {
@@ -21,8 +20,8 @@ export interface AppOptions {
 }
 
 /** Builds the edgerec Hono app around a model source. */
-export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export function createApp(options: AppOptions): ApiApp {
+  const app = new ApiApp();
   app.use('*', corsFromEnv()); // CORS_ORIGINS; first, so preflights never reach the model or the 405 handler
   const models = installModelStore(app, options.loadModel); // pins c.get('model') on /v1/*; see model-store.ts
   registerHealthRoutes(app);
@@ -30,6 +29,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   registerScoreRoutes(app);
   registerRecommendationRoutes(app);
   registerItemRoutes(app);
+  registerEventRoutes(app);
   registerAdminRoutes(app, models);
   registerOpenApiRoutes(app);
   registerDocsRoutes(app);

@@ -32,23 +32,51 @@ export async function secretsEqual(given: string, expected: string): Promise<boo
   return constantTimeEqualBytes(new Uint8Array(a), new Uint8Array(b));
 }
 
-const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="edgerec-admin"' };
+/** What a bearer-token guard checks: the secret it compares with, and how it names itself. */
+interface BearerGuard {
+  /** The secret's binding name (`ADMIN_TOKEN`, `EVENTS_TOKEN`). */
+  secret: 'ADMIN_TOKEN' | 'EVENTS_TOKEN';
+  /** The `WWW-Authenticate` realm. */
+  realm: string;
+  /** The error when the secret is unset or blank: the routes are then disabled, never open. */
+  disabled: (c: Context<AppEnv>) => ApiError;
+}
 
-/** A 401 `unauthorized` response in the API's error shape, with the Bearer challenge. */
-const unauthorized = (message: string) => (c: Context) =>
-  errorResponse(c, new ApiError(401, 'unauthorized', message, { headers: CHALLENGE }));
+/**
+ * hono/bearer-auth checking the token against a secret with {@link secretsEqual}; every refusal is
+ * a 401 `unauthorized` (with `WWW-Authenticate: Bearer`). The secret may list several tokens,
+ * comma-separated, so that one can be rotated without downtime.
+ */
+function bearerGuard({ secret, realm, disabled }: BearerGuard): MiddlewareHandler<AppEnv> {
+  const challenge = { 'WWW-Authenticate': `Bearer realm="${realm}"` };
+  const unauthorized = (message: string) => (c: Context) =>
+    errorResponse(c, new ApiError(401, 'unauthorized', message, { headers: challenge }));
+  const missing = unauthorized(`missing credentials: send Authorization: Bearer <${secret}>`);
+  const guard = bearerAuth({
+    verifyToken: async (token, c: Context<AppEnv>) => {
+      const accepted = tokensOf(c.env?.[secret]);
+      const matches = await Promise.all(accepted.map((expected) => secretsEqual(token, expected)));
+      return matches.includes(true);
+    },
+    realm,
+    noAuthenticationHeader: { message: missing },
+    // A header of another scheme, or a Bearer header without a well-formed token, counts as no credentials (401, not Hono's 400).
+    invalidAuthenticationHeader: { message: missing },
+    invalidToken: { message: unauthorized(`invalid ${secret === 'ADMIN_TOKEN' ? 'admin' : 'events'} token`) },
+  });
+  return async (c, next) => {
+    if (tokensOf(c.env?.[secret]).length === 0) throw disabled(c);
+    return guard(c, next);
+  };
+}
 
-/** hono/bearer-auth checking the token against `ADMIN_TOKEN` with {@link secretsEqual}; every refusal is a 401 `unauthorized`. */
-const adminBearer = bearerAuth({
-  verifyToken: (token, c: Context<AppEnv>) => secretsEqual(token, c.env?.ADMIN_TOKEN ?? ''),
-  realm: 'edgerec-admin',
-  noAuthenticationHeader: { message: unauthorized('missing credentials: send Authorization: Bearer <ADMIN_TOKEN>') },
-  // A header of another scheme, or a Bearer header without a well-formed token, counts as no credentials (401, not Hono's 400).
-  invalidAuthenticationHeader: {
-    message: unauthorized('missing credentials: send Authorization: Bearer <ADMIN_TOKEN>'),
-  },
-  invalidToken: { message: unauthorized('invalid admin token') },
-});
+/** The tokens a secret lists: comma-separated, blanks ignored. */
+export function tokensOf(secret: string | undefined): string[] {
+  return (secret ?? '')
+    .split(',')
+    .map((token) => token.trim())
+    .filter((token) => token !== '');
+}
 
 /**
  * Guards admin routes with the `ADMIN_TOKEN` secret: 404 `admin_disabled` when the secret is unset
@@ -57,14 +85,32 @@ const adminBearer = bearerAuth({
  * malformed or does not match.
  */
 export function requireAdminToken(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if ((c.env?.ADMIN_TOKEN ?? '').trim() === '') {
-      throw new ApiError(
+  return bearerGuard({
+    secret: 'ADMIN_TOKEN',
+    realm: 'edgerec-admin',
+    disabled: (c) =>
+      new ApiError(
         404,
         'admin_disabled',
         `${c.req.method} ${c.req.path} is disabled: no ADMIN_TOKEN secret is set (wrangler secret put ADMIN_TOKEN)`,
-      );
-    }
-    return adminBearer(c, next);
-  };
+      ),
+  });
+}
+
+/**
+ * Guards the event routes (`POST /v1/events`, `DELETE /v1/users/{user}`) with the `EVENTS_TOKEN`
+ * secret, a writer token separate from ADMIN_TOKEN: 404 `events_disabled` when it is unset, else
+ * 401 `unauthorized` like the admin routes.
+ */
+export function requireEventsToken(): MiddlewareHandler<AppEnv> {
+  return bearerGuard({
+    secret: 'EVENTS_TOKEN',
+    realm: 'edgerec-events',
+    disabled: (c) =>
+      new ApiError(
+        404,
+        'events_disabled',
+        `${c.req.method} ${c.req.path} is disabled: no EVENTS_TOKEN secret is set (wrangler secret put EVENTS_TOKEN)`,
+      ),
+  });
 }

@@ -14,6 +14,11 @@ declare namespace Cloudflare {
      * one of them; malformed: no model is served; unset or blank: unsigned models are accepted.
      */
     MODEL_PUBLIC_KEYS?: string;
+    /**
+     * Secret (`wrangler secret put EVENTS_TOKEN`): the writer token of `POST /v1/events` and
+     * `DELETE /v1/users/{user}` (several comma-separated tokens for rotation); unset disables them.
+     */
+    EVENTS_TOKEN?: string;
   }
 }
 

@@ -22,6 +22,10 @@ export const ERROR_CODES = [
   'unauthorized',
   'admin_disabled',
   'model_rejected',
+  // Events (src/routes/events.ts)
+  'events_disabled',
+  'rate_limited',
+  'events_unavailable',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

@@ -5,3 +5,6 @@ import { loadBundledModel } from './bundled-model';
 const app = createApp({ loadModel: loadBundledModel });
 
 export default app;
+
+/** The Durable Object class of the event shards (the `EVENTS` binding in wrangler.jsonc). */
+export { EventShard } from './events/shard';

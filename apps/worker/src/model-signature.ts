@@ -1,5 +1,5 @@
 import { ArtifactError, type LoadedArtifact } from '@edgerec/core';
-import { z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import type { ArtifactPolicy } from './artifact-policy';
 
 /**
@@ -47,19 +47,19 @@ export function signatureInfo(loaded: LoadedArtifact): SignatureInfo {
 /** zod/OpenAPI schema of {@link SignatureInfo}, the `signature` field of `ModelInfoSchema`. */
 export const SignatureInfoSchema = z
   .object({
-    signed: z.boolean().openapi({ description: 'Whether the artifact carries an Ed25519 signature.' }),
-    keyId: z.string().nullable().openapi({
+    signed: z.boolean().meta({ description: 'Whether the artifact carries an Ed25519 signature.' }),
+    keyId: z.string().nullable().meta({
       description:
         'The key id the signature names (16 hex digits); null when unsigned. Not verified unless `signedBy` is set.',
       example: '70ed3b25c6c364a2',
     }),
-    signedBy: z.string().nullable().openapi({
+    signedBy: z.string().nullable().meta({
       description:
         'The trusted key (from MODEL_PUBLIC_KEYS) whose signature verified; null when signatures are not enforced.',
       example: '70ed3b25c6c364a2',
     }),
-    enforced: z.boolean().openapi({
+    enforced: z.boolean().meta({
       description: 'Whether MODEL_PUBLIC_KEYS is set: this isolate then loads only models signed by one of its keys.',
     }),
   })
-  .openapi('ModelSignature');
+  .meta({ id: 'ModelSignature' });

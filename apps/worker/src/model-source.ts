@@ -1,5 +1,5 @@
 import type { LoadedArtifact } from '@edgerec/core';
-import { z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { artifactPolicy, readOptions, type ArtifactReadOptions } from './artifact-policy';
 import { ModelSourceError } from './load-errors';
 import { assertSignedAsRequired } from './model-signature';
@@ -96,21 +96,18 @@ export function servedInfo(model: ServedModel): ServedInfo {
 /** zod/OpenAPI schema of {@link ServedInfo}, for the `served` field of `ModelInfoSchema`. */
 export const ServedInfoSchema = z
   .object({
-    sha256: z.string().openapi({
+    sha256: z.string().meta({
       description: "The artifact's content sha256 (its first 12 characters are the x-edgerec-model header).",
     }),
     createdAt: z.string(),
-    source: z.enum(MODEL_SOURCES).openapi({ description: 'MODEL_SOURCE the model was loaded from.' }),
-    key: z.string().optional().openapi({ description: 'R2 object key of the artifact (source "r2").' }),
-    etag: z
-      .string()
-      .optional()
-      .openapi({ description: 'R2 etag of the artifact object when it was read (source "r2").' }),
+    source: z.enum(MODEL_SOURCES).meta({ description: 'MODEL_SOURCE the model was loaded from.' }),
+    key: z.string().optional().meta({ description: 'R2 object key of the artifact (source "r2").' }),
+    etag: z.string().optional().meta({ description: 'R2 etag of the artifact object when it was read (source "r2").' }),
     pointer: z
       .string()
       .nullable()
       .optional()
-      .openapi({ description: 'The pointer object that named the key; null when MODEL_KEY did (source "r2").' }),
-    loadedAt: z.string().openapi({ description: 'When this isolate loaded the model.' }),
+      .meta({ description: 'The pointer object that named the key; null when MODEL_KEY did (source "r2").' }),
+    loadedAt: z.string().meta({ description: 'When this isolate loaded the model.' }),
   })
-  .openapi('ServedModel');
+  .meta({ id: 'ServedModel' });

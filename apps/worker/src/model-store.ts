@@ -194,13 +194,20 @@ export function modelTag(model: LoadedArtifact): string {
   return model.meta.sha256.slice(0, 12);
 }
 
+/** The /v1 routes that need no model: event ingestion and deletion work while no model can be loaded. */
+const MODEL_FREE_ROUTES = new Set(['POST /v1/events', 'DELETE /v1/users/:user']);
+
 /**
  * Middleware pinning one model version per request (see the top of this file): `c.get('model')`
- * and the `x-edgerec-model` header. Requests with no matching route pass through untouched.
+ * and the `x-edgerec-model` header. Requests with no matching route, or only model-free ones
+ * (MODEL_FREE_ROUTES), pass through untouched.
  */
 export function pinModel(models: ModelStore): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!matchedRoutes(c).some((route) => route.method !== 'ALL')) return next();
+    const routes = matchedRoutes(c).filter((route) => route.method !== 'ALL');
+    if (routes.length === 0 || routes.every((route) => MODEL_FREE_ROUTES.has(`${route.method} ${route.path}`))) {
+      return next();
+    }
     const model = models.peek() ?? (await keepAlive(c, models.get(c.env ?? {})));
     c.set('model', model);
     c.header(MODEL_HEADER, modelTag(model));

@@ -39,8 +39,8 @@ export async function readR2Artifact(
     );
   }
   const { key, pointer } = await resolveKey(env, bucket);
-  const object = await r2Get(bucket, key);
-  if (!object) {
+  const read = await readBounded(bucket, key, policy.maxObjectBytes);
+  if (read.kind === 'missing') {
     const namedBy = pointer === null ? 'MODEL_KEY' : `the pointer object "${pointer}"`;
     throw new ModelSourceError(
       'object-missing',
@@ -48,9 +48,9 @@ export async function readR2Artifact(
       true,
     );
   }
+  const { object } = read;
   const source = `R2 object "${key}" (etag ${object.etag})`;
-  if (object.size > policy.maxObjectBytes) {
-    await discardBody(object);
+  if (read.kind === 'too-large') {
     throw new ModelSourceError(
       'too-large',
       `${source} is ${object.size} bytes, more than the ${policy.maxObjectBytes} bytes (${mebibytes(policy.maxObjectBytes)}) ` +
@@ -59,7 +59,7 @@ export async function readR2Artifact(
       true,
     );
   }
-  const text = await object.text();
+  const text = await read.object.text();
   try {
     const loaded = await parseArtifact(text, { source, ...readOptions(policy) });
     assertSignedAsRequired(loaded, policy, source);
@@ -74,8 +74,8 @@ async function resolveKey(env: Env, bucket: R2Bucket): Promise<{ key: string; po
   const direct = env.MODEL_KEY?.trim() ?? '';
   if (direct !== '') return { key: direct, pointer: null };
   const pointer = env.MODEL_POINTER_KEY?.trim() || DEFAULT_POINTER_KEY;
-  const object = await r2Get(bucket, pointer);
-  if (!object) {
+  const read = await readBounded(bucket, pointer, MAX_POINTER_BYTES);
+  if (read.kind === 'missing') {
     throw new ModelSourceError(
       'pointer-missing',
       `the model pointer "${pointer}" does not exist in the MODELS R2 bucket: upload a JSON object ` +
@@ -89,13 +89,10 @@ async function resolveKey(env: Env, bucket: R2Bucket): Promise<{ key: string; po
       `the model pointer "${pointer}" ${why}; expected JSON like {"key": "models/<artifact>.json"}`,
       true,
     );
-  if (object.size > MAX_POINTER_BYTES) {
-    await discardBody(object);
-    throw invalid(`is ${object.size} bytes, too large for a pointer`);
-  }
+  if (read.kind === 'too-large') throw invalid(`is ${read.object.size} bytes, too large for a pointer`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await object.text());
+    parsed = JSON.parse(await read.object.text());
   } catch {
     throw invalid('is not valid JSON');
   }
@@ -104,21 +101,37 @@ async function resolveKey(env: Env, bucket: R2Bucket): Promise<{ key: string; po
   return { key: key.trim(), pointer };
 }
 
-async function r2Get(bucket: R2Bucket, key: string): Promise<R2ObjectBody | null> {
+/** An R2 read that never downloads more than its limit. */
+type BoundedRead =
+  | { kind: 'missing' }
+  | { kind: 'too-large'; object: R2Object }
+  | { kind: 'body'; object: R2ObjectBody };
+
+/**
+ * Reads `key` if it is at most `maxBytes`: its metadata first (`head`), then its body only when
+ * small enough, on condition that the etag is still the one measured (a larger object written in
+ * between is never downloaded; a changed object is measured again, up to three times).
+ */
+async function readBounded(bucket: R2Bucket, key: string, maxBytes: number): Promise<BoundedRead> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const head = await r2Call(key, () => bucket.head(key));
+    if (!head) return { kind: 'missing' };
+    if (head.size > maxBytes) return { kind: 'too-large', object: head };
+    const object = await r2Call(key, () => bucket.get(key, { onlyIf: { etagMatches: head.etag } }));
+    if (!object) return { kind: 'missing' };
+    if ('body' in object) return { kind: 'body', object };
+    // The precondition failed: the object was replaced after `head`. Measure it again.
+  }
+  throw new ModelSourceError('r2-error', `"${key}" kept changing while it was read from the MODELS R2 bucket`, true);
+}
+
+/** Runs one R2 call; a failure becomes a retryable `r2-error` naming the key. */
+async function r2Call<T>(key: string, call: () => Promise<T>): Promise<T> {
   try {
-    return await bucket.get(key);
+    return await call();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ModelSourceError('r2-error', `cannot read "${key}" from the MODELS R2 bucket: ${reason}`, true);
-  }
-}
-
-/** Cancels an object's body stream unread, so its bytes are never downloaded. */
-async function discardBody(object: R2ObjectBody): Promise<void> {
-  try {
-    await object.body.cancel();
-  } catch {
-    // already closed or not a stream (a test double): nothing to release
   }
 }
 

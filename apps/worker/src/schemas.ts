@@ -1,10 +1,11 @@
 /**
  * The pieces the routes share (routes/*.ts hold each route's own request and response schemas):
  * ids, k, thresholds, id lists and `order`, the error body, the items and scores the domain modules
- * build (their types are the schemas' z.infer), and the createRoute response helpers.
+ * build (their types are the schemas' z.infer), and the route response helpers.
  */
-import { z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { ERROR_CODES } from './errors';
+import { jsonResponse } from './openapi/route';
 import {
   K_DEFAULT,
   K_MAX,
@@ -48,7 +49,7 @@ export const idSchema = (kind: 'user' | 'item') =>
     .string({ error: required('a string') })
     .min(1, 'must not be empty')
     .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
-    .openapi({
+    .meta({
       description: `The ${kind}'s id as it appears in the training data.`,
       example: kind === 'user' ? '42' : '318',
     });
@@ -73,60 +74,60 @@ const queryInteger = (schema: z.ZodNumber) =>
     schema,
   );
 
-export const thresholdQuerySchema = queryNumber(z.number({ error: 'must be a number' })).openapi(thresholdDoc);
-export const thresholdBodySchema = z.number({ error: 'must be a number' }).openapi(thresholdDoc);
+export const thresholdQuerySchema = queryNumber(z.number({ error: 'must be a number' })).meta(thresholdDoc);
+export const thresholdBodySchema = z.number({ error: 'must be a number' }).meta(thresholdDoc);
 
 /** The body of every error response. */
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.enum(ERROR_CODES).openapi({ example: 'unknown_user' }),
-      message: z.string().openapi({ example: 'unknown user "9999" (the model knows 610 users)' }),
-      reason: z.string().optional().openapi({
+      code: z.enum(ERROR_CODES).meta({ example: 'unknown_user' }),
+      message: z.string().meta({ example: 'unknown user "9999" (the model knows 610 users)' }),
+      reason: z.string().optional().meta({
         description:
           'A failed `POST /admin/reload` only: the ArtifactError code or source reason (e.g. `checksum`, `pointer-missing`).',
       }),
     }),
   })
-  .openapi('Error');
+  .meta({ id: 'Error' });
 
 /** One scored pair. */
 export const ScoreSchema = z
   .object({
     user: z.string(),
     item: z.string(),
-    rating: z.number().openapi({ description: 'Predicted rating, clipped to the rating scale.', example: 4.12 }),
-    unclippedRating: z.number().openapi({
+    rating: z.number().meta({ description: 'Predicted rating, clipped to the rating scale.', example: 4.12 }),
+    unclippedRating: z.number().meta({
       description:
         "The same prediction before clipping to the rating scale (may lie outside it); tells apart pairs whose `rating` ties at the scale's ends.",
       example: 4.12,
     }),
-    raw: z.number().openapi({ description: 'The model output before unscaling.', example: 0.78 }),
-    recommend: z.boolean().openapi({ description: 'Whether rating >= threshold.' }),
-    threshold: z.number().openapi({ example: 3.5 }),
+    raw: z.number().meta({ description: 'The model output before unscaling.', example: 0.78 }),
+    recommend: z.boolean().meta({ description: 'Whether rating >= threshold.' }),
+    threshold: z.number().meta({ example: 3.5 }),
   })
-  .openapi('Score', { description: 'A pair scored by a rating model.' });
+  .meta({ id: 'Score', description: 'A pair scored by a rating model.' });
 
 /** One pair scored by an interaction model: a score, never a rating. */
 export const InteractionScoreSchema = z
   .object({
     user: z.string(),
     item: z.string(),
-    score: z.number().openapi({
+    score: z.number().meta({
       description:
         "The model's output for the pair: a ranking score (iALS: a predicted preference around 0 to 1, not a probability), not a rating.",
       example: 0.41,
     }),
-    probability: z.number().optional().openapi({
+    probability: z.number().optional().meta({
       description: 'Sigmoid heads only: the same number, which is then the probability that the user interacts.',
     }),
-    recommend: z.boolean().openapi({
+    recommend: z.boolean().meta({
       description:
         'Whether score >= threshold. With the artifact\'s threshold this means about "the item would be in this user\'s top 10".',
     }),
-    threshold: z.number().openapi({ example: 0.3 }),
+    threshold: z.number().meta({ example: 0.3 }),
   })
-  .openapi('InteractionScore', { description: 'A pair scored by an interaction model.' });
+  .meta({ id: 'InteractionScore', description: 'A pair scored by an interaction model.' });
 
 /** A pair of a batch that could not be scored. */
 export const PairErrorSchema = z
@@ -138,7 +139,7 @@ export const PairErrorSchema = z
       message: z.string(),
     }),
   })
-  .openapi('PairError');
+  .meta({ id: 'PairError' });
 
 const kMessage = `must be an integer from ${K_MIN} to ${K_MAX}`;
 
@@ -147,7 +148,7 @@ export const kQuerySchema = queryInteger(
   z.number({ error: kMessage }).int(kMessage).min(K_MIN, kMessage).max(K_MAX, kMessage),
 )
   .default(K_DEFAULT)
-  .openapi({ description: `How many items to return (${K_MIN} to ${K_MAX}).`, example: K_DEFAULT });
+  .meta({ description: `How many items to return (${K_MIN} to ${K_MAX}).`, example: K_DEFAULT });
 
 /** `k` in a JSON body. */
 export const kBodySchema = z
@@ -156,7 +157,7 @@ export const kBodySchema = z
   .min(K_MIN, kMessage)
   .max(K_MAX, kMessage)
   .default(K_DEFAULT)
-  .openapi({ description: `How many items to return (${K_MIN} to ${K_MAX}).`, example: K_DEFAULT });
+  .meta({ description: `How many items to return (${K_MIN} to ${K_MAX}).`, example: K_DEFAULT });
 
 /**
  * A comma-separated list of item ids in one query parameter: empty entries are dropped, repeated
@@ -183,7 +184,7 @@ export const idListQuery = (max: number, description: string, example: string) =
       }
       return ids;
     })
-    .openapi({ type: 'string', description, example });
+    .meta({ type: 'string', description, example });
 
 /** A list of item ids in a JSON body (repeated ids counted once). */
 export const idListBody = (max: number, description: string) =>
@@ -193,7 +194,7 @@ export const idListBody = (max: number, description: string) =>
       error: (issue) => `at most ${max} ids${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
     })
     .transform(distinct)
-    .openapi({ description });
+    .meta({ description });
 
 /** The ids of `ids` without repeats, in first-seen order. */
 function distinct(ids: readonly string[]): string[] {
@@ -207,13 +208,13 @@ export const orderDoc =
   `For a rating model with a ranking head: \`score\` (default) ranks by the ranking head; \`rating\` takes the ranking head's best max(${RERANK_POOL_FACTOR}k, ${RERANK_POOL_MIN}) items and re-ranks them by the rating head's predicted rating (for an unknown user: the most popular ones, by item-bias rating). ` +
   'Other rating models always rank by their rating head (both values give the same answer); an interaction model answers 400 to `rating`.';
 export const orderSchema = () =>
-  z.enum(RANK_ORDERS, { error: 'must be "score" or "rating"' }).openapi({ description: orderDoc, example: 'score' });
+  z.enum(RANK_ORDERS, { error: 'must be "score" or "rating"' }).meta({ description: orderDoc, example: 'score' });
 
 /** One ranked item. */
 export const RecommendedItemSchema = z
   .object({
     item: z.string(),
-    score: z.number().optional().openapi({
+    score: z.number().optional().meta({
       description:
         "The ranking head's output for the pair: a ranking score, not a rating. Interaction models, and rating models with a ranking head.",
       example: 0.52,
@@ -221,12 +222,12 @@ export const RecommendedItemSchema = z
     probability: z
       .number()
       .optional()
-      .openapi({ description: 'Sigmoid ranking heads only: the same number as `score`, a probability.' }),
-    rating: z.number().optional().openapi({
+      .meta({ description: 'Sigmoid ranking heads only: the same number as `score`, a probability.' }),
+    rating: z.number().optional().meta({
       description: "Rating models only: the rating head's predicted rating, clipped to the rating scale.",
       example: 4.42,
     }),
-    unclippedRating: z.number().optional().openapi({
+    unclippedRating: z.number().optional().meta({
       description:
         "Rating models only: the same prediction before clipping to the rating scale (may lie outside it). Tells apart items whose `rating` ties at the scale's ends (a rating head ranks by it).",
       example: 4.42,
@@ -234,13 +235,14 @@ export const RecommendedItemSchema = z
     raw: z
       .number()
       .optional()
-      .openapi({ description: "Rating models only: the rating head's output before unscaling.", example: 0.86 }),
-    popularity: z.number().optional().openapi({
+      .meta({ description: "Rating models only: the rating head's output before unscaling.", example: 0.86 }),
+    popularity: z.number().optional().meta({
       description: 'Cold start by popularity only: how many training users interacted with the item.',
       example: 1203,
     }),
   })
-  .openapi('RecommendedItem', {
+  .meta({
+    id: 'RecommendedItem',
     description:
       'An item and its scores: `{ item, rating, unclippedRating, raw }` from a rating model, `{ item, score, rating, unclippedRating, raw }` from a rating model with a ranking head, `{ item, score, probability? }` from an interaction model; a cold-start item by popularity has `popularity` (and, from a rating model, the item-bias `rating`, `unclippedRating` and `raw`).',
   });
@@ -248,27 +250,25 @@ export const RecommendedItemSchema = z
 /** How the `exclude` ids of a request were applied. */
 export const ExcludeInfoSchema = z
   .object({
-    requested: z.number().int().openapi({ description: 'Distinct ids in `exclude`.' }),
-    unknown: z.number().int().openapi({ description: 'How many of them the model does not know (ignored).' }),
+    requested: z.number().int().meta({ description: 'Distinct ids in `exclude`.' }),
+    unknown: z.number().int().meta({ description: 'How many of them the model does not know (ignored).' }),
   })
-  .openapi('ExcludeInfo');
+  .meta({ id: 'ExcludeInfo' });
 
 /** How the `candidates` ids of a request were applied. */
 export const CandidatesInfoSchema = z
   .object({
-    requested: z.number().int().openapi({ description: 'Distinct ids in `candidates`.' }),
-    unknown: z.array(z.string()).openapi({ description: 'The candidate ids the model does not know (not ranked).' }),
+    requested: z.number().int().meta({ description: 'Distinct ids in `candidates`.' }),
+    unknown: z.array(z.string()).meta({ description: 'The candidate ids the model does not know (not ranked).' }),
   })
-  .openapi('CandidatesInfo');
+  .meta({ id: 'CandidatesInfo' });
 
-/** A JSON response content entry for createRoute. */
-export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
-  return { content: { 'application/json': { schema } }, description };
-}
+/** A JSON response entry of a route: the body's schema and what it means. */
+export const jsonContent = jsonResponse;
 
-/** The error response entry for createRoute. */
+/** An error response entry of a route (the `Error` body). */
 export function errorContent(description: string) {
-  return jsonContent(ErrorSchema, description);
+  return jsonResponse(ErrorSchema, description);
 }
 
 /** Name of the bearer security scheme of the admin routes (ADMIN_TOKEN) in the OpenAPI document. */
@@ -276,6 +276,12 @@ export const ADMIN_TOKEN_SCHEME = 'adminToken';
 
 /** `security` of an admin route: the ADMIN_TOKEN bearer scheme. */
 export const ADMIN_SECURITY = [{ [ADMIN_TOKEN_SCHEME]: [] }];
+
+/** Name of the bearer security scheme of the event routes (EVENTS_TOKEN) in the OpenAPI document. */
+export const EVENTS_TOKEN_SCHEME = 'eventsToken';
+
+/** `security` of an event-writing route: the EVENTS_TOKEN bearer scheme. */
+export const EVENTS_SECURITY = [{ [EVENTS_TOKEN_SCHEME]: [] }];
 
 /**
  * The `4XX` entry of a route that answers no client error of its own: every 4xx of the API
@@ -288,7 +294,7 @@ export const CLIENT_ERROR = errorContent(
 /** An item similar to another (`GET /v1/items/{item}/similar`). */
 export const SimilarItemSchema = z.object({
   item: z.string(),
-  similarity: z.number().openapi({ description: 'Cosine similarity of the item embeddings, -1 to 1.', example: 0.83 }),
+  similarity: z.number().meta({ description: 'Cosine similarity of the item embeddings, -1 to 1.', example: 0.83 }),
 });
 
 /** A pair scored by a rating model, as the API returns it. */

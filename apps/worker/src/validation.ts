@@ -1,9 +1,9 @@
-import type { z } from '@hono/zod-openapi';
+import type * as z from 'zod';
 import type { Context } from 'hono';
 import type { ValidationTargets } from 'hono/types';
 import { ApiError, errorResponse } from './errors';
 
-/** What @hono/zod-openapi hands a validation hook. */
+/** A validation outcome, as src/openapi/app.ts hands it to the hook. */
 export type ValidationResult = { target: keyof ValidationTargets } & (
   | { success: true; data: unknown }
   | { success: false; error: z.ZodError }
@@ -16,7 +16,7 @@ const WHERE: Partial<Record<keyof ValidationTargets, string>> = {
 };
 
 /** Body arrays whose length is a batch size: over the limit answers 413 `batch_too_large` (other limits answer 400). */
-const BATCH_FIELDS = new Set(['pairs', 'ratings', 'items']);
+const BATCH_FIELDS = new Set(['pairs', 'ratings', 'items', 'events']);
 
 /**
  * The app's default validation hook: turns a zod failure into a 400 `invalid_request` whose

@@ -165,6 +165,26 @@ describe('R2 object size maximum (MODEL_MAX_OBJECT_MB)', () => {
     expect(tracking.bodiesRead.filter((key) => key.endsWith('models/bad.json'))).toEqual([]);
   });
 
+  it('never downloads an object replaced by an oversized one between its size check and its read', async () => {
+    const t = await servingV1ThenPointingAt('object-swapped', v1.text, { MODEL_MAX_OBJECT_MB: '1' });
+    const inner = modelsBucket();
+    const tracking = bodyTrackingBucket(inner);
+    const head = tracking.bucket.head.bind(tracking.bucket);
+    let swapped = false;
+    tracking.bucket.head = async (key: string) => {
+      const measured = await head(key);
+      if (!swapped && key.endsWith('models/bad.json')) {
+        swapped = true; // the small object was measured; a 2 MiB one takes its place before the read
+        await inner.put(key, 'x'.repeat(2 * 1024 * 1024));
+      }
+      return measured;
+    };
+    t.env.MODELS = tracking.bucket;
+    await expectRejectedReload(t, 'too-large', /is 2097152 bytes, more than the 1048576 bytes/);
+    expect(swapped).toBe(true);
+    expect(tracking.bodiesRead.filter((key) => key.endsWith('models/bad.json'))).toEqual([]);
+  });
+
   it('honours a smaller MODEL_MAX_OBJECT_MB, and a first load answers 503 naming too-large', async () => {
     const prefix = uniquePrefix('object-var');
     await seed(prefix, { 'models/v1.json': v1.text, 'current.json': pointerTo(`${prefix}models/v1.json`) });

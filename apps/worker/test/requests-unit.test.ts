@@ -242,7 +242,7 @@ describe('POST /v1/score validation', () => {
 });
 
 describe('routing errors', () => {
-  it.each(['/', '/nope', '/v1', '/v1/users/user-3', '/v1/users/user-3/recommendations/extra', '/health/'])(
+  it.each(['/', '/nope', '/v1', '/v1/users', '/v1/users/user-3/recommendations/extra', '/health/'])(
     'answers 404 not_found for %s',
     async (path) => {
       await expectError(await t.request(path), 404, 'not_found', `no route for GET ${path}`);
@@ -254,6 +254,8 @@ describe('routing errors', () => {
     ['POST', '/v1/model', 'GET, HEAD'],
     ['PUT', '/v1/score', 'GET, HEAD, POST'],
     ['POST', '/v1/users/user-3/recommendations', 'GET, HEAD'],
+    ['GET', '/v1/users/user-3', 'DELETE'],
+    ['GET', '/v1/events', 'POST'],
     ['OPTIONS', '/openapi.json', 'GET, HEAD'],
   ])('answers 405 method_not_allowed for %s %s, with an Allow header', async (method, path, allow) => {
     const res = await t.request(path, { method });

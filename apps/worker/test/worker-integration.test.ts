@@ -19,7 +19,10 @@ const OPERATIONS = [
   'GET /v1/users/{user}/recommendations',
   'POST /v1/recommendations',
   'GET /v1/items/{item}/similar',
+  'POST /v1/events',
+  'DELETE /v1/users/{user}',
   'POST /admin/reload',
+  'GET /admin/events',
 ];
 
 // The bundled artifact is a serialization of this model, so scores must agree with predict on it.

@@ -28,6 +28,7 @@ interface TrainFlags extends ModelFlags, InteractionFlags {
   ratings: string;
   out: string;
   test?: string;
+  events?: string[];
   userFeatures?: string;
   itemFeatures?: string;
   format: TrainModelOptions['format'];
@@ -60,6 +61,10 @@ export function trainCommand(): Command {
     )
     .option('-o, --out <file>', 'where to write the model artifact', 'model.json')
     .option('--test <file>', 'evaluate on this file instead of a held-out split (e.g. MovieLens u1.test)')
+    .option(
+      '--events <files...>',
+      'with --objective interaction: NDJSON event files the Worker collected (edgerec events pull) to merge into --ratings before the split',
+    )
     .option(
       '--user-features <file>',
       'user side features: MovieLens u.user / users.dat, or CSV with an id column and feature columns',
@@ -132,6 +137,11 @@ Examples:
   edgerec train --objective interaction --ratings clicks.csv --weight-column count --confidence log`,
     )
     .action(async (flags: TrainFlags, command: Command) => {
+      if (flags.events && flags.objective !== 'interaction') {
+        throw new UserError(
+          '--events applies to --objective interaction: events are implicit feedback (clicks, views), not ratings a rating model can learn',
+        );
+      }
       await checkOutputPaths(trainOutputs(flags), { inputs: trainInputs(flags), force: true });
       const signingKey = flags.signingKey === undefined ? undefined : await readSigningKey(flags.signingKey);
       const progress = createTrainingProgress({ maxEpochs: flags.epochs, quiet: flags.quiet });
@@ -150,6 +160,7 @@ Examples:
           await trainInteractionCommand(flags, command, progress, controller.signal, signingKey);
           return;
         }
+
         const { artifact, summary } = await trainModel({
           ratings: flags.ratings,
           ...(flags.test ? { test: flags.test } : {}),
@@ -239,9 +250,15 @@ function trainOutputs(flags: TrainFlags): OutputPath[] {
 
 /** Every file `train` reads, none of which an output may replace. */
 function trainInputs(flags: TrainFlags): string[] {
-  return [flags.ratings, flags.test, flags.userFeatures, flags.itemFeatures, flags.config, flags.signingKey].filter(
-    (path) => path !== undefined,
-  );
+  return [
+    flags.ratings,
+    flags.test,
+    flags.userFeatures,
+    flags.itemFeatures,
+    flags.config,
+    flags.signingKey,
+    ...(flags.events ?? []),
+  ].filter((path) => path !== undefined);
 }
 
 /** The artifact as written: signed when a signing key was given. */
@@ -290,6 +307,7 @@ async function trainInteractionCommand(
     includeSeen: flags.seen,
     skipLongIds: flags.skipLongIds,
     ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
+    ...(flags.events ? { events: flags.events } : {}),
     hooks: {
       signal,
       onInfo: (line) => progress.info(line),

@@ -17,15 +17,18 @@ const THRESHOLD_USERS = 500;
 /** The threshold is where a typical user's top-K list ends. */
 const THRESHOLD_K = 10;
 
+/** What {@link interactionModel} serves of a head: a fitted one, or tables trained elsewhere (a Spark import). */
+export type ServedInteractionHead = Pick<InteractionHead, 'tables' | 'globalBias' | 'activation' | 'foldIn'>;
+
 /**
  * A fitted interaction head as a served model (objective 'interaction'): its tables, the shared
- * ids, seen lists and popularity, and a recommend threshold at the median score of the 10th
- * best unseen item over a sample of training users, so `recommend: true` means about "this
- * would make the user's top 10".
+ * ids, seen lists and popularity (when known), and a recommend threshold at the median score of
+ * the 10th best unseen item over a sample of training users, so `recommend: true` means about
+ * "this would make the user's top 10".
  */
 export function interactionModel(
-  head: InteractionHead,
-  shared: { users: IdIndex; items: IdIndex; seen: SeenItems; popularity: Float32Array; seed: number },
+  head: ServedInteractionHead,
+  shared: { users: IdIndex; items: IdIndex; seen?: SeenItems; popularity?: Float32Array; seed: number },
 ): RecommenderModel {
   const model: RecommenderModel = {
     objective: 'interaction',
@@ -37,8 +40,8 @@ export function interactionModel(
     users: shared.users,
     items: shared.items,
     ...head.tables,
-    seen: shared.seen,
-    popularity: shared.popularity,
+    ...(shared.seen ? { seen: shared.seen } : {}),
+    ...(shared.popularity ? { popularity: shared.popularity } : {}),
     ...(head.foldIn ? { foldIn: head.foldIn } : {}),
   };
   return { ...model, recommendThreshold: topKThreshold(model, shared.seed) };

@@ -11,6 +11,8 @@ import type { BackendChoice } from '@edgerec/core/model';
 import { basename } from 'node:path';
 import type { RatingsFormat } from '../data/formats.js';
 import type { RatingsTable } from '../data/ratings-table.js';
+import { mergeEvents, type EventsMerge } from '../data/merge-events.js';
+import { readEventFiles } from '../data/read-events.js';
 import { readInteractionsFile, type InteractionsFile } from '../data/read-interactions.js';
 import { compactIds, indexAgainst, selectRows, type IndexedRows } from '../data/split.js';
 import { splitTrainTest } from '../data/train-test-split.js';
@@ -54,6 +56,8 @@ export interface TrainInteractionsOptions {
   skipLongIds?: boolean;
   /** The score at which the edge says "recommend" (default: the median 10th-best score of training users). */
   threshold?: number;
+  /** NDJSON event files (the Worker's export, `edgerec events pull`) merged into `interactions` before the split. */
+  events?: readonly string[];
   hooks?: InteractionHeadHooks & { onReadProgress?(file: string, bytesRead: number, totalBytes: number): void };
 }
 
@@ -73,6 +77,8 @@ export interface InteractionTrainSummary {
   /** Whether the threshold was given rather than placed from the scores. */
   thresholdGiven: boolean;
   ranking: RankingFigures;
+  /** What `events` added to the training file. */
+  events?: EventsMerge & { files: number; duplicates: number };
 }
 
 /** A trained interaction model, its artifact text, and what happened. */
@@ -104,7 +110,10 @@ export async function trainInteractionModel(options: TrainInteractionsOptions): 
     reportData(hooks.onInfo, file, options.minRating);
     return file;
   };
-  const data = await load(options.interactions);
+  const read = await load(options.interactions);
+  const withEvents =
+    options.events && options.events.length > 0 ? await mergeEventFiles(read, options.events, hooks.onInfo) : undefined;
+  const data = withEvents?.merged ?? read;
   const testFile = options.test ? await load(options.test) : undefined;
   const table = asTable(data);
   const split = options.rows
@@ -182,13 +191,22 @@ export async function trainInteractionModel(options: TrainInteractionsOptions): 
     recommendThreshold: model.recommendThreshold,
     thresholdGiven: options.threshold !== undefined,
     ranking,
+    ...(withEvents ? { events: withEvents.report } : {}),
   };
   const artifact = await serializeArtifact(
     model,
     {
       stats: { ratings: trainedOn, users: users.size, items: items.size },
       training: {
-        data: { file: basename(data.file), sha256: data.sha256, format: data.format, ratings: data.users.length },
+        data: {
+          file: basename(data.file),
+          sha256: data.sha256,
+          format: data.format,
+          ratings: data.users.length,
+          ...(withEvents
+            ? { events: { files: options.events!.map((f) => basename(f)), count: withEvents.report.events } }
+            : {}),
+        },
         seed: recipe.seed,
         epochs: head.history.length,
         bestEpoch: head.bestEpoch,
@@ -241,6 +259,22 @@ export function splitPerUser(
 /** An interactions file as a table whose value column is the weight. */
 function asTable(file: InteractionsFile): RatingsTable {
   return { users: file.users, items: file.items, ratings: file.weights, userIds: file.userIds, itemIds: file.itemIds };
+}
+
+/** `file` with the events of `paths` merged in (see mergeEvents), and what they added. */
+async function mergeEventFiles(
+  file: InteractionsFile,
+  paths: readonly string[],
+  onInfo: ((line: string) => void) | undefined,
+): Promise<{ merged: InteractionsFile; report: EventsMerge & { files: number; duplicates: number } }> {
+  const read = await readEventFiles(paths);
+  const { merged, report } = mergeEvents(file, read.events);
+  onInfo?.(
+    `merged ${report.events} events from ${paths.length} file${paths.length === 1 ? '' : 's'} into ${file.file}: ` +
+      `${report.newPairs} new pairs, ${report.newUsers} new users, ${report.newItems} new items` +
+      `${read.duplicates > 0 ? ` (${read.duplicates} repeated events dropped)` : ''}`,
+  );
+  return { merged, report: { ...report, files: paths.length, duplicates: read.duplicates } };
 }
 
 /** The pairs whose user and item both have embeddings. */

@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
+import { defineRoute } from '../openapi/route';
 import type { App } from '../app-env';
 import { requireAdminToken } from '../auth';
 import { ApiError } from '../errors';
@@ -9,22 +10,23 @@ import { ADMIN_SECURITY, errorContent, jsonContent } from '../schemas';
 /** `POST /admin/reload` response. */
 export const ReloadSchema = z
   .object({
-    status: z.enum(['loaded', 'swapped', 'unchanged']).openapi({
+    status: z.enum(['loaded', 'swapped', 'unchanged']).meta({
       description:
         '`loaded`: no model served before; `swapped`: another sha256 serves now; `unchanged`: the source still holds the served artifact.',
     }),
     joined: z
       .boolean()
-      .openapi({ description: 'True when this call joined a reload already running in the isolate (single-flight).' }),
+      .meta({ description: 'True when this call joined a reload already running in the isolate (single-flight).' }),
     model: ServedInfoSchema,
     // Its own component: OpenAPI 3.0 has no valid nullable $ref (`allOf` + a lone `nullable` fails nullable-type-sibling).
-    previous: ServedInfoSchema.nullable().openapi('PreviousServedModel', {
+    previous: ServedInfoSchema.nullable().meta({
+      id: 'PreviousServedModel',
       description: 'What served before the call; null when nothing did.',
     }),
   })
-  .openapi('Reload');
+  .meta({ id: 'Reload' });
 
-const reloadRoute = createRoute({
+const reloadRoute = defineRoute({
   method: 'post',
   path: '/admin/reload',
   operationId: 'reloadModel',
@@ -34,7 +36,7 @@ const reloadRoute = createRoute({
     'Reads the configured source again (the R2 pointer / MODEL_KEY, or the bundled artifact) and swaps the new model in if it validates; on failure the previous model keeps serving. ' +
     '`x-edgerec-model` names the model serving after the call. Only this isolate reloads: other isolates keep their model until they restart or get their own reload.',
   security: ADMIN_SECURITY,
-  middleware: [requireAdminToken()] as const,
+  middleware: [requireAdminToken()],
   responses: {
     200: jsonContent(ReloadSchema, 'The model now serving, and the one before.'),
     401: errorContent(
@@ -55,14 +57,13 @@ const reloadRoute = createRoute({
  * again and swaps the new model in if it validates (see the route's description).
  */
 export function registerAdminRoutes(app: App, models: ModelStore): void {
-  app.openapi(reloadRoute, async (c) => {
+  app.openapi(reloadRoute, async (c, { ok }) => {
     const outcome = await keepAlive(c, models.reload(c.env ?? {}));
     const headers: Record<string, string> = outcome.current ? { [MODEL_HEADER]: modelTag(outcome.current) } : {};
     if (outcome.ok) {
       const { status, joined, current, previous } = outcome;
-      return c.json(
+      return ok(
         { status, joined, model: servedInfo(current), previous: previous ? servedInfo(previous) : null },
-        200,
         headers,
       );
     }

@@ -1,6 +1,6 @@
 import type { App } from '../app-env';
 import { renderDocsPage, type DocsDocument } from '../docs/page';
-import { openApiDocument } from '../openapi';
+import { openApiDocument } from '../openapi/config';
 
 /** No scripts, no remote anything: the page is server-rendered HTML with inline styles. */
 const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'";

@@ -1,11 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
+import { defineRoute } from '../openapi/route';
 import type { App } from '../app-env';
 import { CLIENT_ERROR, jsonContent } from '../schemas';
 
 /** `GET /health`. */
-export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
+export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
-const healthRoute = createRoute({
+const healthRoute = defineRoute({
   method: 'get',
   path: '/health',
   operationId: 'getHealth',
@@ -17,5 +18,5 @@ const healthRoute = createRoute({
 
 /** Registers `GET /health`. */
 export function registerHealthRoutes(app: App): void {
-  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
+  app.openapi(healthRoute, (_c, { ok }) => ok({ status: 'ok' }));
 }

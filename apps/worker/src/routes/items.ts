@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
+import { defineRoute } from '../openapi/route';
 import type { App } from '../app-env';
 import { K_MAX, K_MIN } from '../limits';
 import { SimilarItemSchema, errorContent, idSchema, jsonContent, kQuerySchema } from '../schemas';
@@ -6,7 +7,7 @@ import { similarTo } from '../scoring';
 
 /** `GET /v1/items/{item}/similar` path. */
 export const SimilarParamsSchema = z.object({
-  item: idSchema('item').openapi({ param: { name: 'item', in: 'path' } }),
+  item: idSchema('item'),
 });
 
 /** `GET /v1/items/{item}/similar` query. */
@@ -17,13 +18,13 @@ export const SimilarItemsSchema = z
   .object({
     item: z.string(),
     k: z.number().int(),
-    items: z.array(SimilarItemSchema).openapi({
+    items: z.array(SimilarItemSchema).meta({
       description: 'At most k other items, most similar first (ties: catalogue order); never the item itself.',
     }),
   })
-  .openapi('SimilarItems');
+  .meta({ id: 'SimilarItems' });
 
-const similarRoute = createRoute({
+const similarRoute = defineRoute({
   method: 'get',
   path: '/v1/items/{item}/similar',
   operationId: 'similarItems',
@@ -41,10 +42,8 @@ const similarRoute = createRoute({
 
 /** Registers `GET /v1/items/{item}/similar`. */
 export function registerItemRoutes(app: App): void {
-  app.openapi(similarRoute, async (c) => {
-    const { item } = c.req.valid('param');
-    const { k } = c.req.valid('query');
+  app.openapi(similarRoute, (c, { params: { item }, query: { k }, ok }) => {
     const { model } = c.get('model');
-    return c.json({ item, k, items: similarTo(model, item, k) }, 200);
+    return ok({ item, k, items: similarTo(model, item, k) });
   });
 }

@@ -5,7 +5,8 @@ import {
   type ArtifactMetrics,
   type ArtifactRankingMetrics,
 } from '@edgerec/core';
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
+import { defineRoute } from '../openapi/route';
 import type { App } from '../app-env';
 import { COLD_START_RANKINGS, FOLD_IN_KINDS, capabilitiesOf } from '../model-capabilities';
 import { SignatureInfoSchema, signatureInfo } from '../model-signature';
@@ -13,24 +14,24 @@ import { ServedInfoSchema, servedInfo } from '../model-source';
 import { CLIENT_ERROR, errorContent, jsonContent } from '../schemas';
 import { defaultThreshold } from '../threshold';
 
-const metricsSchema = z.object({ rmse: z.number(), mae: z.number(), count: z.number().int() }).nullable().openapi({
+const metricsSchema = z.object({ rmse: z.number(), mae: z.number(), count: z.number().int() }).nullable().meta({
   description:
     'Accuracy on the split, in rating units; null when the trainer did not evaluate it (always for an interaction model).',
 });
 
 const rankingMetricsSchema = z
   .object({
-    k: z.number().int().openapi({ description: 'The cut-off: figures are @k.' }),
+    k: z.number().int().meta({ description: 'The cut-off: figures are @k.' }),
     precision: z.number(),
     recall: z.number(),
     ndcg: z.number(),
     map: z.number(),
     hitRate: z.number(),
-    coverage: z.number().openapi({ description: 'Share of the catalogue recommended to at least one user.' }),
-    users: z.number().int().openapi({ description: 'Users ranked.' }),
+    coverage: z.number().meta({ description: 'Share of the catalogue recommended to at least one user.' }),
+    users: z.number().int().meta({ description: 'Users ranked.' }),
   })
   .nullable()
-  .openapi({
+  .meta({
     description:
       'Top-k figures of the head that ranks, on the split; null when the trainer did not compute them (every version-1 artifact).',
   });
@@ -41,37 +42,37 @@ export const RankingHeadInfoSchema = z
     objective: z.literal('interaction'),
     dim: z.number().int(),
     activation: z.enum(ACTIVATIONS),
-    method: z.string().openapi({ description: 'How the head was trained (e.g. "ials").', example: 'ials' }),
-    recommendThreshold: z.number().openapi({
+    method: z.string().meta({ description: 'How the head was trained (e.g. "ials").', example: 'ials' }),
+    recommendThreshold: z.number().meta({
       description:
         "The head's own threshold, in its score units (not used by /v1/score, which scores with the rating head).",
     }),
   })
-  .openapi('RankingHeadInfo');
+  .meta({ id: 'RankingHeadInfo' });
 
 /** `GET /v1/model`. */
 export const ModelInfoSchema = z
   .object({
-    format: z.string().openapi({ example: 'edgerec-model' }),
-    version: z.number().int().openapi({
+    format: z.string().meta({ example: 'edgerec-model' }),
+    version: z.number().int().meta({
       description: "The file's artifact schema version (1 or 2; version-1 files are rating models).",
       example: 2,
     }),
-    sha256: z.string().openapi({ description: "The artifact's content sha256." }),
+    sha256: z.string().meta({ description: "The artifact's content sha256." }),
     createdAt: z.string(),
-    objective: z.enum(OBJECTIVES).openapi({
+    objective: z.enum(OBJECTIVES).meta({
       description:
         'What the model predicts: `rating` (pair scores are predicted ratings) or `interaction` (pair scores are ranking scores, never ratings: the model has no rating scale).',
     }),
     dim: z.number().int(),
-    activation: z.enum(ACTIVATIONS).openapi({
+    activation: z.enum(ACTIVATIONS).meta({
       description:
         'Output activation of the main head. For an interaction model: `linear` (iALS: a predicted preference, not a probability) or `sigmoid` (a probability).',
     }),
     counts: z.object({
       users: z.number().int(),
       items: z.number().int(),
-      ratings: z.number().int().openapi({
+      ratings: z.number().int().meta({
         description:
           'Training rows the model learned from: ratings, or (user, item) interactions for an interaction model.',
       }),
@@ -79,26 +80,26 @@ export const ModelInfoSchema = z
     scale: z
       .object({ min: z.number(), max: z.number() })
       .nullable()
-      .openapi({ description: 'The rating scale; null for an interaction model.' }),
+      .meta({ description: 'The rating scale; null for an interaction model.' }),
     recommendThreshold: z.object({
-      value: z.number().openapi({
+      value: z.number().meta({
         description:
           'The threshold used when a request does not give one (a rating, or a score for an interaction model).',
       }),
       source: z
         .enum(['artifact', 'env'])
-        .openapi({ description: '"env" when RECOMMEND_THRESHOLD overrides the artifact.' }),
-      artifact: z.number().openapi({ description: 'The threshold stored in the artifact.' }),
+        .meta({ description: '"env" when RECOMMEND_THRESHOLD overrides the artifact.' }),
+      artifact: z.number().meta({ description: 'The threshold stored in the artifact.' }),
     }),
-    ranking: RankingHeadInfoSchema.nullable().openapi({
+    ranking: RankingHeadInfoSchema.nullable().meta({
       description:
         'The interaction head that ranks recommendations of a rating model, stored beside it; null when there is none (the model ranks with its own head).',
     }),
-    coldStart: z.enum(COLD_START_RANKINGS).openapi({
+    coldStart: z.enum(COLD_START_RANKINGS).meta({
       description:
         'How an unknown user is ranked: `popularity` (training users per item) or `item-bias` (artifacts without popularity, e.g. version 1).',
     }),
-    foldIn: z.enum(FOLD_IN_KINDS).openapi({
+    foldIn: z.enum(FOLD_IN_KINDS).meta({
       description:
         'What POST /v1/recommendations accepts: `ratings`, `interactions` (an `items` body), both, or `none` (an interaction head not trained with iALS).',
     }),
@@ -113,18 +114,16 @@ export const ModelInfoSchema = z
       backend: z.string(),
       seconds: z.number(),
     }),
-    seenItems: z
-      .boolean()
-      .openapi({ description: 'Whether the artifact lists the items each user rated in training.' }),
-    signature: SignatureInfoSchema.openapi({
+    seenItems: z.boolean().meta({ description: 'Whether the artifact lists the items each user rated in training.' }),
+    signature: SignatureInfoSchema.meta({
       description:
         'Whether the artifact is signed, by which key, and whether this Worker verified it (MODEL_PUBLIC_KEYS).',
     }),
-    served: ServedInfoSchema.openapi({ description: 'The version this isolate serves and where it was loaded from.' }),
+    served: ServedInfoSchema.meta({ description: 'The version this isolate serves and where it was loaded from.' }),
   })
-  .openapi('ModelInfo');
+  .meta({ id: 'ModelInfo' });
 
-const modelRoute = createRoute({
+const modelRoute = defineRoute({
   method: 'get',
   path: '/v1/model',
   operationId: 'getModel',
@@ -141,45 +140,42 @@ const modelRoute = createRoute({
 
 /** Registers `GET /v1/model`. */
 export function registerModelRoutes(app: App): void {
-  app.openapi(modelRoute, async (c) => {
+  app.openapi(modelRoute, (c, { ok }) => {
     const served = c.get('model');
     const { model, meta } = served;
     const threshold = defaultThreshold(model, c.env?.RECOMMEND_THRESHOLD);
     const capabilities = capabilitiesOf(model);
     const { training } = meta;
     const ranking = training.metrics.ranking;
-    return c.json(
-      {
-        format: meta.format,
-        version: meta.fileVersion,
-        sha256: meta.sha256,
-        createdAt: meta.createdAt,
-        objective: capabilities.objective,
-        dim: model.dim,
-        activation: model.activation,
-        counts: { users: model.users.size, items: model.items.size, ratings: meta.stats.ratings },
-        scale: capabilities.objective === 'rating' ? { min: model.scale.min, max: model.scale.max } : null,
-        recommendThreshold: { ...threshold, artifact: model.recommendThreshold },
-        ranking: rankingHeadInfo(meta),
-        coldStart: capabilities.coldStart,
-        foldIn: capabilities.foldIn,
-        metrics: {
-          validation: accuracy(training.metrics.validation),
-          test: accuracy(training.metrics.test),
-          ranking: { validation: rankingAccuracy(ranking?.validation), test: rankingAccuracy(ranking?.test) },
-        },
-        training: {
-          epochs: training.epochs,
-          bestEpoch: training.bestEpoch,
-          backend: training.backend,
-          seconds: training.seconds,
-        },
-        seenItems: model.seen !== undefined,
-        signature: signatureInfo(served),
-        served: servedInfo(served),
+    return ok({
+      format: meta.format,
+      version: meta.fileVersion,
+      sha256: meta.sha256,
+      createdAt: meta.createdAt,
+      objective: capabilities.objective,
+      dim: model.dim,
+      activation: model.activation,
+      counts: { users: model.users.size, items: model.items.size, ratings: meta.stats.ratings },
+      scale: capabilities.objective === 'rating' ? { min: model.scale.min, max: model.scale.max } : null,
+      recommendThreshold: { ...threshold, artifact: model.recommendThreshold },
+      ranking: rankingHeadInfo(meta),
+      coldStart: capabilities.coldStart,
+      foldIn: capabilities.foldIn,
+      metrics: {
+        validation: accuracy(training.metrics.validation),
+        test: accuracy(training.metrics.test),
+        ranking: { validation: rankingAccuracy(ranking?.validation), test: rankingAccuracy(ranking?.test) },
       },
-      200,
-    );
+      training: {
+        epochs: training.epochs,
+        bestEpoch: training.bestEpoch,
+        backend: training.backend,
+        seconds: training.seconds,
+      },
+      seenItems: model.seen !== undefined,
+      signature: signatureInfo(served),
+      served: servedInfo(served),
+    });
   });
 }
 

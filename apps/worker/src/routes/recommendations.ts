@@ -1,5 +1,6 @@
 import { DEFAULT_FOLD_IN_L2 } from '@edgerec/core';
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
+import { defineRoute } from '../openapi/route';
 import type { App } from '../app-env';
 import { limitBody } from '../body-limit';
 import {
@@ -36,11 +37,13 @@ import {
   required,
 } from '../schemas';
 import { foldInRecommend } from '../fold-in';
+import { personalize } from '../events/personalize';
+import { storedEvents } from '../events/store';
 import { recommendFor } from '../ranking';
 
 /** `GET /v1/users/{user}/recommendations` path. */
 export const RecommendationsParamsSchema = z.object({
-  user: idSchema('user').openapi({ param: { name: 'user', in: 'path' } }),
+  user: idSchema('user'),
 });
 
 /** `GET /v1/users/{user}/recommendations` query. */
@@ -48,7 +51,7 @@ export const RecommendationsQuerySchema = z.object({
   k: kQuerySchema,
   exclude: idListQuery(MAX_EXCLUDE, `${excludeDoc} Comma-separated.`, 'item-3,item-9').optional(),
   candidates: idListQuery(MAX_CANDIDATES, `${candidatesDoc} Comma-separated.`, 'item-1,item-2,item-5').optional(),
-  coldStart: z.enum(['fallback', 'error'], { error: 'must be "fallback" or "error"' }).default('fallback').openapi({
+  coldStart: z.enum(['fallback', 'error'], { error: 'must be "fallback" or "error"' }).default('fallback').meta({
     description:
       'What an unknown user gets: `fallback` (default) ranks items by popularity (or by item bias when the artifact stores no popularity) and flags the response `coldStart: true`; `error` answers 404 `unknown_user`.',
     example: 'fallback',
@@ -58,39 +61,61 @@ export const RecommendationsQuerySchema = z.object({
 
 const itemsDoc = { description: 'At most k items, best first (ties: catalogue order).' };
 
+/** How a user's stored events shaped their recommendations. */
+export const EventsInfoSchema = z
+  .object({
+    stored: z.number().int().meta({ description: 'Events stored for the user (POST /v1/events).' }),
+    used: z.boolean().meta({
+      description:
+        'Whether the ranking folded them in (with the items the user had in training): then the items of the events are excluded too, and `coldStart` is false even for a user the model does not know.',
+    }),
+    items: z.number().int().optional().meta({ description: 'Distinct known items of the events.' }),
+    unknownItems: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Distinct items of the events the model does not know (skipped).' }),
+    reason: z.string().optional().meta({ description: 'Why the events were not used.' }),
+  })
+  .meta({ id: 'EventsInfo' });
+
 /** `GET /v1/users/{user}/recommendations` response. */
 export const RecommendationsSchema = z
   .object({
     user: z.string(),
     k: z.number().int(),
-    items: z.array(RecommendedItemSchema).openapi(itemsDoc),
+    items: z.array(RecommendedItemSchema).meta(itemsDoc),
     excludedSeen: z
       .number()
       .int()
-      .openapi({ description: 'How many items were skipped because the user rated them in training.' }),
-    seenItems: z.boolean().openapi({
+      .meta({ description: 'How many items were skipped because the user rated them in training.' }),
+    seenItems: z.boolean().meta({
       description: 'Whether the artifact lists seen items; when false nothing was excluded.',
     }),
-    coldStart: z.boolean().openapi({
+    coldStart: z.boolean().meta({
       description: 'True when the model does not know the user and the items are ranked by the fallback.',
     }),
-    fallback: z.enum(COLD_START_RANKINGS).optional().openapi({
+    fallback: z.enum(COLD_START_RANKINGS).optional().meta({
       description:
         'With `coldStart: true`: how the items were ranked, the same for every unknown user: `popularity` (most training users first) or `item-bias` (by item bias alone; artifacts without popularity).',
     }),
-    order: z.enum(RANK_ORDERS).optional().openapi({
+    order: z.enum(RANK_ORDERS).optional().meta({
       description: 'Rating models with a ranking head only: how the items are ordered (see the `order` parameter).',
     }),
-    exclude: ExcludeInfoSchema.optional().openapi({ description: 'Present when the request gave `exclude`.' }),
-    candidates: CandidatesInfoSchema.optional().openapi({ description: 'Present when the request gave `candidates`.' }),
+    exclude: ExcludeInfoSchema.optional().meta({ description: 'Present when the request gave `exclude`.' }),
+    candidates: CandidatesInfoSchema.optional().meta({ description: 'Present when the request gave `candidates`.' }),
+    events: EventsInfoSchema.optional().meta({
+      description:
+        'Present when events are enabled (EVENTS_TOKEN set) and the user has stored events: how many, and whether the ranking folded them in (and why not).',
+    }),
   })
-  .openapi('Recommendations');
+  .meta({ id: 'Recommendations' });
 
 const ratingsSchema = z
   .array(
     z.object({
       item: idSchema('item'),
-      rating: z.number({ error: 'must be a number' }).openapi({
+      rating: z.number({ error: 'must be a number' }).meta({
         description: "The user's rating, inside the model's rating scale (see GET /v1/model).",
         example: 4,
       }),
@@ -102,7 +127,7 @@ const ratingsSchema = z
     error: (issue) =>
       `at most ${MAX_FOLD_IN_RATINGS} ratings per request${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
   })
-  .openapi({
+  .meta({
     description: `Rating models: the new user's ratings (1 to ${MAX_FOLD_IN_RATINGS}). Unknown items are skipped and listed in \`foldedIn.unknownItems\`; a repeated item keeps its last rating. With an iALS ranking head, the rated items also fold into the head as interactions of weight 1.`,
   });
 
@@ -116,12 +141,12 @@ const interactionSchema = z
       .positive(weightMessage)
       .max(MAX_INTERACTION_WEIGHT, weightMessage)
       .optional()
-      .openapi({
+      .meta({
         description: `How much the user interacted (a count, a duration; default 1, at most ${MAX_INTERACTION_WEIGHT}). The model's confidence map turns it into the fold-in's weight; a repeated item sums its weights.`,
         example: 3,
       }),
   })
-  .openapi('Interaction');
+  .meta({ id: 'Interaction' });
 
 const itemsSchema = z
   .array(
@@ -137,7 +162,7 @@ const itemsSchema = z
     error: (issue) =>
       `at most ${MAX_FOLD_IN_ITEMS} items per request${Array.isArray(issue.input) ? ` (got ${issue.input.length})` : ''}`,
   })
-  .openapi({
+  .meta({
     description: `Models whose ranking head has an iALS fold-in (GET /v1/model \`foldIn\` includes \`interactions\`): the items the new user interacted with (1 to ${MAX_FOLD_IN_ITEMS}), each an id or \`{ "item": id, "weight": number }\`. Unknown items are skipped and listed in \`foldedIn.unknownItems\`; a repeated item sums its weights.`,
     example: ['item-5', { item: 'item-47', weight: 3 }],
   });
@@ -155,7 +180,7 @@ export const FoldInRequestSchema = z
       .min(FOLD_IN_L2_MIN, `must be a number from ${FOLD_IN_L2_MIN} to ${FOLD_IN_L2_MAX}`)
       .max(FOLD_IN_L2_MAX, `must be a number from ${FOLD_IN_L2_MIN} to ${FOLD_IN_L2_MAX}`)
       .optional()
-      .openapi({
+      .meta({
         description:
           `Ridge regularisation of the fold-in (${FOLD_IN_L2_MIN} to ${FOLD_IN_L2_MAX}). With \`ratings\` (default ${DEFAULT_FOLD_IN_L2}, core's DEFAULT_FOLD_IN_L2): weighs like that many extra ratings pulling the user's vector and bias towards zero, in squared units of the model's [0, 1] target scale; lower trusts few ratings more, higher moves the ranking towards item bias. ` +
           "With `items` (default: the λ the head was trained with, reported in the answer's `foldedIn.l2`): the iALS ridge λ on the user's vector. A ranking head folding in rated items always uses its trained λ.",
@@ -163,7 +188,7 @@ export const FoldInRequestSchema = z
       }),
     order: orderSchema()
       .optional()
-      .openapi({
+      .meta({
         description: `${orderDoc} With \`items\` only \`score\` applies (there are no ratings to rank by).`,
       }),
   })
@@ -178,7 +203,8 @@ export const FoldInRequestSchema = z
       context.addIssue({ code: 'custom', path: ['items'], message: 'give "ratings" or "items", not both' });
     }
   })
-  .openapi('FoldInRequest', {
+  .meta({
+    id: 'FoldInRequest',
     description:
       'A new user: `ratings` (rating models) or `items` (models with an iALS interaction fold-in), exactly one of them.',
     oneOf: [{ required: ['ratings'] }, { required: ['items'] }],
@@ -186,17 +212,17 @@ export const FoldInRequestSchema = z
 
 /** How the new user was folded in. */
 const FoldedInSchema = z.object({
-  ratings: z.number().int().optional().openapi({
+  ratings: z.number().int().optional().meta({
     description: '`ratings` body: distinct known items whose ratings were used (and excluded from the ranking).',
   }),
   items: z
     .number()
     .int()
     .optional()
-    .openapi({ description: '`items` body: distinct known items folded in (and excluded from the ranking).' }),
-  unknownItems: z.array(z.string()).openapi({ description: 'Item ids of the body the model does not know (skipped).' }),
-  l2: z.number().openapi({ description: "The ridge of the fold-in the body's `l2` sets (given or default)." }),
-  interactionL2: z.number().optional().openapi({
+    .meta({ description: '`items` body: distinct known items folded in (and excluded from the ranking).' }),
+  unknownItems: z.array(z.string()).meta({ description: 'Item ids of the body the model does not know (skipped).' }),
+  l2: z.number().meta({ description: "The ridge of the fold-in the body's `l2` sets (given or default)." }),
+  interactionL2: z.number().optional().meta({
     description:
       "`ratings` on a model with an iALS ranking head: the head's trained ridge, used to fold the rated items into it.",
   }),
@@ -208,20 +234,20 @@ export const FoldInResponseSchema = z
     k: z.number().int(),
     items: z
       .array(RecommendedItemSchema)
-      .openapi({ ...itemsDoc, description: `${itemsDoc.description} Never an item of the body.` }),
-    order: z.enum(RANK_ORDERS).optional().openapi({
+      .meta({ ...itemsDoc, description: `${itemsDoc.description} Never an item of the body.` }),
+    order: z.enum(RANK_ORDERS).optional().meta({
       description:
         'Rating models with a ranking head only: how the items are ordered (`rating` also when the head cannot fold in the ratings).',
     }),
     foldedIn: FoldedInSchema,
-    exclude: ExcludeInfoSchema.optional().openapi({ description: 'Present when the request gave `exclude`.' }),
-    candidates: CandidatesInfoSchema.optional().openapi({ description: 'Present when the request gave `candidates`.' }),
+    exclude: ExcludeInfoSchema.optional().meta({ description: 'Present when the request gave `exclude`.' }),
+    candidates: CandidatesInfoSchema.optional().meta({ description: 'Present when the request gave `candidates`.' }),
   })
-  .openapi('FoldInRecommendations');
+  .meta({ id: 'FoldInRecommendations' });
 
 const unavailable = errorContent('No model could be loaded (`model_unavailable`).');
 
-const recommendationsRoute = createRoute({
+const recommendationsRoute = defineRoute({
   method: 'get',
   path: '/v1/users/{user}/recommendations',
   operationId: 'recommendForUser',
@@ -244,7 +270,7 @@ const recommendationsRoute = createRoute({
   },
 });
 
-const foldInRoute = createRoute({
+const foldInRoute = defineRoute({
   method: 'post',
   path: '/v1/recommendations',
   operationId: 'recommendForNewUser',
@@ -256,9 +282,9 @@ const foldInRoute = createRoute({
     `\`items\` (1 to ${MAX_FOLD_IN_ITEMS} ids or \`{ item, weight }\`; models whose ranking head has an iALS fold-in, see GET /v1/model \`foldIn\`): core's foldInInteractions, the exact iALS user solve. ` +
     'Unknown items are skipped and listed in `foldedIn.unknownItems`. ' +
     `Bodies over ${MAX_BODY_BYTES} bytes are refused with 413 \`payload_too_large\`.`,
-  middleware: [limitBody()] as const,
+  middleware: [limitBody()],
   request: {
-    body: { content: { 'application/json': { schema: FoldInRequestSchema } }, required: true },
+    body: FoldInRequestSchema,
   },
   responses: {
     200: jsonContent(FoldInResponseSchema, 'The ranking for the folded-in user.'),
@@ -278,19 +304,19 @@ const foldInRoute = createRoute({
 
 /** Registers `GET /v1/users/{user}/recommendations` and `POST /v1/recommendations` (fold-in). */
 export function registerRecommendationRoutes(app: App): void {
-  app.openapi(recommendationsRoute, async (c) => {
-    const { user } = c.req.valid('param');
-    const { k, exclude, candidates, coldStart, order } = c.req.valid('query');
+  app.openapi(recommendationsRoute, async (c, { params: { user }, query, ok }) => {
+    const { k, exclude, candidates, coldStart, order } = query;
     const { model } = c.get('model');
-    return c.json(
-      { user, k, ...recommendFor(model, user, k, { filter: { exclude, candidates }, coldStart, order }) },
-      200,
-    );
+    const options = { filter: { exclude, candidates }, coldStart, order };
+    const history = await storedEvents(c.env, user);
+    if (history === undefined || history.length === 0) return ok({ user, k, ...recommendFor(model, user, k, options) });
+    const personal = personalize(model, user, k, history, options);
+    if (personal.used) return ok({ user, k, ...personal.recommendations, events: personal.events });
+    return ok({ user, k, ...recommendFor(model, user, k, options), events: personal.events });
   });
 
-  app.openapi(foldInRoute, async (c) => {
-    const body = c.req.valid('json');
+  app.openapi(foldInRoute, (c, { body, ok }) => {
     const { model } = c.get('model');
-    return c.json({ k: body.k, ...foldInRecommend(model, body) }, 200);
+    return ok({ k: body.k, ...foldInRecommend(model, body) });
   });
 }

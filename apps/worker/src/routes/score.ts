@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
+import { defineRoute } from '../openapi/route';
 import type { App } from '../app-env';
 import { limitBody } from '../body-limit';
 import { MAX_BATCH, MAX_BODY_BYTES } from '../limits';
@@ -38,19 +39,19 @@ export const BatchRequestSchema = z
       }),
     threshold: thresholdBodySchema.optional(),
   })
-  .openapi('BatchScoreRequest');
+  .meta({ id: 'BatchScoreRequest' });
 
 /** `POST /v1/score` response. */
 export const BatchResponseSchema = z
   .object({
-    results: z.array(z.union([ScoreSchema, InteractionScoreSchema, PairErrorSchema])).openapi({
+    results: z.array(z.union([ScoreSchema, InteractionScoreSchema, PairErrorSchema])).meta({
       description:
         'One entry per requested pair, in request order: a score (`Score` for a rating model, `InteractionScore` for an interaction model), or an error for an unknown id.',
     }),
   })
-  .openapi('BatchScores');
+  .meta({ id: 'BatchScores' });
 
-const scoreRoute = createRoute({
+const scoreRoute = defineRoute({
   method: 'get',
   path: '/v1/score',
   operationId: 'scorePair',
@@ -71,16 +72,16 @@ const scoreRoute = createRoute({
   },
 });
 
-const batchRoute = createRoute({
+const batchRoute = defineRoute({
   method: 'post',
   path: '/v1/score',
   operationId: 'scorePairs',
   tags: ['Scores'],
   summary: 'Score a batch of pairs',
   description: `Scores 1 to ${MAX_BATCH} (MAX_BATCH) pairs in one request, each like GET /v1/score (a rating, or a score for an interaction model). Unknown ids do not fail the batch: their entries carry an \`error\` instead of a score. Bodies over ${MAX_BODY_BYTES} bytes are refused with 413 \`payload_too_large\`.`,
-  middleware: [limitBody()] as const,
+  middleware: [limitBody()],
   request: {
-    body: { content: { 'application/json': { schema: BatchRequestSchema } }, required: true },
+    body: BatchRequestSchema,
   },
   responses: {
     200: jsonContent(BatchResponseSchema, 'One result per pair, in request order.'),
@@ -95,20 +96,18 @@ const batchRoute = createRoute({
 
 /** Registers `GET /v1/score` and `POST /v1/score`. */
 export function registerScoreRoutes(app: App): void {
-  app.openapi(scoreRoute, async (c) => {
-    const query = c.req.valid('query');
+  app.openapi(scoreRoute, (c, { query, ok }) => {
     const { model } = c.get('model');
     const fallback = defaultThreshold(model, c.env?.RECOMMEND_THRESHOLD).value;
     const threshold = requestThreshold(model, query.threshold, fallback);
-    return c.json(scorePair(model, query.user, query.item, threshold), 200);
+    return ok(scorePair(model, query.user, query.item, threshold));
   });
 
-  app.openapi(batchRoute, async (c) => {
-    const body = c.req.valid('json');
+  app.openapi(batchRoute, (c, { body, ok }) => {
     const { model } = c.get('model');
     const fallback = defaultThreshold(model, c.env?.RECOMMEND_THRESHOLD).value;
     const threshold = requestThreshold(model, body.threshold, fallback);
     const results = body.pairs.map(({ user, item }) => tryScorePair(model, user, item, threshold));
-    return c.json({ results }, 200);
+    return ok({ results });
   });
 }

@@ -87,3 +87,30 @@ export async function readText(path: string): Promise<string> {
   const fs = await load<{ readFile(path: string, encoding: 'utf8'): Promise<string> }>('node:fs/promises');
   return fs.readFile(path, 'utf8');
 }
+
+/** Copies a directory tree. */
+export async function copyTree(from: string, to: string): Promise<void> {
+  const fs = await load<{ cp(from: string, to: string, options: { recursive: boolean }): Promise<void> }>(
+    'node:fs/promises',
+  );
+  await fs.cp(from, to, { recursive: true });
+}
+
+/** Creates a symbolic link at `path` to `target`. */
+export async function symlink(target: string, path: string): Promise<void> {
+  const fs = await load<{ symlink(target: string, path: string): Promise<void> }>('node:fs/promises');
+  await fs.symlink(target, path);
+}
+
+/** The size of a file's contents once gzipped at level 9, in bytes. */
+export async function gzippedSize(path: string): Promise<number> {
+  const fs = await load<{ readFile(path: string): Promise<Uint8Array> }>('node:fs/promises');
+  const { gzipSync } = await load<{ gzipSync(data: Uint8Array, options: { level: number }): Uint8Array }>('node:zlib');
+  return gzipSync(await fs.readFile(path), { level: 9 }).length;
+}
+
+/** Creates a directory and its parents. */
+export async function makeDir(path: string): Promise<void> {
+  const fs = await load<{ mkdir(path: string, options: { recursive: boolean }): Promise<unknown> }>('node:fs/promises');
+  await fs.mkdir(path, { recursive: true });
+}

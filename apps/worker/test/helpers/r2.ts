@@ -37,16 +37,17 @@ export interface CountingBucket {
   gate?: Promise<unknown>;
 }
 
-/** Wraps the local bucket (only `get` is used by the worker). */
+/** Wraps the local bucket: counts `get` (body reads); `head` (the size check before a read) passes through. */
 export function countingBucket(inner: R2Bucket = modelsBucket()): CountingBucket {
   const counting: CountingBucket = {
     gets: [],
     bucket: {
-      get: async (key: string) => {
+      get: async (key: string, options?: R2GetOptions) => {
         counting.gets.push(key);
         if (counting.gate) await counting.gate;
-        return inner.get(key);
+        return inner.get(key, options);
       },
+      head: (key: string) => inner.head(key),
     } as unknown as R2Bucket,
   };
   return counting;
@@ -96,8 +97,9 @@ export function bodyTrackingBucket(inner: R2Bucket = modelsBucket()): BodyTracki
   const tracking: BodyTrackingBucket = {
     bodiesRead: [],
     bucket: {
-      get: async (key: string) => {
-        const object = await inner.get(key);
+      head: (key: string) => inner.head(key),
+      get: async (key: string, options?: R2GetOptions) => {
+        const object = await inner.get(key, options);
         if (!object) return object;
         return new Proxy(object, {
           get(target, property) {

@@ -140,7 +140,14 @@ const rankingHeadSchema = z.object({
 });
 
 const trainingSchema = z.object({
-  data: z.object({ file: z.string(), sha256: z.string(), format: z.string(), ratings: count }),
+  data: z.object({
+    file: z.string(),
+    sha256: z.string(),
+    format: z.string(),
+    ratings: count,
+    /** Event files merged into the training file (`train --events`): their names and how many events they held. */
+    events: z.object({ files: z.array(z.string()).max(10_000), count }).optional(),
+  }),
   seed: z.number().int(),
   epochs: count,
   bestEpoch: count,

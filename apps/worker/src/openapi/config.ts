@@ -1,4 +1,4 @@
-import type { App } from './app-env';
+import type { App } from '../app-env';
 import {
   K_DEFAULT,
   K_MAX,
@@ -8,14 +8,12 @@ import {
   MAX_EXCLUDE,
   MAX_FOLD_IN_ITEMS,
   MAX_FOLD_IN_RATINGS,
-} from './limits';
-import { ADMIN_TOKEN_SCHEME } from './schemas';
-
-/** The top-level fields of the OpenAPI document. */
-export type OpenApiConfig = Parameters<App['getOpenAPIDocument']>[0];
+} from '../limits';
+import { ADMIN_TOKEN_SCHEME, EVENTS_TOKEN_SCHEME } from '../schemas';
+import { buildOpenApiDocument, type DocumentConfig, type OpenApiDocument } from './document';
 
 /** The OpenAPI document's top-level fields, with the Worker's own origin as its server. */
-export function openApiConfig(origin: string): OpenApiConfig {
+export function openApiConfig(origin: string): DocumentConfig {
   return {
     openapi: '3.0.3',
     info: {
@@ -44,6 +42,10 @@ export function openApiConfig(origin: string): OpenApiConfig {
       },
       { name: 'Items', description: 'Item-to-item similarity.' },
       {
+        name: 'Events',
+        description: `Interaction events stored at the edge and folded into recommendations at once, behind the EVENTS_TOKEN writer token (bearer scheme \`${EVENTS_TOKEN_SCHEME}\`).`,
+      },
+      {
         name: 'Admin',
         description: `Operator endpoints, behind the ADMIN_TOKEN secret (bearer scheme \`${ADMIN_TOKEN_SCHEME}\`).`,
       },
@@ -51,24 +53,41 @@ export function openApiConfig(origin: string): OpenApiConfig {
     servers: [{ url: origin, description: 'The Worker that served this document.' }],
     // Public by default; admin routes name their bearer scheme (ADMIN_SECURITY).
     security: [],
+    securitySchemes: {
+      [ADMIN_TOKEN_SCHEME]: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'The ADMIN_TOKEN secret (`wrangler secret put ADMIN_TOKEN`); unset disables the admin routes (404 `admin_disabled`).',
+      },
+      [EVENTS_TOKEN_SCHEME]: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'The EVENTS_TOKEN secret (`wrangler secret put EVENTS_TOKEN`), a writer token separate from ADMIN_TOKEN; unset disables the event routes (404 `events_disabled`).',
+      },
+    },
   };
 }
 
-/**
- * Registers `GET /openapi.json`, the OpenAPI 3 document of every route registered with
- * `app.openapi`, and the bearer security scheme of the admin routes.
- */
+/** Registers `GET /openapi.json`: the OpenAPI 3 document of every route mounted with `app.openapi`. */
 export function registerOpenApiRoutes(app: App): void {
-  app.openAPIRegistry.registerComponent('securitySchemes', ADMIN_TOKEN_SCHEME, {
-    type: 'http',
-    scheme: 'bearer',
-    description:
-      'The ADMIN_TOKEN secret (`wrangler secret put ADMIN_TOKEN`); unset disables the admin routes (404 `admin_disabled`).',
-  });
-  app.doc('/openapi.json', (c) => openApiConfig(new URL(c.req.url).origin));
+  app.get('/openapi.json', (c) => c.json(openApiDocument(app, new URL(c.req.url).origin)));
 }
 
-/** The OpenAPI document of `app`, as `GET /openapi.json` serves it at `origin`. */
-export function openApiDocument(app: App, origin: string): ReturnType<App['getOpenAPIDocument']> {
-  return app.getOpenAPIDocument(openApiConfig(origin));
+/** The OpenAPI document of `app`, as `GET /openapi.json` serves it at `origin` (built once per origin). */
+export function openApiDocument(app: App, origin: string): OpenApiDocument {
+  let byOrigin = documents.get(app);
+  if (byOrigin === undefined) {
+    byOrigin = new Map();
+    documents.set(app, byOrigin);
+  }
+  let document = byOrigin.get(origin);
+  if (document === undefined) {
+    document = buildOpenApiDocument(app.documentedRoutes, openApiConfig(origin));
+    if (byOrigin.size < 8) byOrigin.set(origin, document);
+  }
+  return document;
 }
+
+const documents = new WeakMap<App, Map<string, OpenApiDocument>>();

@@ -32,6 +32,7 @@ const NOT_HYPERPARAMETERS = new Set([
   'ratings',
   'test',
   'out',
+  'events',
   'validation',
   'testFraction',
   'threshold',

@@ -3,17 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { isMissing, readFailureReason } from '../io/errno.js';
 import { unreadableProblem } from '../io/file-kind.js';
 import type { InteractionRecipe } from '../pipeline/interaction-head.js';
-import {
-  HYPERPARAMETER_KEYS,
-  hyperparameterProblem,
-  isHyperparameterKey,
-  type ModelOptions,
-} from '../pipeline/rating-hyperparameters.js';
+import type { HyperparameterRegistry } from '../pipeline/hyperparameter-registry.js';
+import { RATING_REGISTRY, type ModelOptions } from '../pipeline/rating-hyperparameters.js';
 import { UserError } from '../user-error.js';
 import { validateInteractionConfig } from './interaction-config.js';
 
 /** Top-level keys of the wrapped form `{ "objective": …, "model": { … }, "tuned": { … } }` (what `edgerec tune` writes). */
-const WRAPPER_KEYS = ['objective', 'model', 'tuned'] as const;
+export const WRAPPER_KEYS = ['objective', 'model', 'tuned'] as const;
 
 /**
  * Validates parsed JSON as model hyperparameters: a flat object of TrainOptions names, or
@@ -39,23 +35,36 @@ export function validateModelConfig(json: unknown, source: string): ModelOptions
     model = json.model;
     where = 'model.';
   }
-  const unknown = Object.keys(model).filter((key) => !isHyperparameterKey(key));
+  return checkedHyperparameters(RATING_REGISTRY, model, { source, where, kind: '' });
+}
+
+/**
+ * The hyperparameters of `model` checked against `registry`: an unknown key or a bad value is a
+ * UserError naming it as `{where}{key}` and starting with `source`.
+ */
+export function checkedHyperparameters<T>(
+  registry: HyperparameterRegistry<T>,
+  model: Record<string, unknown>,
+  at: { source: string; where: string; kind: string },
+): Partial<T> {
+  const { source, where, kind } = at;
+  const unknown = Object.keys(model).filter((key) => !registry.has(key));
   if (unknown.length > 0) {
     throw new UserError(
-      `${source}: unknown ${plural(unknown.length, 'hyperparameter')} ${quoteList(unknown.map((k) => where + k))}; ` +
-        `allowed: ${HYPERPARAMETER_KEYS.join(', ')}`,
+      `${source}: unknown ${kind}${plural(unknown.length, 'hyperparameter')} ${quoteList(unknown.map((k) => where + k))}; ` +
+        `allowed: ${registry.keys.join(', ')}`,
     );
   }
   const options: Record<string, unknown> = {};
-  for (const key of HYPERPARAMETER_KEYS) {
+  for (const key of registry.keys) {
     if (!Object.hasOwn(model, key)) continue;
     const value = model[key];
-    const problem = hyperparameterProblem(key, value);
+    const problem = registry.problem(key, value);
     if (problem !== undefined)
       throw new UserError(`${source}: "${where}${key}" ${problem}, got ${JSON.stringify(value)}`);
     options[key] = value;
   }
-  return options as ModelOptions;
+  return options as Partial<T>;
 }
 
 /** A config file's hyperparameters, for a rating model or (with `"objective": "interaction"`) an interaction model. */

@@ -1,15 +1,15 @@
 import { BACKENDS, type BackendChoice } from '@edgerec/core/model';
 import { Option, type Command } from 'commander';
-import { FlagValueError, flagOf, numericFlag } from '../options.js';
+import { flagOf } from '../options.js';
 import {
   defaultOf,
   HYPERPARAMETER_KEYS,
   hyperparameterEntry,
-  parseHyperparameter,
   type HyperparameterKey,
   type Hyperparameters,
   type ModelOptions,
 } from '../pipeline/rating-hyperparameters.js';
+import { helpOf, valueOption } from './hyperparameter-option.js';
 import { applyModelConfig } from './model-config.js';
 
 /** Parsed model flags: the hyperparameters by their TrainOptions names, and the backend. */
@@ -34,30 +34,16 @@ export function addModelOptions(command: Command): Command {
 
 /** The commander option of hyperparameter `key`: `--x <v>` with its parser or choices, or `--x` / `--no-x` for a boolean. */
 export function hyperparameterOption(key: HyperparameterKey): Option {
-  const { spec, description, placeholder } = hyperparameterEntry(key);
+  const entry = hyperparameterEntry(key);
   const fallback = defaultOf(key);
-  if (spec.kind === 'boolean') {
+  const description = helpOf(entry, fallback);
+  if (entry.spec.kind === 'boolean') {
     // A boolean whose default is true is switched off: commander gives `--no-x` the default true itself.
     return fallback === true
       ? new Option(`--no-${flagOf(key).slice(2)}`, description)
       : new Option(flagOf(key), description).default(fallback);
   }
-  const option = new Option(`${flagOf(key)} ${placeholder ?? '<value>'}`, description).default(fallback);
-  return spec.kind === 'choice' ? option.choices(spec.values) : option.argParser(hyperparameterParser(key));
-}
-
-/** A commander argParser for hyperparameter `key`'s flag (`--learning-rate` for learningRate), with the same checks as config files. */
-export function hyperparameterParser<K extends HyperparameterKey>(key: K): (text: string) => Hyperparameters[K] {
-  const spec = hyperparameterEntry(key).spec;
-  if (spec.kind === 'integer' || spec.kind === 'number')
-    return numericFlag(flagOf(key), spec) as (text: string) => Hyperparameters[K];
-  return (text) => {
-    try {
-      return parseHyperparameter(key, text);
-    } catch (error) {
-      throw new FlagValueError(`${flagOf(key)}: ${(error as Error).message}`);
-    }
-  };
+  return valueOption(key, entry, description).default(fallback);
 }
 
 /** The ModelOptions that parsed model flags ask for. */

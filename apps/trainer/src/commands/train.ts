@@ -5,6 +5,8 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { checkOutputPaths, type OutputPath } from '../io/output-paths.js';
 import { readSigningKey } from '../io/signing-keys.js';
 import { numberFlag, numericFlag, RATING_VALUE_RANGE } from '../options.js';
+import { INTERACTION_REGISTRY } from '../pipeline/interaction-hyperparameters.js';
+import { HYPERPARAMETER_KEYS } from '../pipeline/rating-hyperparameters.js';
 import { trainInteractionModel, type InteractionTrainSummary } from '../pipeline/train-interactions.js';
 import { trainModel, type TrainModelOptions } from '../pipeline/train-model.js';
 import { createTrainingProgress, type TrainingProgress } from '../progress.js';
@@ -272,6 +274,7 @@ async function trainInteractionCommand(
   signal: AbortSignal,
   signingKey: ArtifactSigningKey | undefined,
 ): Promise<void> {
+  // The data flags of rating models, and every rating hyperparameter the interaction registry lacks.
   const ratingOnly = [
     'plot',
     'ratingMin',
@@ -279,15 +282,10 @@ async function trainInteractionCommand(
     'duplicates',
     'userFeatures',
     'itemFeatures',
-    'activation',
-    'dropout',
-    'implicit',
-    'nonneg',
-    'globalOffset',
-    'engine',
+    ...HYPERPARAMETER_KEYS.filter((key) => !INTERACTION_REGISTRY.has(key)),
   ]
     .filter((key) => givenExplicitly(command, key))
-    .map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    .map((key) => command.options.find((option) => option.attributeName() === key)?.long ?? key);
   if (ratingOnly.length > 0) {
     throw new UserError(
       `${ratingOnly.join(', ')} ${ratingOnly.length === 1 ? 'applies' : 'apply'} to rating models only, not with --objective interaction`,

@@ -20,7 +20,7 @@ import {
 import { UserError } from '../user-error.js';
 import { stderrLog } from '../progress.js';
 import { formatTable } from '../report/table.js';
-import { INTERACTION_HYPERPARAMETERS, type InteractionKey } from '../pipeline/interaction-hyperparameters.js';
+import { INTERACTION_REGISTRY, type InteractionKey } from '../pipeline/interaction-hyperparameters.js';
 import { OBJECTIVES, type Objective } from '@edgerec/core';
 import type { InteractionRecipe } from '../pipeline/interaction-head.js';
 import {
@@ -31,7 +31,6 @@ import {
   type InteractionTrial,
   type InteractionTuneResult,
 } from '../pipeline/tune-interactions.js';
-import { parseBySpec } from '../pipeline/hyperparameter-spec.js';
 import {
   parseHyperparameter,
   type HyperparameterKey,
@@ -78,8 +77,8 @@ const INTERACTION_LIST_FLAGS = [
   ['negatives', 'bce/bpr negatives per positive'],
 ] as const satisfies ReadonlyArray<readonly [InteractionKey, string]>;
 
-/** The rating list flags that also search an interaction model. */
-const SHARED_LIST_KEYS = ['dim', 'l2', 'learningRate', 'batchSize'] as const;
+/** The rating list flags that also search an interaction model: those naming an interaction hyperparameter too. */
+const SHARED_LIST_KEYS = LIST_FLAGS.map(([key]) => key).filter((key) => INTERACTION_REGISTRY.has(key));
 
 /** Parsed flags of `edgerec tune`. */
 type TuneFlags = { [K in ListKey]?: Array<Hyperparameters[K]> } & {
@@ -450,7 +449,7 @@ function interactionListOf(key: InteractionKey): (value: string) => unknown[] {
   return (value) =>
     value.split(',').map((word) => {
       try {
-        return parseBySpec(INTERACTION_HYPERPARAMETERS[key], word);
+        return INTERACTION_REGISTRY.parse(key, word);
       } catch (error) {
         throw new FlagValueError(
           `${flagOf(key)}: ${(error as Error).message} (in "${value}"; expected a comma-separated list)`,

@@ -40,10 +40,10 @@ export interface InteractionRecipe {
   patience: number;
   /** iALS sweeps. */
   iterations: number;
-  /** iALS ν: λ_row = λ (n_row + w0 · N_other)^ν. */
-  regExponent: number;
   /** iALS w0: the weight of every pair in the w0 · ŷ² term. */
   unobservedWeight: number;
+  /** iALS ν: λ_row = λ (n_row + w0 · N_other)^ν. */
+  regExponent: number;
   /** iALS weight → confidence: binary (c = 1), linear (1 + α w), log (1 + α ln(1 + w)). */
   confidence: ConfidenceMode;
   alpha: number;
@@ -70,8 +70,8 @@ export const DEFAULT_INTERACTION_RECIPE: InteractionRecipe = {
   refit: true,
   patience: 3,
   iterations: 10,
-  regExponent: 1,
   unobservedWeight: 0.2,
+  regExponent: 1,
   confidence: 'binary',
   alpha: 1,
   threads: DEFAULT_IALS.threads,

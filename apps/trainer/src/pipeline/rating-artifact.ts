@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { RankingHead } from './fit-rating-model.js';
 import type { RatingEvaluation } from './rating-evaluation.js';
 import { hyperparameterRecord, type Hyperparameters } from './rating-hyperparameters.js';
+import { interactionRecord } from './interaction-hyperparameters.js';
 import type { PreparedRows, TrainingFiles } from './rating-rows.js';
 import { describeFeatureFile, type RatingSideFeatures } from './rating-side-features.js';
 import type { TrainModelOptions } from './train-model.js';
@@ -65,7 +66,7 @@ export async function serializeRatingArtifact(parts: RatingArtifactParts, option
               method: head.recipe.method,
               seconds: head.fit.seconds,
               hyperparameters: {
-                ...head.recipe,
+                ...interactionRecord(head.recipe),
                 bestEpoch: head.fit.bestEpoch,
                 refitEpochs: head.fit.refitEpochs,
                 engine: head.fit.engine,

@@ -1,7 +1,7 @@
 import { ACTIVATIONS } from '@edgerec/core';
 import { DEFAULT_RECIPE, ENGINES, type TrainOptions } from '@edgerec/core/model';
 import { SHARED_RANGES } from './hyperparameter-ranges.js';
-import { parseBySpec, specProblem, type HyperparameterSpec } from './hyperparameter-spec.js';
+import { hyperparameterRegistry, type HyperparameterEntry, type RecordedValue } from './hyperparameter-registry.js';
 
 /** The rating model's hyperparameters: every TrainOptions field but the rating units, which the data decide. */
 export type Hyperparameters = Omit<TrainOptions, 'ratingUnitsPerTarget'>;
@@ -9,17 +9,6 @@ export type Hyperparameters = Omit<TrainOptions, 'ratingUnitsPerTarget'>;
 export type HyperparameterKey = keyof Hyperparameters;
 /** Hyperparameters a caller may set; the rest come from DEFAULT_RECIPE. */
 export type ModelOptions = Partial<Hyperparameters>;
-
-/** One row of the registry: its check, its flag's value placeholder and help, and its name in the artifact. */
-export interface HyperparameterEntry {
-  spec: HyperparameterSpec;
-  /** The flag's help text; a boolean's flag is `--x` when its default is false, else `--no-x`. */
-  description: string;
-  /** The value placeholder in the flag (`<n>`); booleans have none. */
-  placeholder?: string;
-  /** Its key in the artifact's `training.hyperparameters` (default: its own name); null when stored elsewhere. */
-  recordAs?: string | null;
-}
 
 /**
  * The one list of rating hyperparameters, in TrainOptions order: flags, config-file checks and the
@@ -102,27 +91,30 @@ export const RATING_HYPERPARAMETERS = {
   },
 } as const satisfies { [K in HyperparameterKey]-?: HyperparameterEntry };
 
+/** The rating registry: names, checks and the artifact record. */
+export const RATING_REGISTRY = hyperparameterRegistry<Hyperparameters>(RATING_HYPERPARAMETERS);
+
 /** The hyperparameter names, in TrainOptions order. */
-export const HYPERPARAMETER_KEYS = Object.keys(RATING_HYPERPARAMETERS) as HyperparameterKey[];
+export const HYPERPARAMETER_KEYS = RATING_REGISTRY.keys as HyperparameterKey[];
 
 /** The registry entry of `key`, widened for code that walks every key. */
 export function hyperparameterEntry(key: HyperparameterKey): HyperparameterEntry {
-  return RATING_HYPERPARAMETERS[key];
+  return RATING_REGISTRY.entries[key];
 }
 
 /** Whether `key` names a hyperparameter. */
 export function isHyperparameterKey(key: string): key is HyperparameterKey {
-  return Object.hasOwn(RATING_HYPERPARAMETERS, key);
+  return RATING_REGISTRY.has(key);
 }
 
 /** Why `value` is not a valid value of hyperparameter `key`, or undefined when it is. */
 export function hyperparameterProblem(key: HyperparameterKey, value: unknown): string | undefined {
-  return specProblem(RATING_HYPERPARAMETERS[key].spec, value);
+  return RATING_REGISTRY.problem(key, value);
 }
 
 /** Parses one command-line word as a value of hyperparameter `key`; throws an Error saying why not. */
 export function parseHyperparameter<K extends HyperparameterKey>(key: K, text: string): Hyperparameters[K] {
-  return parseBySpec(RATING_HYPERPARAMETERS[key].spec, text) as Hyperparameters[K];
+  return RATING_REGISTRY.parse(key, text);
 }
 
 /** The default of hyperparameter `key` (DEFAULT_RECIPE's). */
@@ -131,11 +123,6 @@ export function defaultOf<K extends HyperparameterKey>(key: K): Hyperparameters[
 }
 
 /** A recipe as the artifact's `training.hyperparameters` records it (renamed where the registry says). */
-export function hyperparameterRecord(recipe: Hyperparameters): Record<string, number | string | boolean> {
-  const record: Record<string, number | string | boolean> = {};
-  for (const key of HYPERPARAMETER_KEYS) {
-    const name = hyperparameterEntry(key).recordAs;
-    if (name !== null) record[name ?? key] = recipe[key];
-  }
-  return record;
+export function hyperparameterRecord(recipe: Hyperparameters): Record<string, RecordedValue> {
+  return RATING_REGISTRY.record(recipe);
 }

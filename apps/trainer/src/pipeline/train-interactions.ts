@@ -28,6 +28,7 @@ import {
 import { interactionModel } from './interaction-model.js';
 import { rankingFigures, type RankingFigures } from './ranking-figures.js';
 import { concatIndices, definedOnly } from './arrays.js';
+import { interactionRecord } from './interaction-hyperparameters.js';
 
 /** Everything {@link trainInteractionModel} needs. */
 export interface TrainInteractionsOptions {
@@ -213,7 +214,7 @@ export async function trainInteractionModel(options: TrainInteractionsOptions): 
         backend: head.engine,
         seconds: head.seconds,
         hyperparameters: {
-          ...recipe,
+          ...interactionRecord(recipe),
           refitEpochs: head.refitEpochs,
           validationFraction: options.validationFraction ?? 0.1,
           testFraction: testFile ? 0 : (options.testFraction ?? 0.1),

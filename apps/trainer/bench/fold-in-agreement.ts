@@ -4,18 +4,35 @@
 import { readFile } from 'node:fs/promises';
 import { foldInInteractions, parseArtifact, seenBy, topKItems, userQuery } from '@edgerec/core';
 
+/** How far the fold-in's top-k agrees with the trained vectors'. */
+export interface FoldInAgreement {
+  k: number;
+  users: number;
+  meanOverlap: number;
+  minOverlap: number;
+  /** The overlap counted as good, and the share of users at or above it. */
+  atLeast: number;
+  shareAtLeast: number;
+  /** Users by overlap 0…k. */
+  histogram: number[];
+  seconds: number;
+}
+
 /**
  * For every user of an iALS artifact (or the iALS ranking head of a rating artifact) with seen
  * items: the top-k of the fold-in of those items and the top-k of the trained vector, both
  * excluding the seen items; how many of the k they share.
  */
-export async function foldInAgreement(artifactFile, { k = 10, good = 8 } = {}) {
+export async function foldInAgreement(
+  artifactFile: string,
+  { k = 10, good = 8 }: { k?: number; good?: number } = {},
+): Promise<FoldInAgreement> {
   const { model: loaded } = await parseArtifact(await readFile(artifactFile, 'utf8'), { source: artifactFile });
   const model = loaded.foldIn ? loaded : loaded.ranking;
   if (!model?.foldIn) throw new Error(`${artifactFile}: no iALS fold-in parameters (not an iALS model or head)`);
   if (!model.seen) throw new Error(`${artifactFile}: no seen items stored (trained with --no-seen)`);
   const started = performance.now();
-  const overlaps = [];
+  const overlaps: number[] = [];
   for (let u = 0; u < model.users.size; u++) {
     const seen = seenBy(model.seen, u);
     if (seen.length === 0) continue;

@@ -134,3 +134,42 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1]!;
 }
+
+/** One catalogue size's medians (ms per query) and the wasm memory used. */
+export type BenchRow = { items: number; memoryBytes: number } & Record<Variant, number>;
+
+/** Measures every size in turn (about 40 ms of plain-JS scanning per round, at least 3 queries). */
+export function measureSizes(
+  sizes: readonly number[],
+  dim: number,
+  k: number,
+  rounds: number,
+  module: WasmModule,
+  now: () => number,
+): BenchRow[] {
+  return sizes.map((items) => {
+    const models = benchModels(items, dim, module);
+    const ms = timeVariants(models, k, Math.max(3, Math.round(2e6 / items)), rounds, now);
+    return { items, ...ms, memoryBytes: models.scorer.stats().memoryBytes };
+  });
+}
+
+/** The results as a Markdown table: ms per query and the ratio to the plain-JS scan. */
+export function formatTable(rows: readonly BenchRow[], k: number, dim: number, runtime: string): string {
+  const lines = [
+    `exact top-${k}, dim ${dim}, ${runtime}: time per query (× the plain-JS scan)`,
+    `| items | ${VARIANTS.join(' | ')} | wasm memory |`,
+    `|---:|${VARIANTS.map(() => '---:').join('|')}|---:|`,
+  ];
+  for (const r of rows) {
+    const cells = VARIANTS.map((v) => `${fmtMs(r[v])} (${(r[v] / r['plain JS scan']).toFixed(2)}×)`);
+    lines.push(
+      `| ${r.items.toLocaleString('en')} | ${cells.join(' | ')} | ${(r.memoryBytes / 2 ** 20).toFixed(0)} MiB |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function fmtMs(ms: number): string {
+  return ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`;
+}

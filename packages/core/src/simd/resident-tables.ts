@@ -13,14 +13,14 @@ interface Entry<T> extends Resident<T> {
 }
 
 /**
- * The copies of tables in wasm memory, made once per (table object, kind) and looked up through a
+ * The copies of tables in wasm memory, made once per table object and looked up through a
  * WeakMap, so a table that is no longer referenced is not kept alive by its copy. Their total is
  * bounded by `maxBytes`: a new copy first evicts the least recently used ones (not those used in
  * the current operation), whose blocks the arena then reuses. A model swap therefore releases the
  * old model's copies as soon as the new model's need the room.
  */
 export class ResidentTables {
-  private readonly byKey = new WeakMap<object, Map<string, Entry<unknown> | null>>();
+  private readonly byKey = new WeakMap<object, Entry<unknown> | null>();
   /** Live entries, least recently used first. */
   private readonly lru = new Set<Entry<unknown>>();
   private residentBytes = 0;
@@ -47,13 +47,12 @@ export class ResidentTables {
   }
 
   /**
-   * The copy of `key` of this `kind`, made with `fill` (which writes `bytes` at the block's offset
-   * and returns what it built, or undefined when the table cannot be copied: remembered, not
-   * retried) on first use. Undefined when it cannot be copied or does not fit the budget.
+   * The copy of `key`, made with `fill` (which writes `bytes` at the block's offset and returns
+   * what it built, or undefined when the table cannot be copied: remembered, not retried) on first
+   * use. Undefined when it cannot be copied or does not fit the budget.
    */
-  get<T>(key: object, kind: string, bytes: number, fill: (ptr: number) => T | undefined): Resident<T> | undefined {
-    let kinds = this.byKey.get(key);
-    const hit = kinds?.get(kind);
+  get<T>(key: object, bytes: number, fill: (ptr: number) => T | undefined): Resident<T> | undefined {
+    const hit = this.byKey.get(key);
     if (hit === null) return undefined;
     if (hit && !hit.evicted) {
       this.touch(hit);
@@ -62,27 +61,22 @@ export class ResidentTables {
     if (bytes > this.maxBytes || !this.makeRoom(bytes)) return undefined;
     const ptr = this.arena.alloc(bytes);
     const data = fill(ptr);
-    if (!kinds) {
-      kinds = new Map();
-      this.byKey.set(key, kinds);
-    }
     if (data === undefined) {
       this.arena.release(ptr);
-      kinds.set(kind, null);
+      this.byKey.set(key, null);
       return undefined;
     }
     const entry: Entry<T> = { ptr, bytes, data, lastUse: this.operation, evicted: false };
-    kinds.set(kind, entry);
+    this.byKey.set(key, entry);
     this.lru.add(entry);
     this.residentBytes += bytes;
     return entry;
   }
 
-  /** Frees every copy of `key` (any kind) now; the next use copies it again. */
+  /** Frees the copy of `key` now; the next use copies it again. */
   release(key: object): void {
-    const kinds = this.byKey.get(key);
-    if (!kinds) return;
-    for (const entry of kinds.values()) if (entry && !entry.evicted) this.evict(entry);
+    const entry = this.byKey.get(key);
+    if (entry && !entry.evicted) this.evict(entry);
     this.byKey.delete(key);
   }
 

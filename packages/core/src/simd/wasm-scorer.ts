@@ -1,7 +1,7 @@
 import { isInt8Rows, type FactorTable } from '../factor-table.js';
 import { quantizeQuery, type QuantizedQuery } from './quantize-query.js';
 import { ResidentTables } from './resident-tables.js';
-import { copyFloats, copyRows, rowsCopyBytes, rowStride, type RowsCopy } from './table-copy.js';
+import { copyRows, RECORD, rowsCopyBytes, rowStride, writeSlot, type RowsCopy } from './table-copy.js';
 import { webAssembly, type WasmMemory, type WasmModule } from './wasm-api.js';
 import { WasmArena } from './wasm-arena.js';
 
@@ -17,11 +17,11 @@ interface ScanExports {
   memory: WasmMemory;
   heapBase(): number;
   scan(
-    values: number,
+    rows: number,
+    record: number,
     stride: number,
-    mult: number,
-    l1: number,
-    bias: number,
+    multAt: number,
+    withBias: number,
     count: number,
     list: number,
     q: number,
@@ -39,11 +39,11 @@ interface ScanExports {
   ): number;
 }
 
-/** One scan: the table copy, what multiplies each row's dot product, and the query's bounds. */
+/** One scan: the table copy, which record slot multiplies each row's dot product, and the query's bounds. */
 interface ScanPlan {
   rows: RowsCopy;
-  mult: number;
-  bias: number;
+  multAt: number;
+  withBias: boolean;
   query: QuantizedQuery;
   /** The query's scale (divided by the query row's norm for cosine). */
   sq: number;
@@ -83,7 +83,7 @@ export class WasmScorer {
     return { memoryBytes: this.arena.memoryBytes, residentBytes: this.tables.bytes, residentCopies: this.tables.count };
   }
 
-  /** Frees the copies made of these tables (item factors, biases) now instead of when the room is needed. */
+  /** Frees the copies made of these item tables now instead of when the room is needed. */
   release(...tables: object[]): void {
     for (const t of tables) this.tables.release(t);
   }
@@ -108,10 +108,16 @@ export class WasmScorer {
     if (!query) return false;
     this.tables.beginOperation();
     const copy = this.rowsCopy(table, rows, dim);
-    const bias = copy && this.tables.get(itemBias, 'bias', rows * 4, (p) => copyFloats(this.buffer, p, itemBias));
-    if (!copy || !bias) return false;
+    if (!copy) return false;
+    if (copy.bias !== itemBias) {
+      // The records hold one bias array's values: (re)written when a table is ranked with another.
+      copy.bias = undefined;
+      if (!writeSlot(this.buffer, copy, RECORD.bias, itemBias)) return false;
+      copy.bias = itemBias;
+    }
     const K = copy.exact ? 1 : HALF * (query.l1 + dim / 2) + 1;
-    const plan = { rows: copy, mult: copy.scales, bias: bias.data, query, sq: query.scale, cL: HALF, K, clamp: false };
+    const multAt = copy.stride + RECORD.scale;
+    const plan = { rows: copy, multAt, withBias: true, query, sq: query.scale, cL: HALF, K, clamp: false };
     this.scan(plan, k, exclude, candidates, visit);
     return true;
   }
@@ -140,19 +146,15 @@ export class WasmScorer {
     this.tables.beginOperation();
     const copy = this.rowsCopy(table, rows, dim);
     if (!copy) return false;
-    const mult = this.tables.get(table, 'cosine', rows * 4, (p) => {
-      const scales = new Float32Array(this.buffer, copy.scales, rows);
-      return copyFloats(
-        this.buffer,
-        p,
-        Float64Array.from(scales, (s, i) => (norms[i]! > 0 ? s / norms[i]! : 0)),
-      );
-    });
-    if (!mult) return false;
+    if (!copy.cosine) {
+      copy.cosine = writeSlot(this.buffer, copy, RECORD.cosine, cosineMultipliers(this.buffer, copy, norms));
+      if (!copy.cosine) return false;
+    }
     // Int8 rows against an int8 row: the dot product is exact, only rounding needs headroom.
     const cL = copy.exact ? 0 : HALF;
     const K = copy.exact ? 1 : HALF * (query.l1 + dim / 2) + 1;
-    const plan = { rows: copy, mult: mult.data, bias: 0, query, sq: query.scale / selfNorm, cL, K, clamp: true };
+    const multAt = copy.stride + RECORD.cosine;
+    const plan = { rows: copy, multAt, withBias: false, query, sq: query.scale / selfNorm, cL, K, clamp: true };
     this.scan(plan, k, exclude, undefined, visit);
     return true;
   }
@@ -162,8 +164,7 @@ export class WasmScorer {
   }
 
   private rowsCopy(table: FactorTable, rows: number, dim: number): RowsCopy | undefined {
-    return this.tables.get(table, 'rows', rowsCopyBytes(rows, dim), (p) => copyRows(this.buffer, p, table, rows, dim))
-      ?.data;
+    return this.tables.get(table, rowsCopyBytes(rows, dim), (p) => copyRows(this.buffer, p, table, rows, dim))?.data;
   }
 
   private scan(
@@ -191,11 +192,11 @@ export class WasmScorer {
     const count = candidates ? listLength : plan.rows.rows;
     for (;;) {
       const emitted = this.exports.scan(
-        plan.rows.values,
+        plan.rows.ptr,
+        plan.rows.record,
         stride,
-        plan.mult,
-        plan.rows.l1,
-        plan.bias,
+        plan.multAt,
+        plan.withBias ? 1 : 0,
         count,
         candidates ? base + listAt : 0,
         base + qAt,
@@ -225,6 +226,17 @@ export class WasmScorer {
     }
     return this.scratch.ptr;
   }
+}
+
+/** Per row, its scale over its norm (0 for a zero row): what turns its dot product into a cosine. */
+function cosineMultipliers(buffer: ArrayBuffer, copy: RowsCopy, norms: Float64Array): Float64Array {
+  const floats = new Float32Array(buffer, copy.ptr, (copy.rows * copy.record) / 4);
+  const out = new Float64Array(copy.rows);
+  for (let r = 0, f = copy.stride / 4; r < copy.rows; r++, f += copy.record / 4) {
+    const norm = norms[r]!;
+    out[r] = norm > 0 ? floats[f + RECORD.scale / 4]! / norm : 0;
+  }
+  return out;
 }
 
 /** An int8 row as a query: its values (padded to `stride`) times its scale, exactly. */

@@ -65,17 +65,19 @@ function heapOffer(heap: usize, count: i32, k: i32, x: f64): i32 {
 /**
  * Scans items (positions [state.pos, count): item = position, or list[position] when `list` is not
  * 0), skipping the sorted exclusion list, and writes to `out` each item whose upper bound reaches
- * the k-th best lower bound seen so far. Score bounds: bias + t ± (m·sq·(cL·l1 + K) + |t|·1e-6 +
- * |bias|·1e-12) with t = m·sq·dot(q, row), m the row's multiplier, l1 its L1 norm (in int8 units);
- * `clamp` clips both to [-1, 1] (cosine). Returns how many items it wrote; fewer than `cap` means
- * the scan finished, `cap` that it stopped to let the caller drain `out`.
+ * the k-th best lower bound seen so far. Row i is a record of `record` bytes at rows + i·record:
+ * `stride` int8 values, then float32 scale, L1 norm (Σ|values|), bias and cosine multiplier.
+ * Score bounds: bias + t ± (m·sq·(cL·l1 + K) + |t|·1e-6 + |bias|·1e-12) with t = m·sq·dot(q, row),
+ * m the float32 at `multAt` in the record (scale, or the cosine multiplier), bias 0 unless
+ * `withBias`; `clamp` clips both bounds to [-1, 1] (cosine). Returns how many items it wrote;
+ * fewer than `cap` means the scan finished, `cap` that it stopped to let the caller drain `out`.
  */
 export function scan(
-  values: usize,
+  rows: usize,
+  record: i32,
   stride: i32,
-  mult: usize,
-  l1: usize,
-  bias: usize,
+  multAt: i32,
+  withBias: bool,
   count: i32,
   list: usize,
   q: usize,
@@ -114,12 +116,12 @@ export function scan(
         if (exPos < excludeLen && load<u32>(exclude + ((<usize>exPos) << 2)) === <u32>i) continue;
       }
     }
-    const ii = <usize>i;
-    const m = <f64>load<f32>(mult + (ii << 2));
-    const ms = m * sq;
-    const t = ms * <f64>dotI8(values + ii * <usize>stride, q, stride);
-    const b = bias ? <f64>load<f32>(bias + (ii << 2)) : 0.0;
-    const w = ms * (cL * <f64>load<f32>(l1 + (ii << 2)) + K) + Math.abs(t) * 1e-6 + Math.abs(b) * 1e-12;
+    const row = rows + <usize>i * <usize>record;
+    const meta = row + <usize>stride;
+    const ms = <f64>load<f32>(row + <usize>multAt) * sq;
+    const t = ms * <f64>dotI8(row, q, stride);
+    const b = withBias ? <f64>load<f32>(meta, 8) : 0.0;
+    const w = ms * (cL * <f64>load<f32>(meta, 4) + K) + Math.abs(t) * 1e-6 + Math.abs(b) * 1e-12;
     let ub = b + t + w;
     if (clamp) ub = Math.min(Math.max(ub, -1.0), 1.0);
     if (ub < tau) continue;

@@ -34,6 +34,6 @@ export function quantizeQuery(q: ArrayLike<number>, dim: number, stride: number)
 }
 
 /** x rounded to the nearest integer, halves away from zero (as core's quantizeRows). */
-export function roundHalfAway(x: number): number {
+function roundHalfAway(x: number): number {
   return x >= 0 ? Math.floor(x + 0.5) : -Math.floor(0.5 - x);
 }

@@ -9,7 +9,7 @@ import { WasmArena } from './wasm-arena.js';
 export interface WasmScorerOptions {
   /** Upper bound on the table copies kept in wasm memory, in bytes (default 64 MiB). */
   maxBytes?: number;
-  /** Catalogues (or candidate lists) smaller than this are ranked in JS (default 1024). */
+  /** Catalogues (or candidate lists) smaller than this are ranked in JS (default 256: about break-even at dim 32). */
   minItems?: number;
 }
 
@@ -75,7 +75,7 @@ export class WasmScorer {
     this.exports = instance.exports as unknown as ScanExports;
     this.arena = new WasmArena(this.exports.memory, this.exports.heapBase());
     this.tables = new ResidentTables(this.arena, options.maxBytes ?? 64 * 2 ** 20);
-    this.minItems = options.minItems ?? 1024;
+    this.minItems = options.minItems ?? 256;
   }
 
   /** Memory in use: the linear memory's size, and the table copies held in it. */

@@ -6,6 +6,10 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // wrangler.jsonc). Tests point that import at a deterministic artifact that test/global-setup.ts
 // writes into test/.generated/, so they never need (or touch) a user's bundled model.
 const testArtifact = fileURLToPath(new URL('./test/.generated/edgerec.model.json', import.meta.url));
+// Core's scoring.wasm, which src/wasm-scoring.ts imports, is copied there too (test/global-setup.ts):
+// the pool cannot load a wasm module from outside this package's root (it joins the root and
+// vite's `/@fs/…` id into a path that does not exist).
+const testScoringWasm = fileURLToPath(new URL('./test/.generated/scoring.wasm', import.meta.url));
 
 // Test-only bindings on top of wrangler.jsonc: a local (in-memory) R2 bucket as MODELS, which the
 // R2-source tests seed with artifacts (each test under its own key prefix), and the ADMIN_TOKEN
@@ -22,8 +26,8 @@ export const STRESS_TESTS = ['test/fuzz-requests.test.ts', 'test/model-swap-load
 /** Tests that run in Node, not workerd (they spawn the real Redocly linter and `wrangler types`): vitest.node.config.ts. */
 export const NODE_TESTS = 'test/**/*.node.test.ts';
 
-/** The Workers-pool config, for the everyday tests or (`stress`) for STRESS_TESTS only. */
-export function workerTestConfig({ stress }: { stress: boolean }) {
+/** The Workers-pool config, for the everyday tests, (`stress`) STRESS_TESTS only, or the files in `include` (benches). */
+export function workerTestConfig({ stress, include }: { stress: boolean; include?: string[] }) {
   return defineConfig({
     plugins: [
       cloudflareTest({
@@ -32,12 +36,16 @@ export function workerTestConfig({ stress }: { stress: boolean }) {
       }),
     ],
     resolve: {
-      alias: [{ find: /^\.\.\/model\/edgerec\.model\.json$/, replacement: testArtifact }],
+      alias: [
+        { find: /^\.\.\/model\/edgerec\.model\.json$/, replacement: testArtifact },
+        { find: /^@edgerec\/core\/scoring\.wasm$/, replacement: testScoringWasm },
+      ],
     },
     test: {
       globalSetup: ['./test/global-setup.ts'],
-      ...(stress
-        ? { include: STRESS_TESTS }
+      ...(include ? { include, testTimeout: 600_000 } : {}),
+      ...(include || stress
+        ? { include: include ?? STRESS_TESTS }
         : {
             exclude: [...configDefaults.exclude, ...STRESS_TESTS, NODE_TESTS],
             // Every test file runs in one workerd (one Miniflare) instead of a new one per file:

@@ -1,5 +1,6 @@
 import { createApp } from './app';
 import { loadBundledModel } from './bundled-model';
+import './wasm-scoring';
 
 /** The edgerec worker: the app serving the artifact bundled at build time (parsed once per isolate). */
 const app = createApp({ loadModel: loadBundledModel });

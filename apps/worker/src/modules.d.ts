@@ -4,3 +4,10 @@ declare module '*.model.json' {
   const text: string;
   export default text;
 }
+
+// WebAssembly files are bundled as CompiledWasm modules (wrangler.jsonc `rules`): importing one
+// yields a compiled WebAssembly.Module.
+declare module '*.wasm' {
+  const module: WebAssembly.Module;
+  export default module;
+}

@@ -2,6 +2,8 @@ import { dotF32, dotI8 } from './dot-kernels.js';
 import { isInt8Rows } from './factor-table.js';
 import type { RecommenderModel } from './recommender-model.js';
 import { rowNorms } from './row-norms.js';
+import { mergeExclusions } from './simd/exclusions.js';
+import { wasmScoring } from './simd/install.js';
 import { TopKHeap } from './top-k-heap.js';
 
 /** Options for {@link similarItems}. */
@@ -25,7 +27,7 @@ export interface SimilarItem {
  * best first (ties: lower index first), never the item itself. Works on float32 and int8
  * item tables (int8 rows compared with exact integer dot products; their scales cancel).
  * Row norms are computed once per table and cached; a zero vector has similarity 0 to
- * everything. Allocates nothing proportional to the catalogue after the first call.
+ * everything. Ranks through the installed wasm scorer when there is one (same result). Allocates nothing proportional to the catalogue after the first call.
  */
 export function similarItems(model: RecommenderModel, itemIndex: number, options: SimilarItemsOptions): SimilarItem[] {
   const n = model.items.size;
@@ -49,18 +51,29 @@ export function similarItems(model: RecommenderModel, itemIndex: number, options
     dot = (i) => dotF32(table, self, table, i * dim, dim);
   }
 
-  const { excludeSorted, exclude } = options;
-  let skipPos = 0;
-  for (let i = 0; i < n; i++) {
-    if (i === itemIndex) continue;
-    if (excludeSorted) {
-      while (skipPos < excludeSorted.length && excludeSorted[skipPos]! < i) skipPos++;
-      if (excludeSorted[skipPos] === i) continue;
-    }
-    if (exclude?.has(i)) continue;
+  const similarity = (i: number) => {
     const denominator = selfNorm * norms[i]!;
-    const similarity = denominator > 0 ? dot(i) / denominator : 0;
-    heap.push(similarity > 1 ? 1 : Math.max(similarity, -1), i);
+    const s = denominator > 0 ? dot(i) / denominator : 0;
+    return s > 1 ? 1 : Math.max(s, -1);
+  };
+  const push = (i: number) => heap.push(similarity(i), i);
+  const { excludeSorted, exclude } = options;
+  const wasm = wasmScoring();
+  const viaWasm =
+    wasm !== undefined &&
+    n >= wasm.minItems &&
+    wasm.rankSimilar(table, n, dim, itemIndex, norms, k, mergeExclusions(n, excludeSorted, exclude, itemIndex), push);
+  if (!viaWasm) {
+    let skipPos = 0;
+    for (let i = 0; i < n; i++) {
+      if (i === itemIndex) continue;
+      if (excludeSorted) {
+        while (skipPos < excludeSorted.length && excludeSorted[skipPos]! < i) skipPos++;
+        if (excludeSorted[skipPos] === i) continue;
+      }
+      if (exclude?.has(i)) continue;
+      push(i);
+    }
   }
   return heap.sorted().map(({ score, index }) => ({ index, similarity: score }));
 }

@@ -1,9 +1,12 @@
 import { activate } from './activation.js';
 import { dotF32, dotF32I8 } from './dot-kernels.js';
 import { isInt8Rows, readRow } from './factor-table.js';
+import { itemScorer } from './item-score.js';
 import { sortedIncludes } from './seen-items.js';
 import type { RecommenderModel } from './recommender-model.js';
 import { ratingFromRaw } from './score.js';
+import { mergeExclusions } from './simd/exclusions.js';
+import { wasmScoring } from './simd/install.js';
 import { TopKHeap } from './top-k-heap.js';
 
 /** A user's side of the score: a factor vector (length dim) and a bias. */
@@ -47,7 +50,9 @@ export function userQuery(model: RecommenderModel, u: number): UserQuery {
  * The k best items for a user, best first (ties: lower index first). Ranks by the logit,
  * which orders items like the score because every activation is monotonic, keeps a bounded
  * min-heap of size k, and allocates nothing proportional to the catalogue. Int8 item rows are
- * scored directly: itemBias[i] + dot(query, q_i) · scale_i.
+ * scored directly: itemBias[i] + dot(query, q_i) · scale_i. With a wasm scorer installed
+ * (installWasmScoring) and at least its minItems to rank, an int8 SIMD scan prunes the items that
+ * cannot make the top k and only the rest are scored here: the same result, ties included.
  */
 export function topKItems(model: RecommenderModel, query: UserQuery, options: TopKOptions): RankedItem[] {
   const k = Math.max(0, Math.floor(options.k));
@@ -58,22 +63,30 @@ export function topKItems(model: RecommenderModel, query: UserQuery, options: To
   const excludeSorted = options.excludeSorted;
   const exclude = options.exclude;
 
+  const n = model.items.size;
+  const score = itemScorer(itemFactors, itemBias, q, dim);
+  const wasm = wasmScoring();
+  const push = (i: number) => heap.push(score(i), i);
+
   if (options.candidates) {
-    const score = isInt8Rows(itemFactors)
-      ? (i: number) => itemBias[i]! + dotF32I8(q, 0, itemFactors.values, i * dim, dim) * itemFactors.scales[i]!
-      : (i: number) => itemBias[i]! + dotF32(q, 0, itemFactors, i * dim, dim);
-    const seenCandidates = new Set<number>();
-    for (let c = 0; c < options.candidates.length; c++) {
-      const i = options.candidates[c]!;
-      if (seenCandidates.has(i)) continue;
-      seenCandidates.add(i);
-      if (exclude?.has(i) || (excludeSorted && sortedIncludes(excludeSorted, i))) continue;
-      heap.push(score(i), i);
-    }
+    const eligible = eligibleCandidates(options.candidates, excludeSorted, exclude);
+    const none = new Uint32Array(0);
+    const viaWasm =
+      wasm !== undefined &&
+      eligible.length >= wasm.minItems &&
+      eligible.every((i) => Number.isInteger(i) && i >= 0 && i < n) &&
+      wasm.rankItems(itemFactors, itemBias, n, dim, q, k, none, Uint32Array.from(eligible), push);
+    if (!viaWasm) for (const i of eligible) push(i);
+  } else if (
+    wasm !== undefined &&
+    n >= wasm.minItems &&
+    wasm.rankItems(itemFactors, itemBias, n, dim, q, k, mergeExclusions(n, excludeSorted, exclude), undefined, push)
+  ) {
+    // Ranked through wasm: its survivors were scored and pushed by `push`.
   } else if (isInt8Rows(itemFactors)) {
-    scanInt8(heap, model.items.size, q, itemBias, itemFactors.values, itemFactors.scales, dim, excludeSorted, exclude);
+    scanInt8(heap, n, q, itemBias, itemFactors.values, itemFactors.scales, dim, excludeSorted, exclude);
   } else {
-    scanFloat32(heap, model.items.size, q, itemBias, itemFactors, dim, excludeSorted, exclude);
+    scanFloat32(heap, n, q, itemBias, itemFactors, dim, excludeSorted, exclude);
   }
 
   const base = model.globalBias + query.bias;
@@ -81,6 +94,24 @@ export function topKItems(model: RecommenderModel, query: UserQuery, options: To
     const raw = activate(model.activation, base + s);
     return { index, raw, rating: ratingFromRaw(model, raw) };
   });
+}
+
+/** The distinct candidates that are not excluded, in the order given. */
+function eligibleCandidates(
+  candidates: ArrayLike<number>,
+  excludeSorted: Uint32Array | undefined,
+  exclude: ReadonlySet<number> | undefined,
+): number[] {
+  const seen = new Set<number>();
+  const eligible: number[] = [];
+  for (let c = 0; c < candidates.length; c++) {
+    const i = candidates[c]!;
+    if (seen.has(i)) continue;
+    seen.add(i);
+    if (exclude?.has(i) || (excludeSorted && sortedIncludes(excludeSorted, i))) continue;
+    eligible.push(i);
+  }
+  return eligible;
 }
 
 // The whole-catalogue scans, one per table type so each loop stays monomorphic and inlines its kernel.

@@ -1,10 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/**
- * `pnpm test:stress` only: the load test (20,000 requests against wrangler dev) and the events
- * durability test (two wrangler dev starts around a SIGKILL, 15-20 s alone on 2 cores).
- */
-export const STRESS_TESTS = ['src/load.test.ts', 'src/events-durability.test.ts'];
+/** The load test (20,000 requests against wrangler dev): `pnpm test:stress` only. */
+export const STRESS_TESTS = ['src/load.test.ts'];
 
 export function e2eTestConfig({ stress }: { stress: boolean }) {
   return defineConfig({

@@ -1,4 +1,4 @@
-// `pnpm test:stress` (test/: `pnpm run test:stress`): the load test and the events durability test against wrangler dev.
+// `pnpm test:stress` (test/: `pnpm run test:stress`): the load test against wrangler dev.
 import { e2eTestConfig } from './vitest.config.js';
 
 export default e2eTestConfig({ stress: true });

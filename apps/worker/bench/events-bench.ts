@@ -17,7 +17,7 @@ import { seedEvents, timeRecommendations, type RecsGroup, type RecsResult } from
 const USAGE = `usage: pnpm bench:events [--duration S] [--concurrency LIST] [--batch LIST] [--rounds N] [--skip-recs]
 
   --duration S        seconds per ingestion run (default 10)
-  --concurrency LIST  clients posting at once, comma-separated (default 1,8,32)
+  --concurrency LIST  clients posting at once, comma-separated (default 1,4,16)
   --batch LIST        events per request, comma-separated (default 1,10,50)
   --rounds N          timed recommendation requests per group (default 200)
   --skip-recs         skip the recommendations latency section
@@ -49,7 +49,7 @@ function readFlags() {
   const { values } = parseArgs({
     options: {
       duration: { type: 'string', default: '10' },
-      concurrency: { type: 'string', default: '1,8,32' },
+      concurrency: { type: 'string', default: '1,4,16' },
       batch: { type: 'string', default: '1,10,50' },
       rounds: { type: 'string', default: '200' },
       'skip-recs': { type: 'boolean', default: false },
@@ -204,6 +204,7 @@ async function main(): Promise<number> {
           minIntervalMs: MIN_INTERVAL_MS,
         });
         ingest.push(result);
+        for (const message of result.failureMessages) log(`  failure: ${message}`);
         log(
           `  ${fixed(result.eventsPerSecond, 0)} events/s, p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms, lost ${result.lost}, duplicated ${result.duplicated}`,
         );

@@ -38,6 +38,8 @@ export interface IngestResult {
   max: number;
   /** Answers other than 200 (by status) and failed connections. */
   failures: Record<string, number>;
+  /** The first few failures' messages. */
+  failureMessages: string[];
   lost: number;
   duplicated: number;
   /** Exported events that were never acknowledged (should be 0: every batch is retried until it is). */
@@ -51,6 +53,7 @@ export async function runIngest(run: IngestRun): Promise<IngestResult> {
   const acknowledged: SentEvent[] = [];
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
+  const failureMessages: string[] = [];
   let requests = 0;
   let serial = 0;
   const started = performance.now();
@@ -78,6 +81,7 @@ export async function runIngest(run: IngestRun): Promise<IngestResult> {
         }
         const key = outcome.kind === 'refused' ? String(outcome.status) : 'network';
         failures[key] = (failures[key] ?? 0) + 1;
+        if (failureMessages.length < 3) failureMessages.push(`${key}: ${outcome.message}`);
         if (attempt >= 5) throw new Error(`a batch failed 5 times; last: ${JSON.stringify(outcome)}`);
         const retryAfter = outcome.kind === 'refused' ? (outcome.retryAfterSeconds ?? 0) * 1000 : 0;
         await sleep(Math.max(wait, retryAfter, 200));
@@ -100,6 +104,7 @@ export async function runIngest(run: IngestRun): Promise<IngestResult> {
     p99: quantile(sorted, 0.99),
     max: quantile(sorted, 1),
     failures,
+    failureMessages,
     lost: audit.missing.length,
     duplicated: audit.duplicated.length,
     unexpected: audit.unexpected.length,

@@ -22,7 +22,7 @@ export function serveRunDir(pid) {
 export async function removeServeRunDirs(pid) {
   const names = await readdir(SERVE_DIR).catch(() => []);
   const mine = names.filter((name) => name.startsWith(`${pid}-`));
-  await Promise.all(mine.map((name) => rm(join(SERVE_DIR, name), { recursive: true, force: true })));
+  await Promise.all(mine.map((name) => rm(join(SERVE_DIR, name), { recursive: true, force: true, maxRetries: 3 })));
 }
 
 /** JSONC to JSON: drops line and block comments outside strings (wrangler.jsonc has no trailing commas). */

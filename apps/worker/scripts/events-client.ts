@@ -1,6 +1,7 @@
 // A small client of the Worker's event routes for the tests and benchmarks that drive a running
 // Worker (test/src/events-durability.test.ts, bench/events-bench.ts): post a batch and say whether
 // it was acknowledged, page through GET /admin/events, and audit an export against what was sent.
+// TypeScript source, exported as is (`@edgerec/worker/events-client`): for vitest and tsx, not plain node.
 
 /** An event as a client sends it to `POST /v1/events`. */
 export interface SentEvent {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `pnpm demo`: synthetic ratings and interactions -> train -> artifacts -> wrangler dev on 127.0.0.1 -> real requests.
+// `pnpm demo`: synthetic ratings and interactions -> train -> artifacts -> wrangler dev on 127.0.0.1 -> real requests,
+// ending with a new visitor whose recommendations change after three events (POST /v1/events).
 // Keeps serving until Ctrl-C; `pnpm demo --exit` (or EDGEREC_DEMO_EXIT=1) stops after the requests.
 // Ctrl-C at any point stops what is running (the CLI, the local workers) and exits 0. Headings are
 // bold only on a terminal (FORCE_COLOR forces colour, NO_COLOR turns it off).
@@ -16,7 +17,8 @@ const USAGE = `usage: pnpm demo [--exit] [--port N] [--users N] [--items N] [--r
 
 Generates synthetic ratings, trains a rating model (with its interaction head for ranking),
 serves it with wrangler dev on 127.0.0.1 and sends a few requests; then does the same for an
-interaction (implicit-feedback) model on synthetic clicks, served on port N+1. Without --exit it
+interaction (implicit-feedback) model on synthetic clicks, served on port N+1, where a new visitor
+posts three events and gets recommendations made from them. Without --exit it
 keeps serving both until Ctrl-C. EDGEREC_DEMO_EXIT=1 also stops early. Headings are bold on a
 terminal only; NO_COLOR=1 turns that off, FORCE_COLOR=1 forces it.`;
 
@@ -53,6 +55,8 @@ function colourWanted(stream) {
 }
 const bold = colourWanted(process.stdout) ? (text) => `\x1b[1m${text}\x1b[0m` : (text) => text;
 const step = (text) => console.log(`\n${bold(`▶ ${text}`)}`);
+/** The writer token of POST /v1/events on the interaction model's local worker (a local var, not a secret). */
+const EVENTS_TOKEN = 'demo-events-token';
 
 /** Aborted by Ctrl-C (SIGINT) or SIGTERM: the running step stops, nothing new starts. */
 const interrupt = new AbortController();
@@ -80,15 +84,19 @@ function edgerec(args) {
 }
 
 /** Sends a request, prints it curl-style with the JSON answer, and returns the parsed body. */
-async function request(base, method, path, body) {
+async function request(base, method, path, body, headers = {}) {
+  const extra = Object.entries(headers)
+    .map(([name, value]) => ` -H '${name}: ${value}'`)
+    .join('');
   const curl = body
-    ? `curl -s -X ${method} ${base}${path} -H 'content-type: application/json' -d '${JSON.stringify(body)}'`
-    : `curl -s '${base}${path}'`;
+    ? `curl -s -X ${method} ${base}${path}${extra} -H 'content-type: application/json' -d '${JSON.stringify(body)}'`
+    : `curl -s${extra} '${base}${path}'`;
   console.log(`$ ${curl}`);
   const response = await fetch(`${base}${path}`, {
     method,
     signal: interrupt.signal,
-    ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+    headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
   });
   const json = await response.json();
   console.log(`${response.status} ${JSON.stringify(json, null, 2)}`);
@@ -131,7 +139,7 @@ process.chdir(REPO);
 
 try {
   step(
-    '1/7 Generate synthetic ratings (planted low-rank structure, known noise floor; users rate more of what they like)',
+    '1/8 Generate synthetic ratings (planted low-rank structure, known noise floor; users rate more of what they like)',
   );
   await edgerec([
     'synth',
@@ -149,14 +157,14 @@ try {
     show(ratingsFile),
   ]);
 
-  step('2/7 Train the rating model (and its iALS ranking head) and export the artifact');
+  step('2/8 Train the rating model (and its iALS ranking head) and export the artifact');
   await edgerec(['train', '--ratings', show(ratingsFile), '--out', show(modelFile)]);
 
-  step(`3/7 Serve it at the edge, locally: wrangler dev on 127.0.0.1:${values.port}`);
+  step(`3/8 Serve it at the edge, locally: wrangler dev on 127.0.0.1:${values.port}`);
   const server = await startLocalServer({ model: modelFile, port: Number(values.port), signal: interrupt.signal });
   servers.push(server);
 
-  step('4/7 Ask it things: model info, recommendations, scores, similar items, a new user, cold start');
+  step('4/8 Ask it things: model info, recommendations, scores, similar items, a new user, cold start');
   const base = server.url;
   await request(base, 'GET', '/v1/model');
   const recs = await request(base, 'GET', '/v1/users/u1/recommendations?k=5');
@@ -182,7 +190,7 @@ try {
   // An unknown user on the GET route gets the most popular items, flagged coldStart.
   await request(base, 'GET', '/v1/users/nobody/recommendations?k=3');
 
-  step('5/7 Generate synthetic clicks (implicit feedback: users pick mostly from their taste group)');
+  step('5/8 Generate synthetic clicks (implicit feedback: users pick mostly from their taste group)');
   await edgerec([
     'synth',
     '--users',
@@ -199,13 +207,19 @@ try {
     '--out',
     show(clicksFile),
   ]);
-  step('6/7 Train an interaction model (iALS) for top-K, next to popularity');
+  step('6/8 Train an interaction model (iALS) for top-K, next to popularity');
   await edgerec(['train', '--objective', 'interaction', '--ratings', show(clicksFile), '--out', show(rankerFile)]);
   const interactionPort = Number(values.port) + 1;
   step(
-    `7/7 Serve it on 127.0.0.1:${interactionPort}: scores (not ratings), recommendations, a new user from their clicks`,
+    `7/8 Serve it on 127.0.0.1:${interactionPort}: scores (not ratings), recommendations, a new user from their clicks`,
   );
-  const ranker = await startLocalServer({ model: rankerFile, port: interactionPort, signal: interrupt.signal });
+  const ranker = await startLocalServer({
+    model: rankerFile,
+    port: interactionPort,
+    vars: { EVENTS_TOKEN },
+    wranglerArgs: ['--log-level', 'warn'],
+    signal: interrupt.signal,
+  });
   servers.push(ranker);
   const model = await request(ranker.url, 'GET', '/v1/model');
   console.log(`(objective ${model.objective}; cold start ${model.coldStart}; fold-in ${model.foldIn})`);
@@ -218,6 +232,29 @@ try {
     k: 5,
   });
   await request(ranker.url, 'GET', '/v1/users/nobody/recommendations?k=3');
+
+  step('8/8 Learn from every click: a new visitor sends 3 events, and their next recommendations follow them');
+  const visitor = 'visitor-1';
+  const before = await request(ranker.url, 'GET', `/v1/users/${visitor}/recommendations?k=5`);
+  const clicked = clicks.items.slice(0, 3).map((r) => r.item);
+  await request(
+    ranker.url,
+    'POST',
+    '/v1/events',
+    {
+      events: clicked.map((item, j) => ({
+        id: `${visitor}-${j + 1}`,
+        user: visitor,
+        item,
+        type: j === 2 ? 'cart' : 'click',
+      })),
+    },
+    { authorization: `Bearer ${EVENTS_TOKEN}` },
+  );
+  const after = await request(ranker.url, 'GET', `/v1/users/${visitor}/recommendations?k=5`);
+  const top5 = (recs) => recs.items.map((r) => r.item).join(', ');
+  console.log(`top-5 for ${visitor} before: ${top5(before)} (cold start: ${before.fallback ?? 'no'})`);
+  console.log(`top-5 after ${after.events?.stored ?? 0} events (${clicked.join(', ')}): ${top5(after)}`);
 } catch (error) {
   if (interrupt.signal.aborted) await shutdown(0);
   else {
@@ -237,6 +274,8 @@ if (values.exit) {
   curl -s '${server.url}/v1/users/u7/recommendations?k=3'
   curl -s '${server.url}/v1/score?user=u7&item=i42'
   curl -s '${ranker.url}/v1/users/u7/recommendations?k=3'
+  curl -s -X POST ${ranker.url}/v1/events -H 'authorization: Bearer ${EVENTS_TOKEN}' -H 'content-type: application/json' \\
+    -d '{"events":[{"id":"e1","user":"u7","item":"i42","type":"click"}]}'
   open ${server.url}/docs (API docs) or ${server.url}/openapi.json
 Press Ctrl-C to stop.`);
   const code = await Promise.race(servers.map((s) => s.exited));

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { removeServeRunDirs } from './run-config.mjs';
 
 const SERVE_MODEL = fileURLToPath(new URL('./serve-model.mjs', import.meta.url));
 
@@ -30,8 +31,13 @@ const ATTEMPTS = 3;
  * workerd starts a few seconds later, so on a busy machine another process can take one first:
  * with `quiet`, where the output is read, an "Address already in use" start is retried (on a new
  * free port unless `port` was given), up to 3 attempts.
- * @param {{ model: string, port?: number, quiet?: boolean, timeoutMs?: number, wranglerArgs?: string[], signal?: AbortSignal }} options
- * @returns {Promise<{ url: string, stop: () => Promise<void>, exited: Promise<number | null> }>}
+ *
+ * `vars` become `--var NAME:value` (secrets such as EVENTS_TOKEN included: a local run reads both
+ * the same way); `persistTo` keeps the Durable Object state in a folder of the caller's, so a
+ * restart on the same folder finds it. `stop()` ends wrangler with SIGINT; `kill()` ends its whole
+ * process tree (wrangler, workerd, esbuild) with SIGKILL, as a crash would.
+ * @param {{ model: string, port?: number, quiet?: boolean, timeoutMs?: number, wranglerArgs?: string[], vars?: Record<string, string>, persistTo?: string, signal?: AbortSignal }} options
+ * @returns {Promise<{ url: string, pid: number, stop: () => Promise<void>, kill: () => Promise<void>, exited: Promise<number | null> }>}
  */
 export async function startLocalServer(options) {
   for (let attempt = 1; ; attempt++) {
@@ -59,8 +65,10 @@ async function startOnce(options) {
       String(port),
       '--ip',
       '127.0.0.1',
+      ...(options.persistTo ? ['--persist-to', options.persistTo] : []),
       '--',
       ...(options.wranglerArgs ?? ['--log-level', 'warn']),
+      ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
     ],
     { stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', detached: true },
   );
@@ -76,12 +84,17 @@ async function startOnce(options) {
     child.kill('SIGINT');
     const timeout = new Promise((resolve) => setTimeout(resolve, 10_000, 'timeout'));
     if ((await Promise.race([exited, timeout])) === 'timeout') {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      signalGroup(child.pid, 'SIGKILL');
     }
+  };
+
+  // The child leads its own process group (detached), so -pid reaches wrangler and workerd too.
+  const kill = async () => {
+    signalGroup(child.pid, 'SIGKILL');
+    await exited;
+    await groupGone(child.pid, 10_000);
+    // serve-model had no chance to delete its run folder.
+    await removeServeRunDirs(child.pid);
   };
 
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
@@ -96,7 +109,7 @@ async function startOnce(options) {
     }
     try {
       const response = await fetch(`${url}/health`);
-      if (response.ok) return { url, stop, exited };
+      if (response.ok) return { url, pid: child.pid, stop, kill, exited };
     } catch {
       // not listening yet
     }
@@ -106,4 +119,23 @@ async function startOnce(options) {
   throw new Error(
     `the local worker did not answer ${url}/health within ${options.timeoutMs ?? 120_000} ms:\n${output}`,
   );
+}
+
+/** Sends `signal` to every process of group `pgid`; false when none is left. */
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until process group `pgid` is empty (its killed processes reaped); throws after `ms`. */
+async function groupGone(pgid, ms) {
+  const deadline = Date.now() + ms;
+  while (signalGroup(pgid, 0)) {
+    if (Date.now() > deadline) throw new Error(`process group ${pgid} still has processes ${ms} ms after SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

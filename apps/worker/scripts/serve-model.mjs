@@ -10,11 +10,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readValidatedArtifact } from './artifact-file.mjs';
-import { writeRunConfig } from './run-config.mjs';
+import { serveRunDir, writeRunConfig } from './run-config.mjs';
 
 const WORKER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const USAGE =
-  'usage: node scripts/serve-model.mjs --model <artifact.json> [--port 8787] [--ip 127.0.0.1] [-- <wrangler dev args>]';
+  'usage: node scripts/serve-model.mjs --model <artifact.json> [--port 8787] [--ip 127.0.0.1] [--persist-to DIR] [-- <wrangler dev args>]';
 
 /** Prints a message and exits with status 1. */
 function fail(message) {
@@ -29,6 +29,7 @@ const { values, positionals } = (() => {
         model: { type: 'string' },
         port: { type: 'string', default: '8787' },
         ip: { type: 'string', default: '127.0.0.1' },
+        'persist-to': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -46,7 +47,8 @@ const base = process.env.INIT_CWD ?? process.cwd();
 const modelPath = isAbsolute(values.model) ? values.model : resolve(base, values.model);
 const { loaded } = await readValidatedArtifact(modelPath, fail);
 
-const runDir = join(WORKER_DIR, '.serve', `${process.pid}-${Date.now().toString(36)}`);
+const runDir = serveRunDir(process.pid);
+const persistTo = values['persist-to'] ? resolve(base, values['persist-to']) : join(runDir, 'state');
 await writeRunConfig(runDir, modelPath);
 
 console.log(
@@ -65,7 +67,7 @@ const child = spawn(
     '--port',
     values.port,
     '--persist-to',
-    join(runDir, 'state'),
+    persistTo,
     '--show-interactive-dev-session=false',
     ...positionals,
   ],

@@ -169,7 +169,7 @@ describe('readRatingsFile: line handling', () => {
     const data = await readRatingsFile(first);
     expect(data.format).toBe('csv');
     expect(data.ratings).toEqual(Float32Array.of(1, 2));
-  });
+  }, 30_000); // two 1.3 MB lines through the CSV parser: ~2 s alone, over 5 s with the other packages' tests in parallel
 
   it('trims ids and keeps them opaque ("007" and "7" differ)', async () => {
     const path = await tempFile('ids.csv', ' 007 , x ,4\n7,x,3\n');

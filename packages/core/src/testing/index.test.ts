@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArtifact } from '../artifact/read.js';
+import { foldInInteractions } from '../ials/fold-in.js';
 import { serializeArtifact } from '../artifact/write.js';
 import { handMadeMetadata, randomInteractionModel, randomRatingModel, reseal, TEST_METADATA } from './index.js';
 
@@ -11,6 +12,22 @@ describe('the testing entry', () => {
     const interaction = await parseArtifact(await serializeArtifact(model, handMadeMetadata(model)));
     expect(interaction.model.objective).toBe('interaction');
     expect(Array.from(interaction.model.items.ids)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5', 'i6']);
+  });
+
+  it('builds an iALS model that folds in a new user, with the Gramian of its item table', async () => {
+    const foldIn = {
+      method: 'ials',
+      unobservedWeight: 0.1,
+      l2: 0.05,
+      regExponent: 0,
+      confidence: { mode: 'linear', alpha: 2 },
+    } as const;
+    const model = randomInteractionModel({ users: 3, items: 5, dim: 2, seed: 4, foldIn });
+    const loaded = await parseArtifact(await serializeArtifact(model, handMadeMetadata(model)));
+    const q = model.itemFactors as Float32Array;
+    const g01 = q.reduce((sum, _, j) => (j % 2 === 0 ? sum + q[j]! * q[j + 1]! : sum), 0);
+    expect(loaded.model.foldIn?.gramian[1]).toBeCloseTo(g01, 5);
+    expect(foldInInteractions(loaded.model, [{ item: 1, weight: 1 }]).factors).toHaveLength(2);
   });
 
   it('reseals an edited artifact so that its checksum passes again', async () => {

@@ -1,5 +1,7 @@
 import type { Activation } from '../activation.js';
 import type { ArtifactMetadata } from '../artifact/write.js';
+import { gramian } from '../ials/gramian.js';
+import type { InteractionFoldIn } from '../ials/fold-in-params.js';
 import { createIdIndex } from '../ids.js';
 import { gaussian } from '../random.js';
 import type { RecommenderModel } from '../recommender-model.js';
@@ -17,6 +19,8 @@ export interface RandomInteractionModelOptions {
   biases?: boolean;
   seen?: SeenItems;
   popularity?: Float32Array;
+  /** iALS fold-in constants: the model then folds in new users (its Gramian is computed from the item table). */
+  foldIn?: Omit<InteractionFoldIn, 'gramian'>;
   /** Ids of the users and items (default u1…, i1…). */
   userIds?: string[];
   itemIds?: string[];
@@ -26,6 +30,8 @@ export interface RandomInteractionModelOptions {
 export function randomInteractionModel(o: RandomInteractionModelOptions): RecommenderModel {
   const normal = gaussian(o.seed);
   const table = (n: number) => Float32Array.from({ length: n }, () => normal());
+  const userFactors = table(o.users * o.dim);
+  const itemFactors = table(o.items * o.dim);
   return {
     objective: 'interaction',
     dim: o.dim,
@@ -35,12 +41,13 @@ export function randomInteractionModel(o: RandomInteractionModelOptions): Recomm
     recommendThreshold: 0,
     users: createIdIndex(o.userIds ?? Array.from({ length: o.users }, (_, u) => `u${u + 1}`)),
     items: createIdIndex(o.itemIds ?? Array.from({ length: o.items }, (_, i) => `i${i + 1}`)),
-    userFactors: table(o.users * o.dim),
-    itemFactors: table(o.items * o.dim),
+    userFactors,
+    itemFactors,
     userBias: o.biases ? table(o.users) : new Float32Array(o.users),
     itemBias: o.biases ? table(o.items) : new Float32Array(o.items),
     ...(o.seen ? { seen: o.seen } : {}),
     ...(o.popularity ? { popularity: o.popularity } : {}),
+    ...(o.foldIn ? { foldIn: { ...o.foldIn, gramian: gramian(itemFactors, o.items, o.dim) } } : {}),
   };
 }
 

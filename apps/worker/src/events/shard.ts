@@ -57,33 +57,43 @@ export class EventShard extends DurableObject<Env> {
     let accepted = 0;
     let duplicates = 0;
     const limited: string[] = [];
-    this.ctx.storage.transactionSync(() => {
-      for (const [user, list] of byUser) {
-        const fresh = this.newEvents(user, list);
-        duplicates += list.length - fresh.length;
-        if (fresh.length === 0) continue;
-        if (!this.limiter.take(user, fresh.length, now, limits.perMinute, burst)) {
-          limited.push(user);
-          continue;
+    const taken: [string, number][] = [];
+    try {
+      this.ctx.storage.transactionSync(() => {
+        for (const [user, list] of byUser) {
+          const fresh = this.newEvents(user, list);
+          duplicates += list.length - fresh.length;
+          if (fresh.length === 0) continue;
+          if (!this.limiter.take(user, fresh.length, now, limits.perMinute, burst)) {
+            limited.push(user);
+            continue;
+          }
+          taken.push([user, fresh.length]);
+          for (const e of fresh) this.insert(user, e, now);
+          accepted += fresh.length;
+          this.trim(user);
         }
-        for (const e of fresh) {
-          this.sql.exec(
-            'INSERT INTO events (user, id, item, weight, type, timestamp, received) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            user,
-            e.id,
-            e.item,
-            e.weight,
-            e.type ?? null,
-            e.timestamp,
-            now,
-          );
-        }
-        accepted += fresh.length;
-        this.trim(user);
-      }
-    });
+      });
+    } catch (error) {
+      // The transaction rolled back: nothing was stored, so the users' rate budgets are given back.
+      for (const [user, n] of taken) this.limiter.refund(user, n, burst);
+      throw error;
+    }
     if (accepted > 0) await this.scheduleRetention(now);
     return { accepted, duplicates, limited };
+  }
+
+  private insert(user: string, e: IncomingEvent, now: number): void {
+    this.sql.exec(
+      'INSERT INTO events (user, id, item, weight, type, timestamp, received) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      user,
+      e.id,
+      e.item,
+      e.weight,
+      e.type ?? null,
+      e.timestamp,
+      now,
+    );
   }
 
   /** The user's stored events, oldest first (item, weight, when received). */

@@ -24,6 +24,12 @@ export class UserRateLimiter {
     return true;
   }
 
+  /** Gives back `n` tokens taken from the user's bucket (a write that did not happen), up to `burst`. */
+  refund(user: string, n: number, burst: number): void {
+    const bucket = this.buckets.get(user);
+    if (bucket) bucket.tokens = Math.min(burst, bucket.tokens + n);
+  }
+
   /** Drops the buckets that have refilled: they hold nothing a fresh bucket would not. */
   private forgetFull(now: number, perMs: number, burst: number): void {
     for (const [user, bucket] of this.buckets) {

@@ -7,7 +7,7 @@
 // recommendations of a sample of users must count their stored events. 7 s on an idle 2-core
 // machine, 15-20 s on a busy one (two wrangler dev starts).
 import { buildSeenItems, serializeArtifact } from '@edgerec/core';
-import { handMadeMetadata, randomInteractionModel } from '@edgerec/core/testing';
+import { handMadeMetadata, randomInteractionModel, TEST_IALS_FOLD_IN } from '@edgerec/core/testing';
 import { auditExport, exportEvents, type SentEvent } from '@edgerec/worker/events-client';
 import { startLocalServer, type LocalServer } from '@edgerec/worker/local-server';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -53,13 +53,7 @@ beforeAll(async () => {
     ...MODEL_SHAPE,
     seed: 11,
     seen: buildSeenItems(MODEL_SHAPE.users, seenUsers, seenItems),
-    foldIn: {
-      method: 'ials',
-      unobservedWeight: 0.1,
-      l2: 0.05,
-      regExponent: 0,
-      confidence: { mode: 'linear', alpha: 2 },
-    },
+    foldIn: TEST_IALS_FOLD_IN,
   });
   modelPath = join(dir, 'model.json');
   await writeFile(modelPath, await serializeArtifact(model, handMadeMetadata(model)));

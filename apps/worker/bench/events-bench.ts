@@ -4,7 +4,7 @@
 // afterwards (0 lost, 0 duplicated); then what the events lookup adds to
 // GET /v1/users/{user}/recommendations. Progress goes to stderr, the tables to stdout.
 import { buildSeenItems, serializeArtifact } from '@edgerec/core';
-import { handMadeMetadata, randomInteractionModel } from '@edgerec/core/testing';
+import { handMadeMetadata, randomInteractionModel, TEST_IALS_FOLD_IN } from '@edgerec/core/testing';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,13 +86,7 @@ async function writeModel(path: string): Promise<string[]> {
     dim: SHAPE.dim,
     seed: 5,
     seen: buildSeenItems(SHAPE.users, seenUsers, seenItems),
-    foldIn: {
-      method: 'ials',
-      unobservedWeight: 0.1,
-      l2: 0.05,
-      regExponent: 0,
-      confidence: { mode: 'linear', alpha: 2 },
-    },
+    foldIn: TEST_IALS_FOLD_IN,
   });
   await writeFile(path, await serializeArtifact(model, handMadeMetadata(model)));
   return Array.from(model.items.ids);

@@ -18,6 +18,7 @@ import {
   type SeenItems,
   type TableEncoding,
 } from '@edgerec/core';
+import { TEST_IALS_FOLD_IN } from '@edgerec/core/testing';
 
 /** The shape of a random model. */
 export interface RandomModelShape {
@@ -172,13 +173,6 @@ export function interactionModel({
     userBias: new Float32Array(users),
     itemBias: new Float32Array(items),
     popularity: itemPopularity(items, base.seen!),
-    foldIn: {
-      method: 'ials',
-      unobservedWeight: 0.1,
-      l2: 0.05,
-      regExponent: 0,
-      confidence: { mode: 'linear', alpha: 2 },
-      gramian: gramian(base.itemFactors, items, dim),
-    },
+    foldIn: { ...TEST_IALS_FOLD_IN, gramian: gramian(base.itemFactors, items, dim) },
   };
 }

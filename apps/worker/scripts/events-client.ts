@@ -4,6 +4,7 @@
 // TypeScript source, exported as is (`@edgerec/worker/events-client`): for vitest and tsx, not plain node.
 
 /** An event as a client sends it to `POST /v1/events`. */
+import type { StoredEvent } from '../src/events/types.js';
 export interface SentEvent {
   id: string;
   user: string;
@@ -12,17 +13,8 @@ export interface SentEvent {
   weight?: number;
 }
 
-/** An event as `GET /admin/events` exports it. */
-export interface ExportedEvent {
-  seq: number;
-  id: string;
-  user: string;
-  item: string;
-  weight: number;
-  type?: string;
-  timestamp: number;
-  received: number;
-}
+/** An event as `GET /admin/events` exports it (the shards' own type). */
+export type ExportedEvent = StoredEvent;
 
 /** The answer of one `POST /v1/events`. */
 export type PostOutcome =

@@ -13,6 +13,7 @@ import {
   MAX_CANDIDATES,
   MAX_EXCLUDE,
   MAX_ID_LENGTH,
+  MAX_INTERACTION_WEIGHT,
   RERANK_POOL_FACTOR,
   RERANK_POOL_MIN,
 } from './limits';
@@ -185,6 +186,17 @@ export const idListQuery = (max: number, description: string, example: string) =
       return ids;
     })
     .meta({ type: 'string', description, example });
+
+const weightMessage = `must be a number greater than 0 and at most ${MAX_INTERACTION_WEIGHT}`;
+
+/** An optional interaction weight in a JSON body (a fold-in item, an event): above 0, at most MAX_INTERACTION_WEIGHT. */
+export const interactionWeightSchema = (description: string, example: number) =>
+  z
+    .number({ error: weightMessage })
+    .positive(weightMessage)
+    .max(MAX_INTERACTION_WEIGHT, weightMessage)
+    .optional()
+    .meta({ description, example });
 
 /** A list of item ids in a JSON body (repeated ids counted once). */
 export const idListBody = (max: number, description: string) =>

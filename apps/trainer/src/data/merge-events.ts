@@ -1,3 +1,4 @@
+import { createIdEncoder, type IdEncoder } from '@edgerec/core';
 import type { EventRow } from './read-events.js';
 import type { InteractionsFile } from './read-interactions.js';
 
@@ -24,19 +25,8 @@ export function mergeEvents(
   events: readonly EventRow[],
   now = Date.now(),
 ): { merged: InteractionsFile; report: EventsMerge } {
-  const userIds = [...file.userIds];
-  const itemIds = [...file.itemIds];
-  const userIndex = new Map(userIds.map((id, i) => [id, i]));
-  const itemIndex = new Map(itemIds.map((id, i) => [id, i]));
-  const indexOf = (ids: string[], index: Map<string, number>, id: string) => {
-    let i = index.get(id);
-    if (i === undefined) {
-      i = ids.length;
-      ids.push(id);
-      index.set(id, i);
-    }
-    return i;
-  };
+  const userIds = encoderOf(file.userIds);
+  const itemIds = encoderOf(file.itemIds);
   const n = file.users.length;
   const pairs = new Map<number, number>(); // (user, item) → row
   const key = (u: number, i: number) => u * 0x100000000 + i;
@@ -46,8 +36,8 @@ export function mergeEvents(
   const weights = Array.from(file.weights);
   const timestamps = file.timestamps ? Array.from(file.timestamps) : undefined;
   for (const event of events) {
-    const u = indexOf(userIds, userIndex, event.user);
-    const i = indexOf(itemIds, itemIndex, event.item);
+    const u = userIds.encode(event.user);
+    const i = itemIds.encode(event.item);
     const k = key(u, i);
     let r = pairs.get(k);
     if (r === undefined) {
@@ -66,8 +56,8 @@ export function mergeEvents(
     users: Uint32Array.from(users),
     items: Uint32Array.from(items),
     weights: Float32Array.from(weights),
-    userIds,
-    itemIds,
+    userIds: userIds.ids,
+    itemIds: itemIds.ids,
   };
   if (timestamps) merged.timestamps = Float64Array.from(timestamps);
   // A ratings file's per-pair ratings do not cover the events' pairs; training reads the weights only.
@@ -77,8 +67,15 @@ export function mergeEvents(
     report: {
       events: events.length,
       newPairs: users.length - n,
-      newUsers: userIds.length - file.userIds.length,
-      newItems: itemIds.length - file.itemIds.length,
+      newUsers: userIds.size - file.userIds.length,
+      newItems: itemIds.size - file.itemIds.length,
     },
   };
+}
+
+/** An id encoder holding `ids` at their indices, which assigns new ids the next ones. */
+function encoderOf(ids: readonly string[]): IdEncoder {
+  const encoder = createIdEncoder();
+  for (const id of ids) encoder.encode(id);
+  return encoder;
 }

@@ -19,9 +19,15 @@ import type { IncomingEvent } from '../events/types';
 import { parseEventWeights } from '../events/weights';
 import { MAX_BODY_BYTES, MAX_INTERACTION_WEIGHT } from '../limits';
 import { defineRoute } from '../openapi/route';
-import { ADMIN_SECURITY, EVENTS_SECURITY, errorContent, idSchema, jsonContent, required } from '../schemas';
-
-const weightMessage = `must be a number greater than 0 and at most ${MAX_INTERACTION_WEIGHT}`;
+import {
+  ADMIN_SECURITY,
+  EVENTS_SECURITY,
+  errorContent,
+  idSchema,
+  interactionWeightSchema,
+  jsonContent,
+  required,
+} from '../schemas';
 
 /** One event of `POST /v1/events`. */
 export const EventSchema = z
@@ -48,15 +54,10 @@ export const EventSchema = z
             'The kind of interaction; its weight comes from EVENT_WEIGHTS (default `view=1,click=1,like=2,cart=3,purchase=5`) unless `weight` is given.',
           example: 'click',
         }),
-      weight: z
-        .number({ error: weightMessage })
-        .positive(weightMessage)
-        .max(MAX_INTERACTION_WEIGHT, weightMessage)
-        .optional()
-        .meta({
-          description: `How much the user interacted (default: the type's weight, else 1; at most ${MAX_INTERACTION_WEIGHT}). The model's confidence map turns it into the fold-in's weight.`,
-          example: 1,
-        }),
+      weight: interactionWeightSchema(
+        `How much the user interacted (default: the type's weight, else 1; at most ${MAX_INTERACTION_WEIGHT}). The model's confidence map turns it into the fold-in's weight.`,
+        1,
+      ),
       timestamp: z
         .union([
           z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }),

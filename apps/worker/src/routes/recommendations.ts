@@ -29,6 +29,7 @@ import {
   idListBody,
   idListQuery,
   idSchema,
+  interactionWeightSchema,
   jsonContent,
   kBodySchema,
   kQuerySchema,
@@ -136,20 +137,13 @@ const ratingsSchema = z
     description: `Rating models: the new user's ratings (1 to ${MAX_FOLD_IN_RATINGS}). Unknown items are skipped and listed in \`foldedIn.unknownItems\`; a repeated item keeps its last rating. With an iALS ranking head, the rated items also fold into the head as interactions of weight 1.`,
   });
 
-const weightMessage = `must be a number greater than 0 and at most ${MAX_INTERACTION_WEIGHT}`;
-
 const interactionSchema = z
   .object({
     item: idSchema('item'),
-    weight: z
-      .number({ error: weightMessage })
-      .positive(weightMessage)
-      .max(MAX_INTERACTION_WEIGHT, weightMessage)
-      .optional()
-      .meta({
-        description: `How much the user interacted (a count, a duration; default 1, at most ${MAX_INTERACTION_WEIGHT}). The model's confidence map turns it into the fold-in's weight; a repeated item sums its weights.`,
-        example: 3,
-      }),
+    weight: interactionWeightSchema(
+      `How much the user interacted (a count, a duration; default 1, at most ${MAX_INTERACTION_WEIGHT}). The model's confidence map turns it into the fold-in's weight; a repeated item sums its weights.`,
+      3,
+    ),
   })
   .meta({ id: 'Interaction' });
 

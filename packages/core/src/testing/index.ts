@@ -1,5 +1,10 @@
 // Builders of small models and artifact fixtures for tests, shared by core and the apps (pure, like
 // the main entry: it runs in Node and in workerd). Not for production code.
 export { reseal, TEST_METADATA } from './artifact-fixtures.js';
-export { handMadeMetadata, randomInteractionModel, type RandomInteractionModelOptions } from './interaction-model.js';
+export {
+  handMadeMetadata,
+  randomInteractionModel,
+  TEST_IALS_FOLD_IN,
+  type RandomInteractionModelOptions,
+} from './interaction-model.js';
 export { randomRatingModel, type RandomRatingModelOptions } from './rating-model.js';

@@ -26,6 +26,15 @@ export interface RandomInteractionModelOptions {
   itemIds?: string[];
 }
 
+/** iALS fold-in constants for test and benchmark models (`randomInteractionModel`'s `foldIn`; the Gramian is computed). */
+export const TEST_IALS_FOLD_IN: Omit<InteractionFoldIn, 'gramian'> = {
+  method: 'ials',
+  unobservedWeight: 0.1,
+  l2: 0.05,
+  regExponent: 0,
+  confidence: { mode: 'linear', alpha: 2 },
+};
+
 /** An interaction model with Gaussian tables (ties between scores have probability zero). */
 export function randomInteractionModel(o: RandomInteractionModelOptions): RecommenderModel {
   const normal = gaussian(o.seed);

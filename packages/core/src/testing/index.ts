@@ -3,3 +3,4 @@
 export { reseal, TEST_METADATA } from './artifact-fixtures.js';
 export { handMadeMetadata, randomInteractionModel, type RandomInteractionModelOptions } from './interaction-model.js';
 export { randomRatingModel, type RandomRatingModelOptions } from './rating-model.js';
+export { clusteredInteractionModel, type ClusteredModelOptions } from './clustered-model.js';

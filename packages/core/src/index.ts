@@ -17,6 +17,7 @@ export { ArtifactError } from './artifact/errors.js';
 export { sha256Hex } from './artifact/hash.js';
 export {
   artifactSchema,
+  IVF_KMEANS,
   type ArtifactMetrics,
   type ArtifactRankingMetrics,
   type EpochRecord,
@@ -72,7 +73,8 @@ export {
   vectorizeNamespace,
   vectorizeQueryValues,
 } from './ann/vectorize.js';
-export type { IvfBuildInfo, IvfIndex } from './ann/ivf-index.js';
+export type { IvfBuildInfo, IvfIndex, IvfProbeDefault } from './ann/ivf-index.js';
+export { ivfRecall, nprobeLadder, type IvfRecallPoint } from './ann/ivf-recall.js';
 export { buildIvfIndex, defaultIvfLists, type IvfBuildOptions } from './ann/ivf-build.js';
 export { ivfTopKItems, listItems, probeLists, type IvfRanking, type IvfTopKOptions } from './ann/ivf-probe.js';
 export { withIvfIndex } from './artifact/attach-ivf.js';

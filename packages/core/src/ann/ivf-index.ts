@@ -25,6 +25,18 @@ export interface IvfIndex {
   readonly items: Uint32Array;
   /** How it was built (stored in the artifact). */
   readonly build: IvfBuildInfo;
+  /** The nprobe to use when a request gives none, as measured when the index was built. */
+  readonly probe?: IvfProbeDefault;
+}
+
+/** A default nprobe and the recall@k it reached on sampled training users at build time. */
+export interface IvfProbeDefault {
+  /** The smallest measured nprobe whose recall reached the target (1 to lists). */
+  nprobe: number;
+  recall: number;
+  k: number;
+  /** Users the recall was measured on. */
+  users: number;
 }
 
 /** How an IVF index was built. */
@@ -45,6 +57,8 @@ export function assertIvfShape(index: IvfIndex, dim: number, items: number): voi
   if (width !== dim + 1) throw new Error(`IVF centroids are ${width} wide, expected ${dim + 1} (dim + 1)`);
   if (centroids.length !== lists * width)
     throw new Error(`IVF centroids hold ${centroids.length} values, expected ${lists * width}`);
+  if (index.probe && !(Number.isInteger(index.probe.nprobe) && index.probe.nprobe >= 1 && index.probe.nprobe <= lists))
+    throw new Error(`IVF default nprobe ${index.probe.nprobe} is outside 1 to ${lists} (the lists)`);
   if (offsets.length !== lists + 1)
     throw new Error(`IVF offsets hold ${offsets.length} entries, expected ${lists + 1}`);
   if (offsets[0] !== 0 || offsets[lists] !== items || index.items.length !== items) {

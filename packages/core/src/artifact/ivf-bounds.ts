@@ -24,6 +24,8 @@ export function ivfBytes(ivf: IvfIndexJson, items: number, width: number, checks
   if (lists < 1) fail('ivf.lists is 0; an IVF index needs at least one list');
   if (lists > MAX_IVF_LISTS) fail(`ivf.lists is ${lists}, more than the ${MAX_IVF_LISTS} an IVF index may have`);
   if (lists > items) fail(`ivf.lists is ${lists}, more than the ${items} items it indexes`);
+  if (ivf.probe && (ivf.probe.nprobe < 1 || ivf.probe.nprobe > lists))
+    fail(`ivf.probe.nprobe is ${ivf.probe.nprobe}, outside 1 to ${lists} (ivf.lists)`);
   if (sizes.length !== lists) fail(`ivf.sizes lists ${sizes.length} sizes, expected ${lists} (ivf.lists)`);
   let total = 0;
   for (const size of sizes) total += size;

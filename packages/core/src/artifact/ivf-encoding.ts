@@ -17,6 +17,7 @@ export function encodeIvfIndex(index: IvfIndex): IvfIndexJson {
     centroids: encodeTable(index.centroids, 'f32-base64'),
     sizes,
     items: { encoding: 'u32-base64', length: index.items.length, data: bytesToBase64(bytes) },
+    ...(index.probe ? { probe: { ...index.probe } } : {}),
     build: { ...index.build },
   };
 }
@@ -50,5 +51,6 @@ export function decodeIvfIndex(json: IvfIndexJson, items: number, width: number)
       indices[j] = i;
     }
   }
-  return { lists: json.lists, width, centroids, offsets, items: indices, build: { ...json.build } };
+  const probe = json.probe ? { probe: { ...json.probe } } : {};
+  return { lists: json.lists, width, centroids, offsets, items: indices, ...probe, build: { ...json.build } };
 }

@@ -31,7 +31,7 @@ export type ArtifactMeta = Omit<ArtifactJson, 'users' | 'items' | 'seen' | 'fold
   /** The interaction head beside a rating head, without its tables. */
   ranking?: Omit<NonNullable<ArtifactJson['ranking']>, 'users' | 'items' | 'foldIn'>;
   /** The IVF index's description, without its tables (the index itself is on the ranking head). */
-  ivf?: Pick<NonNullable<ArtifactJson['ivf']>, 'kind' | 'version' | 'lists' | 'build'>;
+  ivf?: Pick<NonNullable<ArtifactJson['ivf']>, 'kind' | 'version' | 'lists' | 'probe' | 'build'>;
 };
 
 /** A validated artifact: the model ready to score, and its metadata. */
@@ -249,7 +249,17 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
 function metaOf(json: ArtifactJson, fileVersion: number): ArtifactMeta {
   const { users: _users, items: _items, seen: _seen, foldIn: _foldIn, ranking, ivf, ...rest } = json;
   const meta = ivf
-    ? { ...rest, fileVersion, ivf: { kind: ivf.kind, version: ivf.version, lists: ivf.lists, build: ivf.build } }
+    ? {
+        ...rest,
+        fileVersion,
+        ivf: {
+          kind: ivf.kind,
+          version: ivf.version,
+          lists: ivf.lists,
+          ...(ivf.probe ? { probe: ivf.probe } : {}),
+          build: ivf.build,
+        },
+      }
     : { ...rest, fileVersion };
   if (!ranking) return meta;
   const { users: _u, items: _i, foldIn: _f, ...description } = ranking;

@@ -161,6 +161,8 @@ const ivfSchema = z.object({
   /** Item indices list after list: base64 of little-endian uint32, one per item. */
   items: z.object({ encoding: z.literal('u32-base64'), length: count, data: z.string() }),
   /** How it was built: k-means variant, seed, iterations run, points trained on, seconds. */
+  /** The nprobe a request without one uses: the smallest that reached `recall`@k on `users` sampled users at build time. */
+  probe: z.object({ nprobe: count, recall: finite, k: z.number().int().positive(), users: count }).optional(),
   build: z.object({
     kmeans: z.enum(IVF_KMEANS),
     seed: z.number().int(),

@@ -76,5 +76,13 @@ export {
 export type { IvfBuildInfo, IvfIndex, IvfProbeDefault } from './ann/ivf-index.js';
 export { ivfRecall, nprobeLadder, type IvfRecallPoint } from './ann/ivf-recall.js';
 export { buildIvfIndex, defaultIvfLists, type IvfBuildOptions } from './ann/ivf-build.js';
-export { ivfTopKItems, listItems, probeLists, type IvfRanking, type IvfTopKOptions } from './ann/ivf-probe.js';
+export {
+  clampProbe,
+  ivfCandidates,
+  ivfTopKItems,
+  listItems,
+  probeLists,
+  type IvfRanking,
+  type IvfTopKOptions,
+} from './ann/ivf-probe.js';
 export { withIvfIndex } from './artifact/attach-ivf.js';

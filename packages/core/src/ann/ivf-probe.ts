@@ -52,6 +52,17 @@ export function listItems(index: IvfIndex, probed: readonly number[]): Uint32Arr
   return out;
 }
 
+/** The items of the `nprobe` lists that score best for the query: the candidates to re-score exactly. */
+export function ivfCandidates(index: IvfIndex, query: UserQuery, nprobe: number): Uint32Array {
+  return listItems(index, probeLists(index, query, nprobe));
+}
+
+/** `nprobe` clamped to 1 .. lists (a non-finite value probes every list). */
+export function clampProbe(nprobe: number, lists: number): number {
+  if (!Number.isFinite(nprobe)) return lists;
+  return Math.max(1, Math.min(lists, Math.floor(nprobe)));
+}
+
 /**
  * The k best items of the head's probed lists, best first, as topKItems ranks them. With
  * nprobe ≥ lists every item is a candidate and the answer equals the exact top-K, ties included.
@@ -63,7 +74,7 @@ export function ivfTopKItems(head: RecommenderModel, query: UserQuery, options: 
   if (!index) throw new Error('this head carries no IVF index (edgerec index build)');
   const { nprobe: asked, candidates: own, ...rest } = options;
   const nprobe = clampProbe(asked, index.lists);
-  let candidates = listItems(index, probeLists(index, query, nprobe));
+  let candidates = ivfCandidates(index, query, nprobe);
   if (own) candidates = intersect(candidates, own);
   const items = topKItems(head, query, { ...rest, candidates });
   return { items, nprobe, lists: index.lists, scored: candidates.length };
@@ -74,9 +85,4 @@ function intersect(probed: Uint32Array, own: ArrayLike<number>): Uint32Array {
   const wanted = new Set<number>();
   for (let c = 0; c < own.length; c++) wanted.add(own[c]!);
   return probed.filter((i) => wanted.has(i));
-}
-
-function clampProbe(nprobe: number, lists: number): number {
-  if (!Number.isFinite(nprobe)) return lists;
-  return Math.max(1, Math.min(lists, Math.floor(nprobe)));
 }

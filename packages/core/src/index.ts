@@ -86,3 +86,4 @@ export {
   type IvfTopKOptions,
 } from './ann/ivf-probe.js';
 export { withIvfIndex } from './artifact/attach-ivf.js';
+export { orderByLists } from './ann/ivf-reorder.js';

@@ -62,11 +62,14 @@ export function topKItems(model: RecommenderModel, query: UserQuery, options: To
     const score = isInt8Rows(itemFactors)
       ? (i: number) => itemBias[i]! + dotF32I8(q, 0, itemFactors.values, i * dim, dim) * itemFactors.scales[i]!
       : (i: number) => itemBias[i]! + dotF32(q, 0, itemFactors, i * dim, dim);
-    const seenCandidates = new Set<number>();
+    // Strictly ascending candidates (an IVF probe's, a sorted list) cannot repeat: no dedupe set.
+    const seenCandidates = strictlyAscending(options.candidates) ? undefined : new Set<number>();
     for (let c = 0; c < options.candidates.length; c++) {
       const i = options.candidates[c]!;
-      if (seenCandidates.has(i)) continue;
-      seenCandidates.add(i);
+      if (seenCandidates) {
+        if (seenCandidates.has(i)) continue;
+        seenCandidates.add(i);
+      }
       if (exclude?.has(i) || (excludeSorted && sortedIncludes(excludeSorted, i))) continue;
       heap.push(score(i), i);
     }
@@ -81,6 +84,12 @@ export function topKItems(model: RecommenderModel, query: UserQuery, options: To
     const raw = activate(model.activation, base + s);
     return { index, raw, rating: ratingFromRaw(model, raw) };
   });
+}
+
+/** Whether every value is greater than the one before it. */
+function strictlyAscending(values: ArrayLike<number>): boolean {
+  for (let c = 1; c < values.length; c++) if (!(values[c]! > values[c - 1]!)) return false;
+  return true;
 }
 
 // The whole-catalogue scans, one per table type so each loop stays monomorphic and inlines its kernel.

@@ -56,12 +56,32 @@ describe('edgerec index build', () => {
 
     const before = await parseArtifact(await readFile(path, 'utf8'));
     const after = await parseArtifact(await readFile(out, 'utf8'));
-    expect(after.model.ivf?.probe?.nprobe).toBe(report.probe.nprobe);
-    expect(after.model.itemFactors).toEqual(before.model.itemFactors);
-    const query = userQuery(after.model, 3);
-    expect(ivfTopKItems(after.model, query, { k: 10, nprobe: report.lists }).items).toEqual(
-      topKItems(before.model, query, { k: 10 }),
-    );
+    const index = after.model.ivf!;
+    expect(index.probe?.nprobe).toBe(report.probe.nprobe);
+    // Laid out list by list: list l is the contiguous range offsets[l] .. offsets[l + 1].
+    expect(index.items).toEqual(Uint32Array.from({ length: 3000 }, (_, j) => j));
+    expect([...after.model.items.ids].sort()).toEqual([...before.model.items.ids].sort());
+    expect(after.meta.training).toEqual(before.meta.training);
+    // The same recommendations by id (random Gaussian tables: no ties).
+    const ids = (model: RecommenderModel, items: { index: number }[]) => items.map((r) => model.items.ids[r.index]);
+    for (const u of [0, 3, 79]) {
+      const exact = topKItems(before.model, userQuery(before.model, u), { k: 10 });
+      const probed = ivfTopKItems(after.model, userQuery(after.model, u), { k: 10, nprobe: report.lists }).items;
+      expect(ids(after.model, probed)).toEqual(ids(before.model, exact));
+      expect(probed.map((r) => r.raw)).toEqual(exact.map((r) => r.raw));
+    }
+  });
+
+  it('with --no-reorder keeps every other field as it was', async () => {
+    const dir = await tempDir();
+    const model = randomInteractionModel({ users: 10, items: 200, dim: 4, seed: 2, biases: true });
+    const path = await writeModel(dir, model);
+    const out = join(dir, 'out.json');
+    await runCommand(indexCommand(), ['build', '--model', path, '--out', out, '--no-reorder', '-q']);
+    const { ivf, sha256: _a, ...rest } = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
+    const { sha256: _b, ...before } = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    expect(rest).toEqual(before);
+    expect(ivf).toMatchObject({ kind: 'ivf', lists: 14 });
   });
 
   it('indexes the ranking head of a rating model with one, and prints a text summary', async () => {

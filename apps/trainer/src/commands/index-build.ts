@@ -13,6 +13,7 @@ interface BuildFlags {
   seed: number;
   kmeans: IvfBuildInfo['kmeans'];
   maxIterations: number;
+  reorder: boolean;
   force: boolean;
   json: boolean;
   quiet: boolean;
@@ -38,6 +39,10 @@ export function indexCommand(): Command {
         .default('spherical'),
     )
     .option('--max-iterations <n>', 'most k-means iterations, 1 to 100', integerFlag('--max-iterations', 1, 100), 12)
+    .option(
+      '--no-reorder',
+      'keep the catalogue order and every table as written (by default the items are laid out list by list, so probing reads contiguous rows)',
+    )
     .option('--force', 'replace an existing output file', false)
     .option('--json', 'print the index and its recall as one JSON document on stdout', false)
     .option('-q, --quiet', 'no progress lines on stderr', false)
@@ -47,8 +52,11 @@ export function indexCommand(): Command {
 Items are the (dim + 1)-wide vectors [factors..., bias] of the ranking head; a query ranks the
 lists by the inner product of their centroid with [user factors..., 1]. Recall@10 against the
 exact top-10 is measured on sampled training users at nprobe 1, 2, 4 ... lists, and the smallest
-nprobe reaching ${IVF_TARGET_RECALL} is stored as the Worker's default. A signature of the input is dropped
-(the sha256 changes): sign the output again.
+nprobe reaching ${IVF_TARGET_RECALL} is stored as the Worker's default. The output lists the items list by
+list (ids, factors, biases, popularity and seen lists permuted alike; only the order of tied items
+can change), so a probe reads contiguous rows: several times faster at 1M items than scattered
+ones. --no-reorder keeps the catalogue order. A signature of the input is dropped (the sha256
+changes): sign the output again.
 
 Example:
   edgerec index build --model model.json --out model-ivf.json --lists 1024`,
@@ -63,6 +71,7 @@ Example:
         seed: flags.seed,
         kmeans: flags.kmeans,
         maxIterations: flags.maxIterations,
+        reorder: flags.reorder,
         log,
       });
       if (result.droppedSignature) log(`warning: ${flags.model} was signed; ${flags.out} is not (run edgerec sign)`);

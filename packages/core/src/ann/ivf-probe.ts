@@ -52,9 +52,16 @@ export function listItems(index: IvfIndex, probed: readonly number[]): Uint32Arr
   return out;
 }
 
-/** The items of the `nprobe` lists that score best for the query: the candidates to re-score exactly. */
+/**
+ * The items of the `nprobe` lists that score best for the query: the candidates to re-score
+ * exactly. The lists are taken in index order, so for a catalogue laid out list by list
+ * (orderByLists) the candidates are strictly ascending, which topKItems scores without a dedupe set.
+ */
 export function ivfCandidates(index: IvfIndex, query: UserQuery, nprobe: number): Uint32Array {
-  return listItems(index, probeLists(index, query, nprobe));
+  return listItems(
+    index,
+    probeLists(index, query, nprobe).sort((a, b) => a - b),
+  );
 }
 
 /** `nprobe` clamped to 1 .. lists (a non-finite value probes every list). */

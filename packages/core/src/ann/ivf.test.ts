@@ -5,10 +5,16 @@ import { clusteredInteractionModel } from '../testing/clustered-model.js';
 import { randomInteractionModel } from '../testing/interaction-model.js';
 import { randomRatingModel } from '../testing/rating-model.js';
 import { topKItems, userQuery } from '../topk.js';
-import type { Float32RecommenderModel, RecommenderModel } from '../recommender-model.js';
+import {
+  assertModelShape as assertModelShapeOf,
+  type Float32RecommenderModel,
+  type RecommenderModel,
+} from '../recommender-model.js';
 import { assertIvfShape } from './ivf-index.js';
 import { buildIvfIndex, defaultIvfLists } from './ivf-build.js';
-import { ivfTopKItems, listItems, probeLists } from './ivf-probe.js';
+import { ivfCandidates, ivfTopKItems, listItems, probeLists } from './ivf-probe.js';
+import { orderByLists } from './ivf-reorder.js';
+import { buildSeenItems, seenBy } from '../seen-items.js';
 
 /** A model whose items come in groups of four identical rows, so many scores tie exactly. */
 function tiedModel(): RecommenderModel {
@@ -149,5 +155,74 @@ describe('ivfTopKItems', () => {
   it('throws for a head without an index', () => {
     const model = randomInteractionModel({ users: 1, items: 5, dim: 2, seed: 1 });
     expect(() => ivfTopKItems(model, userQuery(model, 0), { k: 3, nprobe: 1 })).toThrow(/no IVF index/);
+  });
+});
+
+describe('orderByLists', () => {
+  it('lays the items out list by list with every item table permuted alike: the same rankings by id', () => {
+    const rating = randomRatingModel({ users: 9, items: 150, dim: 4, seed: 12 });
+    const ranking = randomInteractionModel({ users: 9, items: 150, dim: 3, seed: 13, biases: true });
+    const seen = buildSeenItems(9, [0, 0, 0, 4, 4, 8], [5, 77, 149, 0, 3, 120]);
+    const popularity = Float32Array.from({ length: 150 }, (_, i) => (i * 37) % 11);
+    const model: RecommenderModel = {
+      ...rating,
+      seen,
+      popularity,
+      ranking: { ...ranking, users: rating.users, items: rating.items, seen, popularity },
+    };
+    const built = buildIvfIndex(model.ranking!, { lists: 7, seed: 2 });
+    const { model: laid, index } = orderByLists(model, built);
+    expect(index.items).toEqual(Uint32Array.from({ length: 150 }, (_, j) => j));
+    expect(laid.ranking!.ivf).toBe(index);
+    expect(laid.ivf).toBeUndefined();
+    expect(() => assertModelShapeOf(laid)).not.toThrow();
+    const byId = (m: RecommenderModel, ranked: { index: number; raw: number }[]) =>
+      ranked.map((r) => [m.items.ids[r.index], r.raw]);
+    for (let u = 0; u < 9; u++) {
+      for (const pick of [(m: RecommenderModel) => m, (m: RecommenderModel) => m.ranking!]) {
+        const before = pick(model);
+        const after = pick(laid);
+        const exact = topKItems(before, userQuery(before, u), { k: 12, excludeSorted: seenBy(model.seen!, u) });
+        if (after === laid.ranking) {
+          const probed = ivfTopKItems(after, userQuery(after, u), {
+            k: 12,
+            nprobe: 7,
+            excludeSorted: seenBy(laid.seen!, u),
+          });
+          expect(byId(after, probed.items)).toEqual(byId(before, exact));
+        }
+        const scan = topKItems(after, userQuery(after, u), { k: 12, excludeSorted: seenBy(laid.seen!, u) });
+        expect(byId(after, scan)).toEqual(byId(before, exact));
+      }
+    }
+    for (let j = 0; j < 150; j++)
+      expect(laid.popularity![j]).toBe(popularity[model.items.indexOf(laid.items.ids[j]!)!]);
+  });
+
+  it('makes every probe strictly ascending, and topKItems ranks such candidates like any others', () => {
+    const model = randomInteractionModel({ users: 5, items: 300, dim: 4, seed: 14, biases: true });
+    const { model: laid, index } = orderByLists(model, buildIvfIndex(model, { lists: 12, seed: 1 }));
+    for (let u = 0; u < 5; u++) {
+      const query = userQuery(laid, u);
+      const candidates = ivfCandidates(index, query, 5);
+      for (let j = 1; j < candidates.length; j++) expect(candidates[j]!).toBeGreaterThan(candidates[j - 1]!);
+      const shuffled = [...candidates].reverse();
+      shuffled.push(candidates[0]!); // a repeat: the dedupe path
+      expect(topKItems(laid, query, { k: 9, candidates })).toEqual(
+        topKItems(laid, query, { k: 9, candidates: shuffled }),
+      );
+    }
+  });
+
+  it('permutes int8 item rows with their scales', () => {
+    const model = quantizedModel(
+      randomInteractionModel({ users: 3, items: 90, dim: 8, seed: 15, biases: true }) as Float32RecommenderModel,
+    );
+    const { model: laid } = orderByLists(model, buildIvfIndex(model, { lists: 6 }));
+    for (let u = 0; u < 3; u++) {
+      const before = topKItems(model, userQuery(model, u), { k: 90 }).map((r) => [model.items.ids[r.index], r.raw]);
+      const after = topKItems(laid, userQuery(laid, u), { k: 90 }).map((r) => [laid.items.ids[r.index], r.raw]);
+      expect(after).toEqual(before);
+    }
   });
 });

@@ -1,7 +1,11 @@
 import { buildIvfIndex, parseArtifact, probeLists, rankingHead, userQuery, withIvfIndex } from '@edgerec/core';
+import { createExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app';
 import { expectError, postJson, readJson } from './helpers/http';
 import { makeInteractionArtifact, makeRankedArtifact } from './helpers/interaction-model';
+import { BASE } from './helpers/r2';
 import { makeTestArtifact } from './helpers/test-model';
 import { textLoader, unitApp } from './helpers/unit-app';
 
@@ -165,5 +169,42 @@ describe('ITEM_INDEX=ivf', () => {
     expect(missing.itemIndex).toMatchObject({ mode: 'ivf', status: 'unavailable' });
     const exactMode = await readJson<Json>(await plain.request('/v1/users/user-3/recommendations'));
     expect(exactMode.itemIndex).toBeUndefined();
+  });
+
+  it('probes with the folded-in vector of a user with stored events', async () => {
+    const token = 'ivf-events-token-0123456789';
+    const app = createApp({ loadModel: textLoader(models[1]!) });
+    const call = (path: string, init: RequestInit | undefined, overrides: Partial<Env>) =>
+      Promise.resolve(
+        app.fetch(
+          new Request(`${BASE}${path}`, init),
+          { ...env, EVENTS_TOKEN: token, ...overrides },
+          createExecutionContext(),
+        ),
+      );
+    const user = `ivf-events-${crypto.randomUUID().slice(0, 8)}`;
+    const events = ['item-5', 'item-47', 'item-12'].map((item) => ({ id: crypto.randomUUID(), user, item }));
+    const posted = await call('/v1/events', postJson({ events }, { authorization: `Bearer ${token}` }), {});
+    expect(posted.status).toBe(200);
+    try {
+      const path = `/v1/users/${user}/recommendations?k=6&nprobe=${LISTS}`;
+      const exact = await readJson<Json>(await call(path, undefined, {}));
+      const ivf = await readJson<Json>(await call(path, undefined, ivfEnv));
+      expect(exact.events).toMatchObject({ stored: 3, used: true });
+      expect(withoutItemIndex(ivf)).toEqual(exact);
+      expect(ivf.itemIndex).toEqual({ source: 'ivf', nprobe: LISTS, lists: LISTS, candidates: 80, short: false });
+      const narrow = await readJson<Json>(
+        await call(`/v1/users/${user}/recommendations?k=6&nprobe=1`, undefined, ivfEnv),
+      );
+      expect(narrow.itemIndex).toMatchObject({ source: 'ivf', nprobe: 1 });
+      expect(narrow.itemIndex.candidates).toBeLessThan(80);
+    } finally {
+      const removed = await call(
+        `/v1/users/${user}`,
+        { method: 'DELETE', headers: { authorization: `Bearer ${token}` } },
+        {},
+      );
+      expect(removed.status).toBe(200);
+    }
   });
 });

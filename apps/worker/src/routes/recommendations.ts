@@ -41,7 +41,7 @@ import {
 import { personalize } from '../events/personalize';
 import { storedEvents } from '../events/store';
 import { ItemIndexReportSchema } from '../vectorize/report';
-import { recommendForNewUser, recommendForUser } from '../vectorize/recommend';
+import { eventsProbe, recommendForNewUser, recommendForUser } from '../vectorize/recommend';
 
 /** `GET /v1/users/{user}/recommendations` path. */
 export const RecommendationsParamsSchema = z.object({
@@ -317,14 +317,21 @@ const foldInRoute = defineRoute({
 /** Registers `GET /v1/users/{user}/recommendations` and `POST /v1/recommendations` (fold-in). */
 export function registerRecommendationRoutes(app: App): void {
   // recommendForUser / recommendForNewUser rank like ranking.ts / fold-in.ts, through ITEM_INDEX (src/vectorize/).
-  // A user with stored events is folded in with them and ranked over every item (src/events/personalize.ts).
+  // A user with stored events is folded in with them and ranked over every item, or the IVF probe's (src/events/personalize.ts).
   app.openapi(recommendationsRoute, async (c, { params: { user }, query, ok }) => {
     const { k, exclude, candidates, coldStart, order, nprobe } = query;
     const options = { filter: { exclude, candidates }, coldStart, order };
     const served = c.get('model');
     const history = await storedEvents(c.env, user);
-    const personal = history && history.length > 0 ? personalize(served.model, user, k, history, options) : undefined;
-    if (personal?.used) return ok({ user, k, ...personal.recommendations, events: personal.events });
+    const probe = history && history.length > 0 ? eventsProbe(c.env, served.model, { nprobe }) : undefined;
+    const personal =
+      history && history.length > 0
+        ? personalize(served.model, user, k, history, { ...options, probe: probe?.probe })
+        : undefined;
+    if (personal?.used) {
+      const itemIndex = probe?.report(personal.recommendations.items.length, k);
+      return ok({ user, k, ...personal.recommendations, events: personal.events, ...(itemIndex ? { itemIndex } : {}) });
+    }
     const result = await recommendForUser(c.env, served, user, k, options, { nprobe });
     return ok({ user, k, ...result, ...(personal ? { events: personal.events } : {}) });
   });

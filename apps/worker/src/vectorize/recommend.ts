@@ -102,6 +102,34 @@ export async function recommendForNewUser(
   return { ...result, itemIndex: fromVectorize(pool, result.items.length, request.k) };
 }
 
+/** How a user ranked with their stored events (src/events/personalize.ts) takes IVF candidates, and the report of it. */
+export interface EventsProbe {
+  probe: (query: UserQuery) => ArrayLike<number>;
+  /** `itemIndex` of the answer: the probe's, or `exact` when the request gave its own candidates. */
+  report: (returned: number, k: number) => ItemIndexReport;
+}
+
+/**
+ * ITEM_INDEX=ivf for a user with stored events: probes with their folded-in vector. Undefined in
+ * the other modes (`exact`, and `vectorize`, which ranks such users over every item). Throws a 503
+ * for a configuration that cannot serve.
+ */
+export function eventsProbe(
+  env: Env | undefined,
+  model: RecommenderModel,
+  asked: IndexRequest,
+): EventsProbe | undefined {
+  if (configuredIndex(env).mode !== 'ivf') return undefined;
+  let probed: ReturnType<typeof ivfPool> | undefined;
+  return {
+    probe: (query) => {
+      probed = ivfPool(model, query, asked.nprobe);
+      return probed.indices;
+    },
+    report: (returned, k) => (probed ? fromIvf(probed, returned, k) : exact('the request gives its own candidates')),
+  };
+}
+
 /** Candidates to ask for: VECTORIZE_POOL_FACTOR × what the ranking needs, plus what it will drop, at most 100. */
 export function poolTopK(model: RecommenderModel, k: number, order: RankOrder | undefined, excluded: number): number {
   const needed = order === 'rating' && model.ranking ? rerankPoolSize(k) : k;

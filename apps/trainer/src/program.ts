@@ -4,6 +4,7 @@ import { cvCommand } from './commands/cv.js';
 import { dataCommand } from './commands/data.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { importCommand } from './commands/import.js';
+import { indexCommand } from './commands/index-build.js';
 import { eventsCommand } from './commands/events.js';
 import { exportCommand } from './commands/export.js';
 import { plotCommand } from './commands/plot.js';
@@ -38,6 +39,7 @@ export function createProgram(): Command {
     .addCommand(recommendCommand())
     .addCommand(plotCommand())
     .addCommand(exportCommand())
+    .addCommand(indexCommand())
     .addCommand(evaluateCommand())
     .addCommand(cvCommand())
     .addCommand(tuneCommand())

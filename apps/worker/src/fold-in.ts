@@ -84,7 +84,7 @@ export function foldInRecommend(
 ): FoldInRecommendations {
   const user = prepared.user ?? foldInQueries(model, request);
   const filter = resolveFilter(model, request);
-  if (prepared.pool) filter.candidates = [...prepared.pool]; // ITEM_INDEX=vectorize: src/vectorize/recommend.ts
+  if (prepared.pool) filter.candidates = prepared.pool; // ITEM_INDEX=vectorize or ivf: src/vectorize/recommend.ts
   for (const i of user.known) filter.exclude.add(i);
   const { items, order } = rankItems(model, user.queries, {
     k: request.k,
@@ -100,7 +100,7 @@ export interface FoldInPrepared {
   /** The user {@link foldInQueries} folded in from this request. */
   user?: FoldedUser;
   /** Rank only these item indices (the item index's candidates). */
-  pool?: readonly number[];
+  pool?: ArrayLike<number>;
 }
 
 /** Folds in the request's user (see the table at the top of this file); throws like {@link foldInRecommend}. */

@@ -17,7 +17,8 @@ export interface FilterReport {
 /** An {@link ItemFilter} mapped to item indices; callers may add to `exclude` (a fold-in's own items). */
 export interface ResolvedFilter {
   exclude: Set<number>;
-  candidates: number[] | undefined;
+  /** Item indices to rank: the request's `candidates`, or an item index's pool (ITEM_INDEX). */
+  candidates: ArrayLike<number> | undefined;
   report: FilterReport;
 }
 

@@ -54,3 +54,12 @@ export const MAX_BUDGET_MB = 1024;
  */
 export const VECTORIZE_POOL_FACTOR = 4;
 export { VECTORIZE_MAX_DIMENSIONS, VECTORIZE_MAX_TOP_K } from '@edgerec/core';
+
+/**
+ * ITEM_INDEX=ivf: bounds of the `nprobe` a request may set (clamped to the index's lists), and the
+ * nprobe of a request without one when the artifact records no default (`edgerec index build`
+ * stores the smallest nprobe that reached recall@10 0.95 on sampled training users).
+ */
+export const NPROBE_MIN = 1;
+export const NPROBE_MAX = 4096;
+export const NPROBE_DEFAULT = 32;

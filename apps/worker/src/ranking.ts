@@ -168,8 +168,8 @@ export interface RecommendOptions {
   filter?: ItemFilter;
   coldStart?: ColdStartMode;
   order?: RankOrder;
-  /** Rank only these item indices: ITEM_INDEX=vectorize's candidates (src/vectorize/recommend.ts). */
-  pool?: readonly number[] | undefined;
+  /** Rank only these item indices: ITEM_INDEX=vectorize's or =ivf's candidates (src/vectorize/recommend.ts). */
+  pool?: ArrayLike<number> | undefined;
 }
 
 /**
@@ -187,7 +187,7 @@ export function recommendFor(
   const u = model.users.indexOf(user);
   if (u === undefined && options.coldStart === 'error') throw unknownIdError('user', user, model.users.size);
   const filter = resolveFilter(model, options.filter ?? {});
-  if (options.pool) filter.candidates = [...options.pool]; // ITEM_INDEX=vectorize
+  if (options.pool) filter.candidates = options.pool; // ITEM_INDEX=vectorize or ivf
   const request = {
     k,
     filter,

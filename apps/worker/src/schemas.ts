@@ -14,6 +14,9 @@ import {
   MAX_EXCLUDE,
   MAX_ID_LENGTH,
   MAX_INTERACTION_WEIGHT,
+  NPROBE_DEFAULT,
+  NPROBE_MAX,
+  NPROBE_MIN,
   RERANK_POOL_FACTOR,
   RERANK_POOL_MIN,
 } from './limits';
@@ -150,6 +153,28 @@ export const kQuerySchema = queryInteger(
 )
   .default(K_DEFAULT)
   .meta({ description: `How many items to return (${K_MIN} to ${K_MAX}).`, example: K_DEFAULT });
+
+const nprobeMessage = `must be an integer from ${NPROBE_MIN} to ${NPROBE_MAX}`;
+const nprobeDoc = {
+  description: `ITEM_INDEX=ivf: how many lists of the IVF index to search (${NPROBE_MIN} to ${NPROBE_MAX}, at most the index's lists; default: the nprobe stored when the index was built, else ${NPROBE_DEFAULT}). More lists find more of the exact top k and cost more CPU; ignored by the other modes.`,
+  example: 16,
+};
+
+/** `nprobe` as a query parameter (ITEM_INDEX=ivf). */
+export const nprobeQuerySchema = queryInteger(
+  z.number({ error: nprobeMessage }).int(nprobeMessage).min(NPROBE_MIN, nprobeMessage).max(NPROBE_MAX, nprobeMessage),
+)
+  .optional()
+  .meta(nprobeDoc);
+
+/** `nprobe` in a JSON body (ITEM_INDEX=ivf). */
+export const nprobeBodySchema = z
+  .number({ error: nprobeMessage })
+  .int(nprobeMessage)
+  .min(NPROBE_MIN, nprobeMessage)
+  .max(NPROBE_MAX, nprobeMessage)
+  .optional()
+  .meta(nprobeDoc);
 
 /** `k` in a JSON body. */
 export const kBodySchema = z

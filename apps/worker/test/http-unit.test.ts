@@ -302,6 +302,7 @@ describe('OpenAPI document', () => {
       'query:coldStart',
       'query:exclude',
       'query:k',
+      'query:nprobe',
       'query:order',
     ]);
     expect(params('GET /v1/items/{item}/similar')).toEqual(['path:item', 'query:k']);
@@ -319,6 +320,7 @@ describe('OpenAPI document', () => {
       exclude: { type: 'array', maxItems: 1000 },
       candidates: { type: 'array', maxItems: 1000 },
       l2: { type: 'number', minimum: 0.0001, maximum: 100 },
+      nprobe: { type: 'integer', minimum: 1, maximum: 4096 },
     });
     // The default l2 depends on the body (0.3 for ratings, the head's trained λ for items), so the schema states none.
     expect(schemas.FoldInRequest!.properties!.l2).not.toHaveProperty('default');

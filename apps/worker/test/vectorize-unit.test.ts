@@ -278,7 +278,7 @@ describe('ITEM_INDEX=vectorize', () => {
       await t.request('/v1/users/nobody/recommendations', undefined, { ITEM_INDEX: 'vectorise' }),
       503,
       'item_index_unavailable',
-      /ITEM_INDEX must be "exact" or "vectorize" \(got "vectorise"\)/,
+      /ITEM_INDEX must be "exact", "ivf" or "vectorize" \(got "vectorise"\)/,
     );
     const missing = await readJson<Json>(await t.request('/v1/model', undefined, vectorizeEnv(undefined)));
     expect(missing.itemIndex).toEqual({

@@ -20,6 +20,7 @@ export { ArtifactError } from './artifact/errors.js';
 export { sha256Hex } from './artifact/hash.js';
 export {
   artifactSchema,
+  IVF_KMEANS,
   type ArtifactMetrics,
   type ArtifactRankingMetrics,
   type EpochRecord,
@@ -52,7 +53,16 @@ export type { InteractionFoldIn } from './ials/fold-in-params.js';
 export { foldInInteractions, type FoldInInteraction } from './ials/fold-in.js';
 export { gramian } from './ials/gramian.js';
 export { biasRanker, evaluateBaseline, fitBiasBaseline, globalMeanBaseline, predictBaseline } from './baselines.js';
-export { DEFAULT_MAX_DECODED_BYTES, K_MAX, K_MIN, MAX_BATCH, MAX_DIM, MAX_ID_LENGTH, MAX_IDS } from './limits.js';
+export {
+  DEFAULT_MAX_DECODED_BYTES,
+  K_MAX,
+  K_MIN,
+  MAX_BATCH,
+  MAX_DIM,
+  MAX_ID_LENGTH,
+  MAX_IDS,
+  MAX_IVF_LISTS,
+} from './limits.js';
 export {
   VECTORIZE_MAX_DIMENSIONS,
   VECTORIZE_MAX_ID_BYTES,
@@ -66,3 +76,17 @@ export {
   vectorizeNamespace,
   vectorizeQueryValues,
 } from './ann/vectorize.js';
+export type { IvfBuildInfo, IvfIndex, IvfProbeDefault } from './ann/ivf-index.js';
+export { ivfRecall, nprobeLadder, type IvfRecallPoint } from './ann/ivf-recall.js';
+export { buildIvfIndex, defaultIvfLists, type IvfBuildOptions } from './ann/ivf-build.js';
+export {
+  clampProbe,
+  ivfCandidates,
+  ivfTopKItems,
+  listItems,
+  probeLists,
+  type IvfRanking,
+  type IvfTopKOptions,
+} from './ann/ivf-probe.js';
+export { withIvfIndex } from './artifact/attach-ivf.js';
+export { orderByLists } from './ann/ivf-reorder.js';

@@ -22,3 +22,5 @@ export const MAX_IDS = 50_000_000;
  * (the trainer) may raise it through `ParseOptions.maxDecodedBytes`.
  */
 export const DEFAULT_MAX_DECODED_BYTES = 96 * 1024 * 1024;
+/** Most lists (k-means centroids) an IVF index may have; an artifact declaring more is refused. */
+export const MAX_IVF_LISTS = 65_536;

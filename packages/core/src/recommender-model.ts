@@ -1,4 +1,5 @@
 import type { Activation } from './activation.js';
+import { assertIvfShape, type IvfIndex } from './ann/ivf-index.js';
 import { factorLength, isInt8Rows, type FactorTable } from './factor-table.js';
 import type { InteractionFoldIn } from './ials/fold-in-params.js';
 import type { IdIndex } from './ids.js';
@@ -44,6 +45,8 @@ export interface RecommenderModel {
    * recommendations rank by it, scores of pairs use the rating head.
    */
   readonly ranking?: RecommenderModel;
+  /** An IVF index over this head's items (only on the head that ranks: see {@link rankingHead}). */
+  readonly ivf?: IvfIndex;
 }
 
 /** Throws unless every table has the length its id count and dim call for. */
@@ -69,6 +72,10 @@ export function assertModelShape(model: RecommenderModel): void {
   }
   if (model.popularity) expect('item popularity', model.popularity.length, items.size);
   if (model.foldIn) expect('fold-in gramian', model.foldIn.gramian.length, dim * dim);
+  if (model.ivf) {
+    if (model.ranking) throw new Error('an IVF index belongs to the ranking head, not to the rating head beside it');
+    assertIvfShape(model.ivf, dim, items.size);
+  }
   if (model.ranking) {
     const head = model.ranking;
     if (head.users !== users || head.items !== items) throw new Error('the ranking head must share the model’s ids');

@@ -102,16 +102,25 @@ function eligibleCandidates(
   excludeSorted: Uint32Array | undefined,
   exclude: ReadonlySet<number> | undefined,
 ): number[] {
-  const seen = new Set<number>();
+  // Strictly ascending candidates (an IVF probe's, a sorted list) cannot repeat: no dedupe set.
+  const seen = strictlyAscending(candidates) ? undefined : new Set<number>();
   const eligible: number[] = [];
   for (let c = 0; c < candidates.length; c++) {
     const i = candidates[c]!;
-    if (seen.has(i)) continue;
-    seen.add(i);
+    if (seen) {
+      if (seen.has(i)) continue;
+      seen.add(i);
+    }
     if (exclude?.has(i) || (excludeSorted && sortedIncludes(excludeSorted, i))) continue;
     eligible.push(i);
   }
   return eligible;
+}
+
+/** Whether every value is greater than the one before it. */
+function strictlyAscending(values: ArrayLike<number>): boolean {
+  for (let c = 1; c < values.length; c++) if (!(values[c]! > values[c - 1]!)) return false;
+  return true;
 }
 
 // The whole-catalogue scans, one per table type so each loop stays monomorphic and inlines its kernel.

@@ -19,6 +19,14 @@ export const TRAINER_MAX_DECODED_BYTES = Math.floor(totalmem() / 2);
 
 /** Reads and validates a model artifact file; any problem becomes a UserError naming the file. */
 export async function readArtifactFile(path: string, options: ReadArtifactOptions = {}): Promise<LoadedArtifact> {
+  return (await readArtifactSource(path, options)).artifact;
+}
+
+/** Like {@link readArtifactFile}, and also returns the file's text (for tools that rewrite it). */
+export async function readArtifactSource(
+  path: string,
+  options: ReadArtifactOptions = {},
+): Promise<{ text: string; artifact: LoadedArtifact }> {
   const problem = await unreadableProblem(path);
   if (problem !== undefined) throw new UserError(`cannot read model ${path}: ${problem}`);
   let text: string;
@@ -28,11 +36,12 @@ export async function readArtifactFile(path: string, options: ReadArtifactOption
     throw new UserError(`cannot read model ${path}: ${readFailureReason(error)}`);
   }
   try {
-    return await parseArtifact(text, {
+    const artifact = await parseArtifact(text, {
       source: path,
       maxDecodedBytes: TRAINER_MAX_DECODED_BYTES,
       ...(options.publicKeys ? { publicKeys: options.publicKeys } : {}),
     });
+    return { text, artifact };
   } catch (error) {
     if (error instanceof ArtifactError) throw new UserError(error.message);
     throw error;

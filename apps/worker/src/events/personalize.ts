@@ -3,7 +3,8 @@
  * foldInInteractions, the exact user solve against the fixed item table) over the items the user
  * interacted with in training (the artifact's seen lists, weight 1 each) plus their stored events
  * (each with its weight), solved per request. An unknown user becomes personal from their first
- * event. The items of the events are excluded, like the training items.
+ * event. The items of the events are excluded, like the training items. With ITEM_INDEX=ivf the
+ * folded-in vector probes the IVF index (`probe`), as a fold-in request's does.
  */
 import {
   foldInInteractions,
@@ -13,6 +14,7 @@ import {
   userQuery,
   type FoldInInteraction,
   type RecommenderModel,
+  type UserQuery,
 } from '@edgerec/core';
 import { resolveFilter } from '../item-filter';
 import { MAX_FOLD_IN_ITEMS } from '../limits';
@@ -38,13 +40,19 @@ export type Personalized =
   | { used: true; recommendations: UserRecommendations; events: EventsReport }
   | { used: false; events: EventsReport };
 
+/** Options of {@link personalize}: the ranking's, and how an item index proposes candidates for the folded-in vector. */
+export interface PersonalizeOptions extends RecommendOptions {
+  /** ITEM_INDEX=ivf: the candidates for the folded-in query (not asked when the request gives its own). */
+  probe?: ((query: UserQuery) => ArrayLike<number>) | undefined;
+}
+
 /** The user's ranking with their stored `history` folded in (see the top of this file). */
 export function personalize(
   model: RecommenderModel,
   user: string,
   k: number,
   history: readonly HistoryEntry[],
-  options: RecommendOptions = {},
+  options: PersonalizeOptions = {},
 ): Personalized {
   const stored = history.length;
   const notUsed = (reason: string): Personalized => ({ used: false, events: { stored, used: false, reason } });
@@ -90,6 +98,7 @@ export function personalize(
       ? { ranking }
       : { ranking, ...(u === undefined ? {} : { rating: userQuery(model, u) }) };
   const filter = resolveFilter(model, options.filter ?? {});
+  if (options.probe && !filter.candidates) filter.candidates = options.probe(ranking);
   for (const item of eventWeights.keys()) filter.exclude.add(item);
   const { items, order } = rankItems(model, queries, {
     k,

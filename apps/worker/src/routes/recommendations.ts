@@ -33,6 +33,8 @@ import {
   jsonContent,
   kBodySchema,
   kQuerySchema,
+  nprobeBodySchema,
+  nprobeQuerySchema,
   orderDoc,
   orderSchema,
   required,
@@ -40,7 +42,7 @@ import {
 import { personalize } from '../events/personalize';
 import { storedEvents } from '../events/store';
 import { ItemIndexReportSchema } from '../vectorize/report';
-import { recommendForNewUser, recommendForUser } from '../vectorize/recommend';
+import { eventsProbe, recommendForNewUser, recommendForUser } from '../vectorize/recommend';
 
 /** `GET /v1/users/{user}/recommendations` path. */
 export const RecommendationsParamsSchema = z.object({
@@ -58,12 +60,13 @@ export const RecommendationsQuerySchema = z.object({
     example: 'fallback',
   }),
   order: orderSchema().default('score'),
+  nprobe: nprobeQuerySchema,
 });
 
 const itemsDoc = { description: 'At most k items, best first (ties: catalogue order).' };
 const itemIndexDoc = {
   description:
-    'Present when ITEM_INDEX is not `exact`: whether the Vectorize index chose the candidates, and how many.',
+    'Present when ITEM_INDEX is not `exact`: whether the Vectorize or IVF index chose the candidates, how many, and (IVF) how many lists were probed.',
 };
 
 /** How a user's stored events shaped their recommendations. */
@@ -190,6 +193,7 @@ export const FoldInRequestSchema = z
       .meta({
         description: `${orderDoc} With \`items\` only \`score\` applies (there are no ratings to rank by).`,
       }),
+    nprobe: nprobeBodySchema,
   })
   .superRefine((body, context) => {
     if (body.ratings === undefined && body.items === undefined) {
@@ -246,7 +250,7 @@ export const FoldInResponseSchema = z
   .meta({ id: 'FoldInRecommendations' });
 
 const unavailable = errorContent(
-  'No model could be loaded (`model_unavailable`), or ITEM_INDEX=vectorize and the Vectorize index cannot serve this model (`item_index_unavailable`: no binding, another width, no vectors for this model).',
+  'No model could be loaded (`model_unavailable`), or the item index cannot serve this model (`item_index_unavailable`: ITEM_INDEX=vectorize without a binding, of another width or with no vectors for this model; ITEM_INDEX=ivf and the artifact carries no IVF index).',
 );
 
 const recommendationsRoute = defineRoute({
@@ -265,7 +269,7 @@ const recommendationsRoute = defineRoute({
   responses: {
     200: jsonContent(RecommendationsSchema, 'The ranking.'),
     400: errorContent(
-      `\`k\` is not an integer in range, \`exclude\` / \`candidates\` hold more than ${MAX_EXCLUDE} / ${MAX_CANDIDATES} ids or an over-long id, \`coldStart\` is not \`fallback\` / \`error\`, \`order\` is not \`score\` / \`rating\`, or \`order=rating\` for an interaction model (\`invalid_request\`).`,
+      `\`k\` is not an integer in range, \`exclude\` / \`candidates\` hold more than ${MAX_EXCLUDE} / ${MAX_CANDIDATES} ids or an over-long id, \`coldStart\` is not \`fallback\` / \`error\`, \`order\` is not \`score\` / \`rating\`, \`nprobe\` is not an integer in range, or \`order=rating\` for an interaction model (\`invalid_request\`).`,
     ),
     404: errorContent('With `coldStart=error`: the model does not know the user (`unknown_user`).'),
     503: unavailable,
@@ -307,19 +311,27 @@ const foldInRoute = defineRoute({
 /** Registers `GET /v1/users/{user}/recommendations` and `POST /v1/recommendations` (fold-in). */
 export function registerRecommendationRoutes(app: App): void {
   // recommendForUser / recommendForNewUser rank like ranking.ts / fold-in.ts, through ITEM_INDEX (src/vectorize/).
-  // A user with stored events is folded in with them and ranked over every item (src/events/personalize.ts).
+  // A user with stored events is folded in with them and ranked over every item, or the IVF probe's (src/events/personalize.ts).
   app.openapi(recommendationsRoute, async (c, { params: { user }, query, ok }) => {
-    const { k, exclude, candidates, coldStart, order } = query;
+    const { k, exclude, candidates, coldStart, order, nprobe } = query;
     const options = { filter: { exclude, candidates }, coldStart, order };
     const served = c.get('model');
     const history = await storedEvents(c.env, user);
-    const personal = history && history.length > 0 ? personalize(served.model, user, k, history, options) : undefined;
-    if (personal?.used) return ok({ user, k, ...personal.recommendations, events: personal.events });
-    const result = await recommendForUser(c.env, served, user, k, options);
+    const probe = history && history.length > 0 ? eventsProbe(c.env, served.model, { nprobe }) : undefined;
+    const personal =
+      history && history.length > 0
+        ? personalize(served.model, user, k, history, { ...options, probe: probe?.probe })
+        : undefined;
+    if (personal?.used) {
+      const itemIndex = probe?.report(personal.recommendations.items.length, k);
+      return ok({ user, k, ...personal.recommendations, events: personal.events, ...(itemIndex ? { itemIndex } : {}) });
+    }
+    const result = await recommendForUser(c.env, served, user, k, options, { nprobe });
     return ok({ user, k, ...result, ...(personal ? { events: personal.events } : {}) });
   });
 
   app.openapi(foldInRoute, async (c, { body, ok }) => {
-    return ok({ k: body.k, ...(await recommendForNewUser(c.env, c.get('model'), body)) });
+    const { nprobe, ...request } = body;
+    return ok({ k: body.k, ...(await recommendForNewUser(c.env, c.get('model'), request, { nprobe })) });
   });
 }

@@ -5,24 +5,35 @@ import { ApiError } from '../errors';
 import type { ServedModel } from '../model-source';
 import { vectorizeCandidates } from './candidates';
 import { ITEMS_INDEX_BINDING, configProblem, itemIndexConfig } from './config';
+import { NO_IVF_INDEX, defaultNprobe } from './ivf';
 import { checkIndexFits } from './index-check';
 
 /** `itemIndex` of a recommendation response (present when ITEM_INDEX is not `exact`). */
 export const ItemIndexReportSchema = z
   .object({
-    source: z.enum(['vectorize', 'exact']).meta({
+    source: z.enum(['vectorize', 'ivf', 'exact']).meta({
       description:
-        '`vectorize`: the items were chosen among the candidates the Vectorize index returned, re-scored exactly; `exact`: every item was scanned, as with ITEM_INDEX=exact (`reason` says why).',
+        "`vectorize`: the items were chosen among the candidates the Vectorize index returned, re-scored exactly; `ivf`: among the items of the `nprobe` lists of the artifact's IVF index whose centroids score best for the user, re-scored exactly; `exact`: every item was scanned, as with ITEM_INDEX=exact (`reason` says why).",
     }),
     reason: z.string().optional().meta({
       description:
         'With `source: "exact"`: why the index was not asked (an unknown user, a request with `candidates`, a ranking head that cannot place this user).',
     }),
     topK: z.number().int().optional().meta({ description: 'Candidates asked of Vectorize (at most 100).' }),
-    candidates: z.number().int().optional().meta({ description: 'Candidates Vectorize returned.' }),
+    candidates: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Candidates re-scored: those Vectorize returned, or the items of the probed IVF lists.' }),
+    nprobe: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: "`ivf`: lists probed (the request's `nprobe` or the default, at most `lists`)." }),
+    lists: z.number().int().optional().meta({ description: '`ivf`: lists in the index.' }),
     short: z.boolean().optional().meta({
       description:
-        'True when the seen, excluded and folded-in items left fewer than k of the candidates, so fewer than k items came back although the index may hold more.',
+        'True when the seen, excluded and folded-in items left fewer than k of the candidates, so fewer than k items came back although the index may hold more (with `ivf`: a higher `nprobe` would find more).',
     }),
   })
   .meta({ id: 'ItemIndexReport' });
@@ -33,7 +44,8 @@ export type ItemIndexReport = z.infer<typeof ItemIndexReportSchema>;
 export const ItemIndexInfoSchema = z
   .object({
     mode: z.string().meta({
-      description: 'ITEM_INDEX as configured: `exact` (default: every item is scanned) or `vectorize`.',
+      description:
+        "ITEM_INDEX as configured: `exact` (default: every item is scanned), `ivf` (the artifact's IVF index) or `vectorize`.",
       example: 'vectorize',
     }),
     status: z.enum(['ok', 'unavailable']).meta({
@@ -52,6 +64,11 @@ export const ItemIndexInfoSchema = z
       .int()
       .optional()
       .meta({ description: 'Vectors in the whole index, as describe() reports them.' }),
+    lists: z.number().int().optional().meta({ description: "`ivf`: lists in the artifact's IVF index." }),
+    nprobe: z.number().int().optional().meta({
+      description:
+        '`ivf`: lists a request without `nprobe` probes (measured when the index was built, or the Worker default).',
+    }),
   })
   .meta({ id: 'ItemIndexInfo' });
 
@@ -61,6 +78,7 @@ export type ItemIndexInfo = z.infer<typeof ItemIndexInfoSchema>;
 export async function itemIndexInfo(env: Env | undefined, served: ServedModel): Promise<ItemIndexInfo> {
   const config = itemIndexConfig(env);
   if (config.mode === 'exact') return { mode: 'exact', status: 'ok' };
+  if (config.mode === 'ivf') return ivfInfo(served);
   const problem = configProblem(config);
   const mode = config.mode === 'invalid' ? config.value : config.mode;
   if (problem !== undefined || config.mode !== 'vectorize' || !config.index) {
@@ -81,4 +99,11 @@ export async function itemIndexInfo(env: Env | undefined, served: ServedModel): 
     if (!(error instanceof ApiError)) throw error;
     return { mode, status: 'unavailable', reason: error.message, ...about };
   }
+}
+
+/** ITEM_INDEX=ivf as `GET /v1/model` reports it: the index's lists and default nprobe, or why it cannot serve. */
+function ivfInfo(served: ServedModel): ItemIndexInfo {
+  const index = rankingHead(served.model).ivf;
+  if (!index) return { mode: 'ivf', status: 'unavailable', reason: `the item index is unavailable: ${NO_IVF_INDEX}` };
+  return { mode: 'ivf', status: 'ok', lists: index.lists, nprobe: defaultNprobe(served.model)! };
 }

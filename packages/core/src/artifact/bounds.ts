@@ -1,6 +1,7 @@
 import { MAX_DIM, MAX_ID_LENGTH, MAX_IDS } from '../limits.js';
 import { assertValidScale } from '../scale.js';
 import { ArtifactError } from './errors.js';
+import { ivfBytes } from './ivf-bounds.js';
 import type { ArtifactJson, FoldInJson } from './schema.js';
 import type { EncodedTable } from './tables.js';
 
@@ -20,7 +21,8 @@ export interface BoundsOptions {
  * can hold and that the whole fits the decoded-size budget: ids (at least one item, at most
  * MAX_IDS a side, each at most MAX_ID_LENGTH characters), dims (at most MAX_DIM), each table's
  * declared length against rows × dim and against its base64 length, seen pairs against
- * users × items and the varint bytes, the threshold inside the model's output range. Returns
+ * users × items and the varint bytes, an IVF index's lists, sizes and tables (ivf-bounds.ts),
+ * the threshold inside the model's output range. Returns
  * the estimated decoded bytes; throws an ArtifactError ('inconsistent' or 'too-large').
  */
 export function assertArtifactBounds(json: ArtifactJson, options: BoundsOptions): number {
@@ -53,6 +55,10 @@ export function assertArtifactBounds(json: ArtifactJson, options: BoundsOptions)
   if (json.ranking) head('ranking.', json.ranking.model, json.ranking, json.ranking.foldIn);
   if (json.items.popularity) bytes += floatBytes('items.popularity', json.items.popularity, items, fail);
   if (json.seen) bytes += seenBytes(json.seen, users, items, fail);
+  if (json.ivf) {
+    const width = (json.ranking ?? json).model.dim + 1;
+    bytes += ivfBytes(json.ivf, items, width, { fail, floatBytes, base64ByteLength });
+  }
   assertThreshold(json, fail);
   if (json.ranking)
     assertHeadThreshold(

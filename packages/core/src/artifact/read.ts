@@ -16,6 +16,7 @@ import {
   type ArtifactJsonV1,
   type FoldInJson,
 } from './schema.js';
+import { decodeIvfIndex } from './ivf-encoding.js';
 import { decodeSeenItems } from './seen-encoding.js';
 import { verifyArtifactHash, type ArtifactPublicKey } from './signature.js';
 import { decodeFactorTable, decodeTable, type EncodedTable } from './tables.js';
@@ -24,11 +25,13 @@ import { decodeFactorTable, decodeTable, type EncodedTable } from './tables.js';
  * Everything in an artifact except the decoded tables, in the version-2 shape (a version-1
  * file reads as a rating model); the ranking head keeps only its description.
  */
-export type ArtifactMeta = Omit<ArtifactJson, 'users' | 'items' | 'seen' | 'foldIn' | 'ranking'> & {
+export type ArtifactMeta = Omit<ArtifactJson, 'users' | 'items' | 'seen' | 'foldIn' | 'ranking' | 'ivf'> & {
   /** The file's own schema version (1 or 2). */
   readonly fileVersion: number;
   /** The interaction head beside a rating head, without its tables. */
   ranking?: Omit<NonNullable<ArtifactJson['ranking']>, 'users' | 'items' | 'foldIn'>;
+  /** The IVF index's description, without its tables (the index itself is on the ranking head). */
+  ivf?: Pick<NonNullable<ArtifactJson['ivf']>, 'kind' | 'version' | 'lists' | 'probe' | 'build'>;
 };
 
 /** A validated artifact: the model ready to score, and its metadata. */
@@ -180,9 +183,11 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
     },
     rest: Pick<RecommenderModel, 'objective' | 'scale' | 'recommendThreshold'>,
     encodedFoldIn: FoldInJson | undefined,
+    ranks: boolean,
   ): RecommenderModel => {
     const { dim } = model;
     const decodedFoldIn = foldIn(name === '' ? 'foldIn' : `${name}.foldIn`, encodedFoldIn, dim);
+    const ivf = ranks && json.ivf ? ivfIndex(json.ivf, items.size, dim + 1) : undefined;
     return {
       ...rest,
       dim,
@@ -194,7 +199,15 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
       userBias: floats(`${name}users.bias`, tables.users.bias, users.size),
       itemBias: floats(`${name}items.bias`, tables.items.bias, items.size),
       ...(decodedFoldIn ? { foldIn: decodedFoldIn } : {}),
+      ...(ivf ? { ivf } : {}),
     };
+  };
+  const ivfIndex = (encoded: NonNullable<ArtifactJson['ivf']>, count: number, width: number) => {
+    try {
+      return decodeIvfIndex(encoded, count, width);
+    } catch (error) {
+      return fail(`ivf ${(error as Error).message}`);
+    }
   };
   const ranking = json.ranking
     ? head(
@@ -207,6 +220,7 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
           recommendThreshold: json.ranking.recommendThreshold,
         },
         json.ranking.foldIn,
+        true,
       )
     : undefined;
   const model: RecommenderModel = {
@@ -220,6 +234,7 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
         recommendThreshold: json.recommendThreshold,
       },
       json.foldIn,
+      !json.ranking,
     ),
     ...(ranking ? { ranking } : {}),
   };
@@ -232,8 +247,21 @@ function decodeModel(json: ArtifactJson, source: string): RecommenderModel {
 }
 
 function metaOf(json: ArtifactJson, fileVersion: number): ArtifactMeta {
-  const { users: _users, items: _items, seen: _seen, foldIn: _foldIn, ranking, ...meta } = json;
-  if (!ranking) return { ...meta, fileVersion };
+  const { users: _users, items: _items, seen: _seen, foldIn: _foldIn, ranking, ivf, ...rest } = json;
+  const meta = ivf
+    ? {
+        ...rest,
+        fileVersion,
+        ivf: {
+          kind: ivf.kind,
+          version: ivf.version,
+          lists: ivf.lists,
+          ...(ivf.probe ? { probe: ivf.probe } : {}),
+          build: ivf.build,
+        },
+      }
+    : { ...rest, fileVersion };
+  if (!ranking) return meta;
   const { users: _u, items: _i, foldIn: _f, ...description } = ranking;
-  return { ...meta, fileVersion, ranking: description };
+  return { ...meta, ranking: description };
 }

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ACTIVATIONS } from '../activation.js';
 import { CONFIDENCE_MODES } from '../ials/confidence.js';
 import { OBJECTIVES } from '../objective.js';
-import { MAX_DIM } from '../limits.js';
+import { MAX_DIM, MAX_IVF_LISTS } from '../limits.js';
 
 /** The artifact's format name. */
 export const ARTIFACT_FORMAT = 'edgerec-model';
@@ -139,6 +139,39 @@ const rankingHeadSchema = z.object({
   }),
 });
 
+/** The k-means variants an IVF index can be built with (see ann/ivf-build.ts). */
+export const IVF_KMEANS = ['spherical', 'euclidean'] as const;
+
+/**
+ * An inverted-file (IVF) index over the items of the head that ranks (`ranking` when present,
+ * else the model), over the (dim + 1)-wide item vectors [v_i, itemBias[i]] (ann/ivf.ts):
+ * `lists` centroids, and each item in exactly one list. Its own `version` lets its layout change
+ * without a new artifact version; a reader that does not know the field ignores it and ranks
+ * exactly.
+ */
+const ivfSchema = z.object({
+  kind: z.literal('ivf'),
+  version: z.literal(1),
+  /** Number of lists (centroids), 1 to MAX_IVF_LISTS and at most the item count (checked in bounds.ts). */
+  lists: count,
+  /** Row-major centroids, lists × (dim + 1) ('f32-base64' or 'json'). */
+  centroids: tableSchema,
+  /** Items in each list; they sum to the item count. */
+  sizes: z.array(count).max(MAX_IVF_LISTS),
+  /** Item indices list after list: base64 of little-endian uint32, one per item. */
+  items: z.object({ encoding: z.literal('u32-base64'), length: count, data: z.string() }),
+  /** How it was built: k-means variant, seed, iterations run, points trained on, seconds. */
+  /** The nprobe a request without one uses: the smallest that reached `recall`@k on `users` sampled users at build time. */
+  probe: z.object({ nprobe: count, recall: finite, k: z.number().int().positive(), users: count }).optional(),
+  build: z.object({
+    kmeans: z.enum(IVF_KMEANS),
+    seed: z.number().int(),
+    iterations: count,
+    sample: count,
+    seconds: finite,
+  }),
+});
+
 const trainingSchema = z.object({
   data: z.object({
     file: z.string(),
@@ -221,6 +254,8 @@ export const artifactSchema = z
     }),
     foldIn: foldInSchema.optional(),
     ranking: rankingHeadSchema.optional(),
+    /** An IVF index over the ranking head's items (`edgerec index build`). */
+    ivf: ivfSchema.optional(),
     seen: z.object({ encoding: z.literal('csr-varint-delta-base64'), pairs: count, data: z.string() }).optional(),
     training: trainingSchema,
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
@@ -266,3 +301,5 @@ export type FoldInJson = z.infer<typeof foldInSchema>;
 export type ArtifactSignatureJson = z.infer<typeof signatureSchema>;
 /** An interaction head stored beside a rating head. */
 export type RankingHeadJson = z.infer<typeof rankingHeadSchema>;
+/** An IVF index as stored. */
+export type IvfIndexJson = z.infer<typeof ivfSchema>;

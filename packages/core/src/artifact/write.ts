@@ -1,5 +1,6 @@
 import { gramian } from '../ials/gramian.js';
-import { objectiveOf, type RecommenderModel } from '../recommender-model.js';
+import { objectiveOf, rankingHead, type RecommenderModel } from '../recommender-model.js';
+import { encodeIvfIndex } from './ivf-encoding.js';
 import { assertModelShape } from '../recommender-model.js';
 import { sha256Hex } from './hash.js';
 import {
@@ -79,6 +80,7 @@ export async function serializeArtifact(
       : {}),
     ...(model.seen && options.includeSeen !== false ? { seen: encodeSeenItems(model.seen) } : {}),
     training: metadata.training,
+    ...(rankingHead(model).ivf ? { ivf: encodeIvfIndex(rankingHead(model).ivf!) } : {}),
   };
   const text = JSON.stringify(body);
   const hash = await sha256Hex(text);

@@ -8,3 +8,4 @@ export {
   type RandomInteractionModelOptions,
 } from './interaction-model.js';
 export { randomRatingModel, type RandomRatingModelOptions } from './rating-model.js';
+export { clusteredInteractionModel, type ClusteredModelOptions } from './clustered-model.js';

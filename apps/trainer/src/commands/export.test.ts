@@ -1,8 +1,6 @@
 import {
-  parseArtifact,
   rankingHead,
   rawScore,
-  serializeArtifact,
   topKItems,
   userQuery,
   vectorizeId,
@@ -12,11 +10,12 @@ import {
   vectorizeQueryValues,
   type RecommenderModel,
 } from '@edgerec/core';
-import { handMadeMetadata, randomInteractionModel, randomRatingModel } from '@edgerec/core/testing';
+import { randomInteractionModel, randomRatingModel } from '@edgerec/core/testing';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../program.js';
+import { writeModelFile } from '../test-utils/model-file.js';
 import { rejectionOf } from '../test-utils/rejection.js';
 import { runCommand } from '../test-utils/run-command.js';
 import { useTempDirs } from '../test-utils/temp-files.js';
@@ -41,21 +40,6 @@ function rankedModel(): RecommenderModel {
   return { ...rating, ranking: { ...head, users: rating.users, items: rating.items, seen: rating.seen } };
 }
 
-async function writeModel(dir: string, model: RecommenderModel): Promise<{ path: string; sha256: string }> {
-  const base = handMadeMetadata(model);
-  const metadata = model.ranking
-    ? {
-        ...base,
-        stats: { ...base.stats, globalMean: 3 },
-        rankingTraining: { method: 'ials', seconds: 0, hyperparameters: {} },
-      }
-    : base;
-  const text = await serializeArtifact(model, metadata);
-  const path = join(dir, 'model.json');
-  await writeFile(path, text);
-  return { path, sha256: (await parseArtifact(text, { source: path })).meta.sha256 };
-}
-
 function parseLines(text: string): Line[] {
   expect(text.endsWith('\n')).toBe(true);
   return text
@@ -75,7 +59,7 @@ describe('edgerec export vectorize', () => {
 
   it('writes one line per item: [factors..., bias] of the head, in its namespace, under per-model ids', async () => {
     const dir = await tempDir();
-    const { path, sha256 } = await writeModel(dir, interaction);
+    const { path, sha256 } = await writeModelFile(dir, interaction);
     const out = join(dir, 'items.ndjson');
     const { stdout } = await runCommand(exportCommand(), ['vectorize', '--model', path, '--out', out, '--json']);
     const report = JSON.parse(stdout);
@@ -111,7 +95,7 @@ describe('edgerec export vectorize', () => {
 
   it("dot(query, item) + global and user bias is core's score, and a brute-force top-10 over the file is topKItems", async () => {
     const dir = await tempDir();
-    const { path, sha256 } = await writeModel(dir, interaction);
+    const { path, sha256 } = await writeModelFile(dir, interaction);
     const out = join(dir, 'items.ndjson');
     await runCommand(exportCommand(), ['vectorize', '--model', path, '--out', out, '--quiet']);
     const lines = parseLines(await readFile(out, 'utf8'));
@@ -134,7 +118,7 @@ describe('edgerec export vectorize', () => {
     const dir = await tempDir();
     const model = rankedModel();
     const head = rankingHead(model);
-    const { path, sha256 } = await writeModel(dir, model);
+    const { path, sha256 } = await writeModelFile(dir, model);
     const out = join(dir, 'items.ndjson');
     const { stdout } = await runCommand(exportCommand(), ['vectorize', '--model', path, '--out', out]);
     expect(stdout).toContain(
@@ -155,7 +139,7 @@ describe('edgerec export vectorize', () => {
 
   it('splits a catalogue over --vectors-per-file into parts, one insert command each', async () => {
     const dir = await tempDir();
-    const { path, sha256 } = await writeModel(dir, interaction);
+    const { path, sha256 } = await writeModelFile(dir, interaction);
     const out = join(dir, 'items.ndjson');
     const { stdout } = await runCommand(exportCommand(), [
       'vectorize',
@@ -185,7 +169,7 @@ describe('edgerec export vectorize', () => {
 
   it('logs progress as it goes (every 100,000 vectors by default)', async () => {
     const dir = await tempDir();
-    const { path } = await writeModel(dir, interaction);
+    const { path } = await writeModelFile(dir, interaction);
     const lines: string[] = [];
     const out = join(dir, 'items.ndjson');
     const options = { out, vectorsPerFile: 150, log: (line: string) => lines.push(line), progressEvery: 100 };
@@ -195,7 +179,7 @@ describe('edgerec export vectorize', () => {
 
   it('checks the output before reading the model, and never replaces a file without --force', async () => {
     const dir = await tempDir();
-    const { path } = await writeModel(dir, interaction);
+    const { path } = await writeModelFile(dir, interaction);
     const out = join(dir, 'items.ndjson');
     await writeFile(out, 'keep me');
     const error = await rejectionOf(
@@ -215,7 +199,7 @@ describe('edgerec export vectorize', () => {
 
   it('usage errors exit 2: a bad --vectors-per-file or --index-name, a missing --out', async () => {
     const dir = await tempDir();
-    const { path } = await writeModel(dir, interaction);
+    const { path } = await writeModelFile(dir, interaction);
     const out = join(dir, 'items.ndjson');
     const stderr: string[] = [];
     const spy = (await import('vitest')).vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {

@@ -1,41 +1,15 @@
-import {
-  ivfTopKItems,
-  parseArtifact,
-  rankingHead,
-  serializeArtifact,
-  topKItems,
-  userQuery,
-  type RecommenderModel,
-} from '@edgerec/core';
-import {
-  clusteredInteractionModel,
-  handMadeMetadata,
-  randomInteractionModel,
-  randomRatingModel,
-} from '@edgerec/core/testing';
+import { ivfTopKItems, parseArtifact, rankingHead, topKItems, userQuery, type RecommenderModel } from '@edgerec/core';
+import { clusteredInteractionModel, randomInteractionModel, randomRatingModel } from '@edgerec/core/testing';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runCli } from '../program.js';
+import { writeModelFile } from '../test-utils/model-file.js';
 import { rejectionOf } from '../test-utils/rejection.js';
 import { runCommand } from '../test-utils/run-command.js';
 import { useTempDirs } from '../test-utils/temp-files.js';
 import { UserError } from '../user-error.js';
 import { indexCommand } from './index-build.js';
-
-async function writeModel(dir: string, model: RecommenderModel): Promise<string> {
-  const base = handMadeMetadata(model);
-  const metadata = model.ranking
-    ? {
-        ...base,
-        stats: { ...base.stats, globalMean: 3 },
-        rankingTraining: { method: 'ials', seconds: 0, hyperparameters: {} },
-      }
-    : base;
-  const path = join(dir, 'model.json');
-  await writeFile(path, await serializeArtifact(model, metadata));
-  return path;
-}
 
 describe('edgerec index build', () => {
   const tempDir = useTempDirs();
@@ -43,7 +17,7 @@ describe('edgerec index build', () => {
   it('writes the model with an IVF index, its recall per nprobe and the default nprobe', async () => {
     const dir = await tempDir();
     const model = clusteredInteractionModel({ users: 80, items: 3000, dim: 8, clusters: 30, seed: 5 });
-    const path = await writeModel(dir, model);
+    const path = (await writeModelFile(dir, model)).path;
     const out = join(dir, 'model-ivf.json');
     const { stdout, stderr } = await runCommand(indexCommand(), ['build', '--model', path, '--out', out, '--json']);
     expect(stderr).toMatch(/k-means iteration 1\/12/);
@@ -75,7 +49,7 @@ describe('edgerec index build', () => {
   it('with --no-reorder keeps every other field as it was', async () => {
     const dir = await tempDir();
     const model = randomInteractionModel({ users: 10, items: 200, dim: 4, seed: 2, biases: true });
-    const path = await writeModel(dir, model);
+    const path = (await writeModelFile(dir, model)).path;
     const out = join(dir, 'out.json');
     await runCommand(indexCommand(), ['build', '--model', path, '--out', out, '--no-reorder', '-q']);
     const { ivf, sha256: _a, ...rest } = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
@@ -88,7 +62,7 @@ describe('edgerec index build', () => {
     const dir = await tempDir();
     const rating = randomRatingModel({ users: 12, items: 60, dim: 5, seed: 9, activation: 'sigmoid' });
     const head = randomInteractionModel({ users: 12, items: 60, dim: 3, seed: 10, biases: true });
-    const path = await writeModel(dir, {
+    const { path } = await writeModelFile(dir, {
       ...rating,
       ranking: { ...head, users: rating.users, items: rating.items, seen: rating.seen },
     });
@@ -115,7 +89,7 @@ describe('edgerec index build', () => {
 
   it('refuses an existing output without --force, and flag values out of range', async () => {
     const dir = await tempDir();
-    const path = await writeModel(dir, randomInteractionModel({ users: 4, items: 20, dim: 3, seed: 1 }));
+    const { path } = await writeModelFile(dir, randomInteractionModel({ users: 4, items: 20, dim: 3, seed: 1 }));
     const out = join(dir, 'out.json');
     await writeFile(out, 'x');
     const error = await rejectionOf(

@@ -26,6 +26,7 @@ import {
   type UserQuery,
 } from '@edgerec/core';
 import { clusteredInteractionModel } from '@edgerec/core/testing';
+import { installNodeWasmScoring } from '@edgerec/core/wasm-node';
 import { unstable_dev } from 'wrangler';
 import { encodePayload } from './ann-payload.js';
 
@@ -45,6 +46,7 @@ const { values: flags } = parseArgs({
     model: { type: 'string' },
     'no-reorder': { type: 'boolean', default: false },
     'no-workerd': { type: 'boolean', default: false },
+    'no-wasm': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -60,11 +62,14 @@ if (flags.help) {
   --nprobe A,B,...    nprobe values (default 4,8,16,32,64)   --repeat N   timed passes over the queries (default 3)
   --no-reorder        keep the catalogue order (default: laid out list by list, as edgerec index build writes it)
   --no-workerd        Node figures only   --json   one JSON document on stdout
+  --no-wasm           rank in Node with core's JS path (default: core's WebAssembly scorer, as the trainer CLI does)
 `);
   process.exit(0);
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const wasm = !flags['no-wasm'];
+if (wasm) await installNodeWasmScoring();
 const int = (name: string, value: string | undefined) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer (got ${value})`);
@@ -230,6 +235,7 @@ const result = {
   items: head.items.size,
   dim: head.dim,
   table: int8 ? 'int8' : 'f32',
+  nodeScorer: wasm ? 'wasm' : 'js',
   layout: reorder ? 'list by list' : 'catalogue order',
   queries: queries.length,
   lists: index.lists,
@@ -246,7 +252,7 @@ function table(r: typeof result): string {
   const lines = [
     `IVF on ${r.source}, dim ${r.dim}, ${r.table} item rows, ${r.queries} queries, top-10`,
     `index: ${r.lists} lists, ${r.build.kmeans} k-means, ${r.build.iterations} iterations on ${r.build.sample} items, built in ${f(r.build.seconds, 1)} s; items ${r.layout}`,
-    `exact scan: ${f(r.exact.nodeMs, 3)} ms/query in Node${r.exact.workerdMs === undefined ? '' : `, ${f(r.exact.workerdMs, 3)} ms in workerd`}`,
+    `exact scan: ${f(r.exact.nodeMs, 3)} ms/query in Node (${r.nodeScorer === 'wasm' ? "core's wasm scorer" : "core's JS path"})${r.exact.workerdMs === undefined ? '' : `, ${f(r.exact.workerdMs, 3)} ms in workerd`}`,
     '',
     `| nprobe | recall@10 | items scored | Node ms | × faster |${workerd ? ' workerd ms | × faster |' : ''}${otherRecall ? ` recall (${r.other!.kmeans}) |` : ''}`,
     `|---:|---:|---:|---:|---:|${workerd ? '---:|---:|' : ''}${otherRecall ? '---:|' : ''}`,

@@ -8,6 +8,7 @@ import { cleanUpOnInterrupt, machineInfo, progress } from '@edgerec/bench-kit/pr
 import { fmtLoad, loadLine, machineLine, section, titleBlock } from '@edgerec/bench-kit/report';
 import { finishResults, loadSavedResults, startResults, writeResults } from '@edgerec/bench-kit/results';
 import { messageOf } from './messages.js';
+import { annSection } from './sections/ann.js';
 import { coldstartSection } from './sections/coldstart.js';
 import { foldinSection } from './sections/foldin.js';
 import { httpSection } from './sections/http.js';
@@ -27,6 +28,7 @@ const SECTION_RUNNERS = [
   coldstartSection,
   quantSection,
   foldinSection,
+  annSection,
 ] as ServeSection<object>[];
 
 /** Runs the selected sections in order; a section that throws is recorded as `error` and the rest still run. */

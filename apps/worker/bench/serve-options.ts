@@ -6,7 +6,7 @@ import { REPO } from '@edgerec/bench-kit/process';
 import { usageFailure } from '@edgerec/bench-kit/results';
 
 /** The sections, in the order they run. */
-export const SECTIONS = ['kernel', 'workerd', 'http', 'coldstart', 'quant', 'foldin'] as const;
+export const SECTIONS = ['kernel', 'workerd', 'http', 'coldstart', 'quant', 'foldin', 'ann'] as const;
 /** A section's name. */
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -15,7 +15,7 @@ export const fail = usageFailure('bench:serve');
 
 const USAGE = `usage: pnpm bench:serve [options]      (or: pnpm exec tsx apps/worker/bench/serve-bench.ts [options])
 
-Sections (in this order; all by default, about 8 min on 2 cores):
+Sections (in this order; all by default, about 12 min on 2 cores):
   kernel     top-10 of one user over 1.7K / 60K / 200K items (dim 32) in Node: core's topKItems on f32,
              f16 (decoded to f32) and int8 tables, a bare JS dot loop without top-K (reference), a naive
              score-all + sort, and tfjs matMul + topk on the cpu and wasm backends; µs per request
@@ -33,6 +33,8 @@ Sections (in this order; all by default, about 8 min on 2 cores):
   foldin     a new user folded into an ML-1M-shaped iALS interaction artifact (6,040 users x 3,706
              items, dim 64 and 128) from 20 / 200 / 1,000 items, then top-10 over the catalogue: core's
              foldInInteractions + topKItems in Node, and POST /v1/recommendations { items } on wrangler dev
+  ann        the IVF index on a 1M-item planted-cluster catalogue (pnpm bench:ann): recall@10, share of
+             items scored and ms a query per nprobe (4-64) against the exact scan, in Node and workerd
 
 Options:
   --only LIST                 comma-separated sections, e.g. --only kernel,http
@@ -51,6 +53,7 @@ Options:
   --foldin-ms N               foldin: measuring time per Node row, ms (default 1500)
   --foldin-requests N         foldin: requests per route and item count on wrangler dev (default 300)
   --no-foldin-workerd         foldin: Node figures only, no wrangler dev
+  --ann-items N               ann: items of the planted-cluster catalogue (default 1000000; pnpm bench:ann has every flag)
   --json                      print the results as JSON
   --markdown                  print Markdown tables instead of plain tables
   --save FILE                 also write the JSON results to FILE
@@ -67,6 +70,7 @@ export interface ServeOptions {
   wranglerColdstart: boolean;
   ml100kDir: string;
   foldin: { dims: number[]; counts: number[]; ms: number; requests: number; workerd: boolean };
+  annItems: number;
   json: boolean;
   markdown: boolean;
   save: string | undefined;
@@ -93,6 +97,7 @@ export function parseServeArgs(args: string[] = process.argv.slice(2)): ServeOpt
       'foldin-ms': { type: 'string', default: '1500' },
       'foldin-requests': { type: 'string', default: '300' },
       'no-foldin-workerd': { type: 'boolean', default: false },
+      'ann-items': { type: 'string', default: '1000000' },
       save: { type: 'string' },
       ...OUTPUT_OPTIONS,
     },
@@ -115,6 +120,7 @@ export function parseServeArgs(args: string[] = process.argv.slice(2)): ServeOpt
       connections: integer('http-connections', flags['http-connections'], 1),
       amount: flags['http-amount'] === undefined ? undefined : integer('http-amount', flags['http-amount'], 1),
     },
+    annItems: integer('ann-items', flags['ann-items'], 1000),
     wranglerColdstart: !flags['no-wrangler-coldstart'],
     ml100kDir: resolve(REPO, flags.ml100k ?? process.env.EDGEREC_ML100K ?? '.data/ml-100k'),
     json: flags.json,

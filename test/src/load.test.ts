@@ -6,16 +6,8 @@
 // model; any other status or a network error fails the test. Bounded: stops after LOAD_REQUESTS
 // requests or LOAD_MAX_MS, whichever comes first. Prints total time, req/s, p50/p99 latency and
 // the load average (the machine's 2 cores may be shared).
-import {
-  buildSeenItems,
-  createIdIndex,
-  gaussian,
-  minMaxScale,
-  mulberry32,
-  parseArtifact,
-  serializeArtifact,
-  type RecommenderModel,
-} from '@edgerec/core';
+import { mulberry32, parseArtifact, serializeArtifact, type RecommenderModel } from '@edgerec/core';
+import { gaussianRatingModel } from '@edgerec/core/testing';
 import { startLocalServer, type LocalServer } from '@edgerec/worker/local-server';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
@@ -29,33 +21,12 @@ const LOAD_MAX_MS = 120_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 const SHAPE = { users: 1000, items: 2000, dim: 32, seenPerUser: 20, seed: 4242 };
 
-/** A random model with planted structure-free factors, biases and about 20 seen items a user. */
+/** A random model with structure-free gaussian factors, biases and about 20 seen items a user. */
 function syntheticModel(): RecommenderModel {
   const { users, items, dim, seenPerUser, seed } = SHAPE;
-  const normal = gaussian(seed);
-  const uniform = mulberry32(seed + 1);
-  const table = (n: number, sd: number) => Float32Array.from({ length: n }, () => normal() * sd);
-  const seenUsers: number[] = [];
-  const seenItems: number[] = [];
-  for (let u = 0; u < users; u++) {
-    for (let s = 0; s < seenPerUser; s++) {
-      seenUsers.push(u);
-      seenItems.push(Math.floor(uniform() * items));
-    }
-  }
   return {
-    dim,
-    activation: 'linear',
-    globalBias: 0.6,
-    scale: minMaxScale(1, 5),
+    ...gaussianRatingModel({ users, items, dim, seed, seenPairs: users * seenPerUser }),
     recommendThreshold: 3.5,
-    users: createIdIndex(Array.from({ length: users }, (_, u) => `u${u}`)),
-    items: createIdIndex(Array.from({ length: items }, (_, i) => `i${i}`)),
-    userFactors: table(users * dim, 0.1),
-    itemFactors: table(items * dim, 0.1),
-    userBias: table(users, 0.05),
-    itemBias: table(items, 0.05),
-    seen: buildSeenItems(users, seenUsers, seenItems),
   };
 }
 

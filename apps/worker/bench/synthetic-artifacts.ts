@@ -3,32 +3,18 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  buildSeenItems,
-  createIdIndex,
-  gaussian,
   gramian,
   itemPopularity,
-  minMaxScale,
-  mulberry32,
   SCORE_SCALE,
   serializeArtifact,
-  type Activation,
   type ArtifactMetadata,
   type RecommenderModel,
-  type SeenItems,
   type TableEncoding,
 } from '@edgerec/core';
-import { TEST_IALS_FOLD_IN } from '@edgerec/core/testing';
+import { gaussianRatingModel, TEST_IALS_FOLD_IN, type GaussianModelShape } from '@edgerec/core/testing';
 
 /** The shape of a random model. */
-export interface RandomModelShape {
-  users: number;
-  items: number;
-  dim?: number;
-  seenPairs?: number;
-  seed?: number;
-  activation?: Activation;
-}
+export type RandomModelShape = GaussianModelShape;
 
 /** A random model with float32 tables (what the benchmark writes and times). */
 export type BenchModel = RecommenderModel & {
@@ -36,47 +22,8 @@ export type BenchModel = RecommenderModel & {
   itemFactors: Float32Array;
 };
 
-/** A random model: gaussian factors (sd 0.1) and biases, optionally `seenPairs` random seen pairs. */
-export function randomModel({
-  users,
-  items,
-  dim = 32,
-  seenPairs = 0,
-  seed = 1,
-  activation = 'linear',
-}: RandomModelShape): BenchModel {
-  const normal = gaussian(seed);
-  const uniform = mulberry32(seed + 1);
-  const table = (n: number, sd: number) => {
-    const t = new Float32Array(n);
-    for (let i = 0; i < n; i++) t[i] = normal() * sd;
-    return t;
-  };
-  let seen: SeenItems | undefined;
-  if (seenPairs > 0) {
-    const su = new Uint32Array(seenPairs);
-    const si = new Uint32Array(seenPairs);
-    for (let r = 0; r < seenPairs; r++) {
-      su[r] = Math.floor(uniform() * users);
-      si[r] = Math.floor(uniform() * items);
-    }
-    seen = buildSeenItems(users, su, si);
-  }
-  return {
-    dim,
-    activation,
-    globalBias: 0.6,
-    scale: minMaxScale(1, 5),
-    recommendThreshold: 4,
-    users: createIdIndex(Array.from({ length: users }, (_, u) => `u${u}`)),
-    items: createIdIndex(Array.from({ length: items }, (_, i) => `i${i}`)),
-    userFactors: table(users * dim, 0.1),
-    itemFactors: table(items * dim, 0.1),
-    userBias: table(users, 0.05),
-    itemBias: table(items, 0.05),
-    ...(seen ? { seen } : {}),
-  };
-}
+/** A random model: gaussian factors (sd 0.1) and biases, optionally `seenPairs` random seen pairs (core's gaussianRatingModel). */
+export const randomModel: (shape: RandomModelShape) => BenchModel = gaussianRatingModel;
 
 /** Metadata of a random model's artifact: what it was "trained" on. */
 function syntheticMetadata(

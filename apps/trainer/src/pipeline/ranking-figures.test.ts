@@ -70,16 +70,7 @@ function withPairs(seen: SeenItems, pairs: Array<[number, number]>): SeenItems {
 }
 
 /** Figures a RankingAccuracy shares with the brute-force reference. */
-const comparable = (r: {
-  precision: number;
-  recall: number;
-  ndcg: number;
-  map: number;
-  hitRate: number;
-  coverage: number;
-  users: number;
-  relevant: number;
-}) => ({
+const comparable = (r: BruteRanking): BruteRanking => ({
   precision: r.precision,
   recall: r.recall,
   ndcg: r.ndcg,

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parseArtifact } from '../artifact/read.js';
 import { foldInInteractions } from '../ials/fold-in.js';
 import { serializeArtifact } from '../artifact/write.js';
-import { handMadeMetadata, randomInteractionModel, randomRatingModel, reseal, TEST_METADATA } from './index.js';
+import {
+  gaussianRatingModel,
+  handMadeMetadata,
+  randomInteractionModel,
+  randomRatingModel,
+  reseal,
+  TEST_METADATA,
+} from './index.js';
 
 describe('the testing entry', () => {
   it('builds rating and interaction models that serialize to valid artifacts', async () => {
@@ -12,6 +19,20 @@ describe('the testing entry', () => {
     const interaction = await parseArtifact(await serializeArtifact(model, handMadeMetadata(model)));
     expect(interaction.model.objective).toBe('interaction');
     expect(Array.from(interaction.model.items.ids)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5', 'i6']);
+  });
+
+  it('builds gaussian rating models of a given shape, the same for a seed, with the seen pairs asked for', () => {
+    const a = gaussianRatingModel({ users: 30, items: 40, dim: 4, seed: 3, seenPairs: 100 });
+    expect(a.userFactors.length).toBe(120);
+    expect(a.itemBias.length).toBe(40);
+    expect(a.items.ids[39]).toBe('i39');
+    expect(a.seen!.offsets[30]).toBeLessThanOrEqual(100); // repeated random pairs count once
+    expect(a.seen!.offsets[30]).toBeGreaterThan(80);
+    expect(gaussianRatingModel({ users: 30, items: 40, dim: 4, seed: 3, seenPairs: 100 }).userFactors).toEqual(
+      a.userFactors,
+    );
+    expect(gaussianRatingModel({ users: 30, items: 40, dim: 4, seed: 4 }).userFactors).not.toEqual(a.userFactors);
+    expect(gaussianRatingModel({ users: 3, items: 4 }).seen).toBeUndefined();
   });
 
   it('builds an iALS model that folds in a new user, with the Gramian of its item table', async () => {

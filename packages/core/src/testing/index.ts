@@ -7,5 +7,6 @@ export {
   TEST_IALS_FOLD_IN,
   type RandomInteractionModelOptions,
 } from './interaction-model.js';
+export { gaussianRatingModel, type GaussianModelShape } from './gaussian-model.js';
 export { randomRatingModel, type RandomRatingModelOptions } from './rating-model.js';
 export { clusteredInteractionModel, type ClusteredModelOptions } from './clustered-model.js';

@@ -194,18 +194,15 @@ export function modelTag(model: LoadedArtifact): string {
   return model.meta.sha256.slice(0, 12);
 }
 
-/** The /v1 routes that need no model: event ingestion and deletion work while no model can be loaded. */
-const MODEL_FREE_ROUTES = new Set(['POST /v1/events', 'DELETE /v1/users/:user']);
-
 /**
  * Middleware pinning one model version per request (see the top of this file): `c.get('model')`
- * and the `x-edgerec-model` header. Requests with no matching route, or only model-free ones
- * (MODEL_FREE_ROUTES), pass through untouched.
+ * and the `x-edgerec-model` header. Requests with no matching route, or only routes in `modelFree`
+ * (`METHOD path`, the routes mounted with `modelFree: true`), pass through untouched.
  */
-export function pinModel(models: ModelStore): MiddlewareHandler<AppEnv> {
+export function pinModel(models: ModelStore, modelFree: ReadonlySet<string> = new Set()): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const routes = matchedRoutes(c).filter((route) => route.method !== 'ALL');
-    if (routes.length === 0 || routes.every((route) => MODEL_FREE_ROUTES.has(`${route.method} ${route.path}`))) {
+    if (routes.length === 0 || routes.every((route) => modelFree.has(`${route.method} ${route.path}`))) {
       return next();
     }
     const model = models.peek() ?? (await keepAlive(c, models.get(c.env ?? {})));
@@ -234,6 +231,6 @@ export function keepAlive<T>(c: Context, pending: Promise<T>): Promise<T> {
  */
 export function installModelStore(app: App, loadBundled: LoadModel, options?: ModelStoreOptions): ModelStore {
   const models = createModelStore(createModelLoader(loadBundled), options);
-  app.use('/v1/*', pinModel(models));
+  app.use('/v1/*', pinModel(models, app.modelFreeRoutes)); // filled as the routes are mounted
   return models;
 }

@@ -18,6 +18,8 @@ const JSON_MEDIA_TYPE = /^application\/([a-z.-]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]
 export class ApiApp extends Hono<AppEnv> {
   /** Every route mounted with `openapi`, in mounting order. */
   readonly documentedRoutes: RouteSpec[] = [];
+  /** `METHOD path` (Hono's form) of every mounted route marked `modelFree`. */
+  readonly modelFreeRoutes = new Set<string>();
 
   /** Mounts `route` with its validators and middleware, and documents it. */
   openapi<Spec extends RouteSpec>(route: Spec, handler: RouteHandler<Spec>): this {
@@ -43,6 +45,7 @@ export class ApiApp extends Hono<AppEnv> {
     ) => unknown;
     on(route.method.toUpperCase(), honoPath(route.path), ...chain, final);
     this.documentedRoutes.push(route);
+    if (route.modelFree) this.modelFreeRoutes.add(`${route.method.toUpperCase()} ${honoPath(route.path)}`);
     return this;
   }
 }

@@ -40,6 +40,8 @@ export interface RouteSpec<
   description?: string;
   /** OpenAPI security requirements (the admin routes name the bearer scheme). */
   security?: Record<string, string[]>[];
+  /** True for a /v1 route that needs no model (event ingestion): the model store lets it through. */
+  modelFree?: boolean;
   /** Middleware run before validation (body limits, authentication). */
   middleware?: readonly MiddlewareHandler<AppEnv>[];
   request?: {

@@ -180,6 +180,7 @@ const postEventsRoute = defineRoute({
     `Idempotent by event id per user: a retried batch is never counted twice. Each user keeps their newest ${MAX_EVENTS_PER_USER} events, for at most EVENTS_RETENTION_DAYS (default ${DEFAULT_RETENTION_DAYS}) days; GET /v1/users/{user}/recommendations folds them in at once. ` +
     `Behind the EVENTS_TOKEN writer token. Bodies over ${MAX_BODY_BYTES} bytes are refused with 413 \`payload_too_large\`.`,
   security: EVENTS_SECURITY,
+  modelFree: true,
   middleware: [requireEventsToken(), limitByToken(), limitBody()],
   request: { body: EventsRequestSchema },
   responses: {
@@ -204,6 +205,7 @@ const deleteUserRoute = defineRoute({
   description:
     "Removes every event stored for the user (the edge keeps no other per-user state: recommendations fold the events in per request). The model's own training data is not changed: the user's trained vector stays until the next training run without them.",
   security: EVENTS_SECURITY,
+  modelFree: true,
   middleware: [requireEventsToken(), limitByToken()],
   request: { params: DeleteParamsSchema },
   responses: {
